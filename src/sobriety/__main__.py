@@ -1,0 +1,3 @@
+from sobriety.cli.main import run
+
+run()

@@ -1,0 +1,37 @@
+"""Inventory commands: ``summary`` and the default action."""
+
+from __future__ import annotations
+
+import typer
+
+from sobriety.cli import context
+from sobriety.i18n import _, fmt_number
+from sobriety.storage import repository
+
+
+def summary(ctx: typer.Context) -> None:
+    """Print an inventory summary: devices by category and status."""
+    counts = repository.inventory_counts(context.get(ctx).engine)
+    typer.echo(
+        _("{devices} devices on {sites} sites, {agents} agents").format(
+            devices=fmt_number(counts.devices),
+            sites=fmt_number(counts.sites),
+            agents=fmt_number(counts.agents),
+        )
+    )
+    width = max((len(k) for k in counts.by_category), default=10)
+    typer.echo(_("By category:"))
+    for cat, n in counts.by_category.items():
+        typer.echo(f"  {cat:<{width}}  {fmt_number(n):>10}")
+    typer.echo(_("By status:"))
+    for status, n in counts.by_status.items():
+        typer.echo(f"  {status:<{width}}  {fmt_number(n):>10}")
+
+
+def default_action(ctx: typer.Context) -> None:
+    """``sobriety`` with no command: the summary (the TUI once it exists)."""
+    summary(ctx)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("summary")(summary)

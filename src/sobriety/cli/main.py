@@ -1,0 +1,57 @@
+"""The ``sobriety`` command line: a root app joining one sub-app per verb family."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sobriety import __version__
+from sobriety.cli import context, db_cmd, inventory_cmd
+from sobriety.i18n import set_language
+from sobriety.settings import load_settings
+
+app = typer.Typer(
+    name="sobriety",
+    help="Inventory, lifecycle carbon and reuse channels for a public IT fleet.",
+    no_args_is_help=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db_cmd.app, name="db")
+inventory_cmd.register(app)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"sobriety {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def root(
+    ctx: typer.Context,
+    database_url: Annotated[
+        str | None,
+        typer.Option("--db", help="Database URL (default: SOBRIETY_DATABASE_URL or config)."),
+    ] = None,
+    factors: Annotated[
+        Path | None,
+        typer.Option("--factors", help="Emission factor folder (default: SOBRIETY_FACTORS)."),
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Interface language: fr or en.")
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    settings = load_settings(database_url=database_url, factors=factors, lang=lang)
+    set_language(settings.lang)
+    ctx.obj = context.CliContext(settings=settings)
+    if ctx.invoked_subcommand is None:
+        inventory_cmd.default_action(ctx)
+
+
+def run() -> None:
+    app()

@@ -1,0 +1,103 @@
+"""Interface language and locale-aware formatting.
+
+French for a French locale, English otherwise; ``--lang`` or ``SOBRIETY_LANG``
+override. Messages come from gettext catalogs in ``sobriety/locale``; numbers
+and dates are formatted with Babel for the chosen locale.
+
+Usage: ``from sobriety.i18n import _`` then ``_("Devices")``. The active
+language is process-wide and set once by the CLI or the TUI through
+:func:`set_language`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gettext
+import locale as _locale
+import os
+from pathlib import Path
+
+from babel.dates import format_date as _babel_format_date
+from babel.numbers import format_decimal, format_percent
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "sobriety"
+SUPPORTED = ("fr", "en")
+
+_translations: gettext.NullTranslations = gettext.NullTranslations()
+_language = "en"
+
+
+def detect_language(explicit: str | None = None) -> str:
+    """``explicit`` > ``SOBRIETY_LANG`` > the POSIX locale; ``fr`` or ``en``."""
+    candidates = [explicit, os.environ.get("SOBRIETY_LANG")]
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        candidates.append(os.environ.get(var))
+    if not any(candidates[2:]):
+        with contextlib.suppress(ValueError):
+            candidates.append(_locale.getlocale()[0])
+    for cand in candidates:
+        if not cand:
+            continue
+        code = cand.split(".")[0].split("_")[0].split("-")[0].lower()
+        if code in ("c", "posix"):
+            return "en"
+        return "fr" if code == "fr" else "en"
+    return "en"
+
+
+def set_language(lang: str | None = None) -> str:
+    """Activate the catalog for ``lang`` (or the detected language); returns it."""
+    global _translations, _language
+    _language = detect_language(lang)
+    _translations = gettext.translation(
+        DOMAIN, localedir=LOCALE_DIR, languages=[_language], fallback=True
+    )
+    return _language
+
+
+def language() -> str:
+    return _language
+
+
+def _(message: str) -> str:
+    """Translate ``message`` into the active language."""
+    return _translations.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translations.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction without translating it now."""
+    return message
+
+
+def babel_locale() -> str:
+    return "fr_FR" if _language == "fr" else "en_GB"
+
+
+def fmt_number(value: float | int | None, digits: int = 0) -> str:
+    """``12 345,6`` in French, ``12,345.6`` in English; ``-`` for None."""
+    if value is None:
+        return "-"
+    fmt = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(value, format=fmt, locale=babel_locale())
+
+
+def fmt_percent(ratio: float | None, digits: int = 0) -> str:
+    if ratio is None:
+        return "-"
+    fmt = "#,##0" + ("." + "0" * digits if digits > 0 else "") + " %"
+    return format_percent(ratio, format=fmt, locale=babel_locale())
+
+
+def fmt_date(value: dt.date | None) -> str:
+    """``29/11/2026`` in French, ``29 Nov 2026`` in English; ``-`` for None."""
+    if value is None:
+        return "-"
+    return _babel_format_date(
+        value, format="short" if _language == "fr" else "medium", locale=babel_locale()
+    )

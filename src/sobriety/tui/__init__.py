@@ -1,0 +1,1 @@
+"""The terminal UI for technicians (Textual)."""
