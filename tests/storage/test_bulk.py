@@ -188,3 +188,52 @@ def test_commit_as_you_go_connection(engine) -> None:
         conn.commit()
     with engine.connect() as conn:
         assert conn.execute(select(DEVICE.c.category)).scalar_one() == "tablet"
+
+
+def test_defaults_are_stored_like_the_orm_stores_them(engine) -> None:
+    with engine.begin() as conn:
+        bulk.insert_many(conn, DEVICE, ["asset_tag", "category"], [("F-1", "laptop")])
+    with Session(engine) as session:
+        session.add(Device(asset_tag="F-2", category="laptop"))
+        session.commit()
+    with engine.connect() as conn:
+        raw = conn.execute(text("SELECT created_at FROM device ORDER BY asset_tag")).scalars().all()
+    # Same textual shape on SQLite (no 'T', no offset), same type on PostgreSQL.
+    assert type(raw[0]) is type(raw[1])
+    if isinstance(raw[0], str):
+        assert len(raw[0]) == len(raw[1]) and raw[0][10] == raw[1][10]
+
+
+def test_insert_columns_with_explicit_ids_then_the_orm_continues(engine) -> None:
+    chunks = [
+        {
+            "id": [10, 11],
+            "asset_tag": ["K-10", "K-11"],
+            "category": ["laptop", "monitor"],
+            "warranty_end": [dt.date(2027, 1, 31), None],
+        },
+        {
+            "id": [12],
+            "asset_tag": ["K-12"],
+            "category": ["switch"],
+            "warranty_end": [dt.date(2030, 6, 1)],
+        },
+    ]
+    with engine.begin() as conn:
+        assert bulk.insert_columns(conn, DEVICE, chunks) == 3
+        bulk.sync_sequence(conn, DEVICE)
+    with Session(engine) as session:
+        dev = Device(asset_tag="K-13", category="tablet")
+        session.add(dev)
+        session.commit()
+        assert dev.id == 13
+        k10 = session.exec(select(Device).where(Device.asset_tag == "K-10")).scalar_one()
+    assert k10.warranty_end == dt.date(2027, 1, 31) and k10.version == 1
+
+
+def test_insert_columns_refuses_changing_keys_and_rolls_back(engine) -> None:
+    chunks = [{"asset_tag": ["A"], "category": ["laptop"]}, {"asset_tag": ["B"]}]
+    with pytest.raises(ValueError, match="differ"), engine.begin() as conn:
+        bulk.insert_columns(conn, DEVICE, chunks)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(DEVICE)).scalar_one() == 0

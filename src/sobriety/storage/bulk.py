@@ -19,12 +19,16 @@ Columns that are left out but carry a Python-side default in the table
 definition (``version = 1``, ``created_at = utcnow()``...) are filled in: a
 scalar default as is, a callable default called once per :func:`insert_many`
 call (every row of a batch gets the same timestamp).
+
+:func:`insert_columns` is the columnar twin (chunks of column lists, as
+numpy's ``tolist()`` produces them); :func:`sync_sequence` moves PostgreSQL's
+id sequence past explicitly inserted ids.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import Enum
 from typing import Any
 
@@ -89,7 +93,7 @@ def _defaults(table: Table, columns: Sequence[str]) -> tuple[list[str], tuple[An
     return names, tuple(values)
 
 
-def _chunks(rows: Iterable[Sequence[Any]], size: int) -> Iterable[list[Sequence[Any]]]:
+def _chunks(rows: Iterable[Sequence[Any]], size: int) -> Iterator[list[Sequence[Any]]]:
     it = iter(rows)
     while True:
         chunk = list(itertools.islice(it, size))
@@ -98,29 +102,120 @@ def _chunks(rows: Iterable[Sequence[Any]], size: int) -> Iterable[list[Sequence[
         yield chunk
 
 
-def _prepare(
-    chunk: list[Sequence[Any]],
-    width: int,
-    start: int,
-    processors: list[Processor | None],
-    extra: tuple[Any, ...],
-    *,
-    plain_enums: bool,
-) -> list[tuple[Any, ...]]:
-    """Check row widths, apply the bind processors column-wise, append defaults."""
+def _transpose(chunk: list[Sequence[Any]], width: int, start: int) -> list[Sequence[Any]]:
+    """Rows to columns, with a located error for a row of the wrong width."""
     for i, row in enumerate(chunk):
         if len(row) != width:
             raise ValueError(
                 f"row {start + i}: {len(row)} values for {width} columns ({tuple(row)!r})"
             )
-    cols: list[Sequence[Any]] = list(zip(*chunk, strict=True))
-    for i, proc in enumerate(processors):
-        if proc is not None:
-            cols[i] = list(map(proc, cols[i]))
-        elif plain_enums:
-            cols[i] = list(map(_plain, cols[i]))
-    cols.extend([value] * len(chunk) for value in extra)
-    return list(zip(*cols, strict=True))
+    return list(zip(*chunk, strict=True))
+
+
+class _Writer:
+    """Writes column-wise chunks into one table with the back-end's fast path."""
+
+    def __init__(self, conn: Connection, table: Table, columns: Sequence[str]) -> None:
+        unknown = [c for c in columns if c not in table.c]
+        if unknown:
+            raise ValueError(f"unknown columns of {table.name}: {unknown}")
+        if len(set(columns)) != len(columns):
+            raise ValueError(f"duplicate columns: {list(columns)}")
+        self.conn = conn
+        self.table = table
+        self.width = len(columns)
+        backend = conn.dialect.name
+        if backend == "sqlite":
+            self.mode = "sqlite"
+        elif backend == "postgresql" and conn.dialect.driver == "psycopg":
+            self.mode = "copy"
+        else:
+            self.mode = "core"
+        extra_names, extra_values = _defaults(table, columns)
+        self.columns = [*columns, *extra_names]
+        if self.mode == "core":
+            # Core applies the bind processors itself.
+            self.processors: list[Processor | None] = [None] * self.width
+            self.extra = extra_values
+        else:
+            self.processors = _processors(conn, table, columns)
+            self.extra = tuple(
+                proc(v) if proc is not None else _plain(v)
+                for proc, v in zip(_processors(conn, table, extra_names), extra_values, strict=True)
+            )
+        if not conn.in_transaction():
+            conn.begin()
+        self._cursor: Any = None
+        self._copy_cm: Any = None
+        self._copy: Any = None
+        self.total = 0
+
+    def _rows(self, cols: list[Sequence[Any]], n: int) -> list[tuple[Any, ...]]:
+        plain_enums = self.mode == "copy"
+        for i, proc in enumerate(self.processors):
+            if proc is not None:
+                cols[i] = list(map(proc, cols[i]))
+            elif plain_enums:
+                cols[i] = list(map(_plain, cols[i]))
+        cols.extend([value] * n for value in self.extra)
+        return list(zip(*cols, strict=True))
+
+    def write(self, cols: list[Sequence[Any]]) -> None:
+        """Write one chunk given as ``width`` equally long columns."""
+        n = len(cols[0]) if cols else 0
+        if any(len(c) != n for c in cols):
+            raise ValueError(f"columns of unequal lengths: {[len(c) for c in cols]}")
+        if n == 0:
+            return
+        rows = self._rows(list(cols), n)
+        if self.mode == "sqlite":
+            if self._cursor is None:
+                prep = self.conn.dialect.identifier_preparer
+                self._sql = "INSERT INTO {} ({}) VALUES ({})".format(
+                    prep.format_table(self.table),
+                    ", ".join(prep.quote(c) for c in self.columns),
+                    ", ".join("?" * len(self.columns)),
+                )
+                self._cursor = self.conn.connection.dbapi_connection.cursor()
+            self._cursor.executemany(self._sql, rows)
+        elif self.mode == "copy":
+            if self._copy is None:
+                self._open_copy()
+            write_row = self._copy.write_row
+            for row in rows:
+                write_row(row)
+        else:
+            self.conn.execute(
+                self.table.insert(), [dict(zip(self.columns, r, strict=True)) for r in rows]
+            )
+        self.total += n
+
+    def _open_copy(self) -> None:
+        from psycopg import sql
+
+        table = self.table
+        target = (
+            sql.Identifier(table.schema, table.name) if table.schema else sql.Identifier(table.name)
+        )
+        stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            target, sql.SQL(", ").join(sql.Identifier(c) for c in self.columns)
+        )
+        self._cursor = self.conn.connection.driver_connection.cursor()
+        self._copy_cm = self._cursor.copy(stmt)
+        self._copy = self._copy_cm.__enter__()
+
+    def close(self, exc: BaseException | None = None) -> None:
+        try:
+            if self._copy_cm is not None:
+                cm, self._copy_cm = self._copy_cm, None
+                if exc is None:
+                    cm.__exit__(None, None, None)
+                else:
+                    cm.__exit__(type(exc), exc, exc.__traceback__)
+        finally:
+            if self._cursor is not None:
+                self._cursor.close()
+                self._cursor = None
 
 
 def insert_many(
@@ -134,75 +229,70 @@ def insert_many(
     """Insert ``rows`` (tuples ordered as ``columns``) into ``table``.
 
     Runs in ``conn``'s transaction (one is begun if none is open: the caller
-    commits or rolls back). Returns the number of rows inserted. A row of the
-    wrong width raises :class:`ValueError` naming its position.
+    commits or rolls back). Rows are consumed ``chunk_size`` at a time, so an
+    iterator of any length streams in constant memory. Returns the number of
+    rows inserted. A row of the wrong width raises :class:`ValueError` naming
+    its position (0-based).
     """
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
-    unknown = [c for c in columns if c not in table.c]
-    if unknown:
-        raise ValueError(f"unknown columns of {table.name}: {unknown}")
-    width = len(columns)
-    extra_names, extra_values = _defaults(table, columns)
-    all_columns = [*columns, *extra_names]
-    processors = _processors(conn, table, columns)
-    if not conn.in_transaction():
-        conn.begin()
-    backend = conn.dialect.name
-    if backend == "sqlite":
-        return _insert_sqlite(
-            conn, table, all_columns, rows, width, processors, extra_values, chunk_size
-        )
-    if backend == "postgresql" and conn.dialect.driver == "psycopg":
-        return _insert_copy(
-            conn, table, all_columns, rows, width, processors, extra_values, chunk_size
-        )
-    return _insert_core(conn, table, all_columns, rows, width, processors, extra_values, chunk_size)
-
-
-def _insert_sqlite(conn, table, columns, rows, width, processors, extra, chunk_size) -> int:
-    prep = conn.dialect.identifier_preparer
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        prep.format_table(table),
-        ", ".join(prep.quote(c) for c in columns),
-        ", ".join("?" * len(columns)),
-    )
-    cursor = conn.connection.dbapi_connection.cursor()
-    total = 0
+    writer = _Writer(conn, table, columns)
     try:
         for chunk in _chunks(rows, chunk_size):
-            cursor.executemany(
-                sql, _prepare(chunk, width, total, processors, extra, plain_enums=False)
-            )
-            total += len(chunk)
-    finally:
-        cursor.close()
-    return total
+            writer.write(_transpose(chunk, writer.width, writer.total))
+    except BaseException as exc:
+        writer.close(exc)
+        raise
+    writer.close()
+    return writer.total
 
 
-def _insert_copy(conn, table, columns, rows, width, processors, extra, chunk_size) -> int:
-    from psycopg import sql
+def insert_columns(
+    conn: Connection,
+    table: Table,
+    chunks: Iterable[Mapping[str, Sequence[Any]]],
+) -> int:
+    """Insert column-wise chunks: each a mapping of column name to equal-length values.
 
-    target = (
-        sql.Identifier(table.schema, table.name) if table.schema else sql.Identifier(table.name)
+    The columnar twin of :func:`insert_many` for producers that build columns
+    (numpy ``tolist()`` output...): values are processed column by column and
+    zipped into rows once. Every chunk must have the same keys as the first.
+    """
+    writer: _Writer | None = None
+    names: list[str] = []
+    try:
+        for chunk in chunks:
+            if writer is None:
+                names = list(chunk)
+                writer = _Writer(conn, table, names)
+            elif list(chunk) != names:
+                raise ValueError(f"chunk columns {list(chunk)} differ from {names}")
+            writer.write([chunk[name] for name in names])
+    except BaseException as exc:
+        if writer is not None:
+            writer.close(exc)
+        raise
+    if writer is None:
+        return 0
+    writer.close()
+    return writer.total
+
+
+def sync_sequence(conn: Connection, table: Table, column: str = "id") -> None:
+    """After inserting explicit ids: move PostgreSQL's sequence past the largest id.
+
+    SQLite needs nothing (the next rowid is always max(rowid) + 1).
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    from sqlalchemy import text
+
+    name = table.name if not table.schema else f"{table.schema}.{table.name}"
+    conn.execute(
+        text(
+            "SELECT setval(pg_get_serial_sequence(:tbl, :col), "
+            f"COALESCE((SELECT MAX({conn.dialect.identifier_preparer.quote(column)}) "
+            f"FROM {conn.dialect.identifier_preparer.format_table(table)}), 0) + 1, false)"
+        ),
+        {"tbl": name, "col": column},
     )
-    stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        target, sql.SQL(", ").join(sql.Identifier(c) for c in columns)
-    )
-    total = 0
-    with conn.connection.driver_connection.cursor() as cursor, cursor.copy(stmt) as copy:
-        for chunk in _chunks(rows, chunk_size):
-            for row in _prepare(chunk, width, total, processors, extra, plain_enums=True):
-                copy.write_row(row)
-            total += len(chunk)
-    return total
-
-
-def _insert_core(conn, table, columns, rows, width, processors, extra, chunk_size) -> int:
-    total = 0
-    for chunk in _chunks(rows, chunk_size):
-        # Core applies the bind processors itself: pass the values unprocessed.
-        prepared = _prepare(chunk, width, total, [None] * width, extra, plain_enums=True)
-        conn.execute(table.insert(), [dict(zip(columns, r, strict=True)) for r in prepared])
-        total += len(chunk)
-    return total
