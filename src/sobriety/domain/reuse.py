@@ -1,0 +1,787 @@
+"""Reuse-channel rules, evaluated over the whole fleet at once.
+
+:func:`evaluate` takes the fleet as numpy arrays (:class:`Fleet`) and a
+:class:`~sobriety.domain.policy.Policy`, and returns, for every device and
+every channel, two bit masks: the rules that *rule the channel out* and the
+checks that *block* it until something is done (an erasure, a value to
+declare...). The recommended channel is the first channel of the policy order
+that is not ruled out. Nothing here allocates per-device Python objects, so a
+million devices are flagged in well under a second of CPU.
+
+Explanations (which rule, which value, which threshold, where the rule comes
+from) are built only for the devices shown, by :func:`explain`, as
+:class:`Reason` codes with parameters; :mod:`sobriety.domain.reuse_text`
+renders them in the active language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+
+import numpy as np
+
+from sobriety.domain.policy import (
+    CATEGORIES,
+    CATEGORY_INDEX,
+    LEVEL_RANK,
+    ChannelPolicy,
+    Policy,
+    SpecProfile,
+    Threshold,
+)
+from sobriety.domain.vocab import Category, Channel, Condition, Status
+
+STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
+CONDITIONS: tuple[str, ...] = tuple(c.value for c in Condition)
+DAYS_PER_YEAR = 365.25
+_ST = {s: i for i, s in enumerate(STATUSES)}
+_CO = {c: i for i, c in enumerate(CONDITIONS)}
+_ACTIVE = np.array([_ST[Status.IN_SERVICE], _ST[Status.IN_STOCK], _ST[Status.IN_REPAIR]])
+
+
+class Out(IntEnum):
+    """Rules that rule a channel out (bit positions)."""
+
+    CHANNEL_DISABLED = 0
+    CATEGORY_EXCLUDED = 1
+    STATUS_EXCLUDED = 2
+    CONDITION_EXCLUDED = 3
+    AGE_OVER_LIMIT = 4
+    VALUE_OVER_CAP = 5
+    VALUE_UNDER_MIN = 6
+    CPU_TOO_OLD = 7
+    TPM_TOO_OLD = 8
+    RAM_TOO_LOW = 9
+    STORAGE_TOO_LOW = 10
+    BATTERY_LOW = 11
+    REPAIR_OVER_CEILING = 12
+    SENSITIVE_EXCLUDED = 13
+    DEVICE_GONE = 14
+
+
+class Block(IntEnum):
+    """Checks that block a channel until something is done (bit positions)."""
+
+    AGE_UNKNOWN = 0
+    VALUE_UNKNOWN = 1
+    SPECS_UNKNOWN = 2
+    UPGRADE_RAM = 3
+    UPGRADE_STORAGE = 4
+    BATTERY_REPLACE = 5
+    BATTERY_UNKNOWN = 6
+    REPAIR_ESTIMATE_MISSING = 7
+    ERASURE_MISSING = 8
+    ERASURE_LEVEL_LOW = 9
+    ERASURE_UNVERIFIED = 10
+    SENSITIVE_DESTROY_STORAGE = 11
+
+
+def _bit(code: IntEnum) -> np.uint32:
+    return np.uint32(1 << int(code))
+
+
+# --------------------------------------------------------------------------
+# Input
+
+
+def _codes(values: np.ndarray, index: Mapping[str, int], missing: int) -> np.ndarray:
+    """Map an object array of strings onto integer codes (``missing`` when unknown)."""
+    get = index.get
+    return np.fromiter((get(v, missing) for v in values), dtype=np.int16, count=len(values))
+
+
+def _tpm(values: np.ndarray) -> np.ndarray:
+    cache: dict[Any, float] = {}
+    for v in set(values.tolist()):
+        try:
+            cache[v] = float(str(v).strip().split()[0]) if v not in (None, "") else np.nan
+        except ValueError:
+            cache[v] = np.nan
+    return np.fromiter((cache[v] for v in values), dtype=np.float64, count=len(values))
+
+
+@dataclass
+class Fleet:
+    """Device columns as aligned arrays (one row per device), in known units.
+
+    Codes: ``category`` indexes :data:`~sobriety.domain.policy.CATEGORIES`,
+    ``status`` :data:`STATUSES`, ``condition`` :data:`CONDITIONS`;
+    ``erasure_rank`` is the best recorded erasure level (0 none, 1 clear,
+    2 purge, 3 destroy), ``erasure_verified`` whether that record was verified.
+    """
+
+    category: np.ndarray
+    status: np.ndarray
+    condition: np.ndarray
+    acquisition_date: np.ndarray
+    purchase_price_eur: np.ndarray
+    declared_value_eur: np.ndarray
+    battery_health_pct: np.ndarray
+    ram_gb: np.ndarray
+    storage_gb: np.ndarray
+    cpu_generation: np.ndarray
+    tpm: np.ndarray
+    sensitive: np.ndarray
+    repair_estimate_eur: np.ndarray
+    erasure_rank: np.ndarray
+    erasure_verified: np.ndarray
+    retirement_date: np.ndarray = field(default_factory=lambda: np.array([], "datetime64[D]"))
+
+    #: Columns of the device table a fleet is built from.
+    COLUMNS = (
+        "category",
+        "status",
+        "condition",
+        "acquisition_date",
+        "retirement_date",
+        "purchase_price_eur",
+        "declared_value_eur",
+        "battery_health_pct",
+        "ram_gb",
+        "storage_gb",
+        "cpu_generation",
+        "tpm_version",
+        "sensitive_data",
+        "repair_estimate_eur",
+    )
+
+    def __len__(self) -> int:
+        return len(self.category)
+
+    @classmethod
+    def from_columns(
+        cls,
+        cols: Mapping[str, np.ndarray],
+        erasure_rank: np.ndarray | None = None,
+        erasure_verified: np.ndarray | None = None,
+    ) -> Fleet:
+        """Build from device columns as read by ``storage.arrays.read_columns``."""
+        n = len(cols["category"])
+        other = CATEGORY_INDEX[Category.OTHER]
+
+        def floats(name: str) -> np.ndarray:
+            arr = cols.get(name)
+            return np.full(n, np.nan) if arr is None else np.asarray(arr, dtype=np.float64)
+
+        def dates(name: str) -> np.ndarray:
+            arr = cols.get(name)
+            if arr is None:
+                return np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+            return np.asarray(arr, dtype="datetime64[D]")
+
+        return cls(
+            category=_codes(cols["category"], CATEGORY_INDEX, other),
+            status=_codes(cols["status"], _ST, _ST[Status.IN_SERVICE]),
+            condition=_codes(cols["condition"], _CO, _CO[Condition.WORKING]),
+            acquisition_date=dates("acquisition_date"),
+            retirement_date=dates("retirement_date"),
+            purchase_price_eur=floats("purchase_price_eur"),
+            declared_value_eur=floats("declared_value_eur"),
+            battery_health_pct=floats("battery_health_pct"),
+            ram_gb=floats("ram_gb"),
+            storage_gb=floats("storage_gb"),
+            cpu_generation=floats("cpu_generation"),
+            tpm=_tpm(cols["tpm_version"]) if "tpm_version" in cols else np.full(n, np.nan),
+            sensitive=np.asarray(cols.get("sensitive_data", np.zeros(n, bool)), dtype=bool),
+            repair_estimate_eur=floats("repair_estimate_eur"),
+            erasure_rank=(
+                np.zeros(n, np.int8) if erasure_rank is None else erasure_rank.astype(np.int8)
+            ),
+            erasure_verified=(
+                np.zeros(n, bool) if erasure_verified is None else erasure_verified.astype(bool)
+            ),
+        )
+
+    def take(self, index: np.ndarray | list[int]) -> Fleet:
+        """The sub-fleet of the rows in ``index``."""
+        idx = np.asarray(index)
+        return Fleet(**{name: getattr(self, name)[idx] for name in self.__dataclass_fields__})
+
+
+# --------------------------------------------------------------------------
+# Derived figures
+
+
+def age_years(fleet: Fleet, on: dt.date) -> np.ndarray:
+    """Age at ``on`` in years (``nan`` when the acquisition date is unknown)."""
+    days = (np.datetime64(on, "D") - fleet.acquisition_date).astype("timedelta64[D]")
+    out = days.astype(np.float64) / DAYS_PER_YEAR
+    out[np.isnat(fleet.acquisition_date)] = np.nan
+    return out
+
+
+def residual_value(fleet: Fleet, policy: Policy, age: np.ndarray) -> np.ndarray:
+    """Residual value in EUR: the declared value, else straight-line depreciation.
+
+    ``price x (1 - age / accounting life)``, floored at 0. A device older than its
+    accounting life is worth 0 even when its price is unknown; otherwise an
+    unknown price gives ``nan`` (value unknown).
+    """
+    life = policy.accounting_life_years.per_category_array()[fleet.category]
+    remaining = np.clip(1.0 - age / life, 0.0, 1.0)
+    value = fleet.purchase_price_eur * remaining
+    value[age >= life] = 0.0
+    declared = ~np.isnan(fleet.declared_value_eur)
+    value[declared] = fleet.declared_value_eur[declared]
+    return value
+
+
+def battery_grade_rank(policy: Policy, pct: np.ndarray) -> np.ndarray:
+    """3 for A, 2 for B, 1 for C, 0 for D, -1 when unknown."""
+    g = policy.battery_grades.by_category
+    rank = np.zeros(len(pct), dtype=np.int8)
+    rank[pct >= g["C"]] = 1
+    rank[pct >= g["B"]] = 2
+    rank[pct >= g["A"]] = 3
+    rank[np.isnan(pct)] = -1
+    return rank
+
+
+GRADE_RANK = {"D": 0, "C": 1, "B": 2, "A": 3}
+RANK_GRADE = {v: k for k, v in GRADE_RANK.items()}
+
+
+def _cat_mask(categories: frozenset[str] | None) -> np.ndarray:
+    """Boolean by category code: the category is in ``categories`` (all when None)."""
+    if categories is None:
+        return np.ones(len(CATEGORIES), dtype=bool)
+    return np.array([c in categories for c in CATEGORIES], dtype=bool)
+
+
+def _code_mask(allowed: frozenset[str] | None, names: tuple[str, ...]) -> np.ndarray:
+    if allowed is None:
+        return np.ones(len(names), dtype=bool)
+    return np.array([n in allowed for n in names], dtype=bool)
+
+
+# --------------------------------------------------------------------------
+# Evaluation
+
+
+@dataclass
+class Evaluation:
+    """Rule outcomes for a whole fleet (arrays aligned with the fleet rows)."""
+
+    policy: Policy
+    on: dt.date
+    channels: tuple[Channel, ...]
+    #: ``out[c, i]``: bits of :class:`Out` ruling channel ``c`` out for device ``i``.
+    out: np.ndarray
+    #: ``blocked[c, i]``: bits of :class:`Block` to clear before channel ``c``.
+    blocked: np.ndarray
+    #: Index into ``channels`` of the recommended channel (-1: none possible).
+    recommended: np.ndarray
+    age: np.ndarray
+    value: np.ndarray
+    #: Retired devices awaiting a decision, and ageing or broken devices in use.
+    flagged: np.ndarray
+    #: In the décret 2023-266 scope (category, age at retirement, no sensitive data).
+    in_scope: np.ndarray
+
+    def open_mask(self) -> np.ndarray:
+        """``[c, i]``: channel possible (not ruled out)."""
+        return self.out == 0
+
+    def recommended_channel(self, i: int) -> Channel | None:
+        r = int(self.recommended[i])
+        return self.channels[r] if r >= 0 else None
+
+    def counts_by_channel(self, mask: np.ndarray | None = None) -> dict[Channel | None, int]:
+        """How many (flagged, by default) devices each channel is recommended for."""
+        sel = self.recommended[self.flagged if mask is None else mask]
+        counts = np.bincount(sel + 1, minlength=len(self.channels) + 1)
+        out: dict[Channel | None, int] = {}
+        if counts[0]:
+            out[None] = int(counts[0])
+        for k, c in enumerate(self.channels):
+            if counts[k + 1]:
+                out[c] = int(counts[k + 1])
+        return out
+
+
+def _threshold_array(t: Threshold | None) -> np.ndarray | None:
+    return None if t is None else t.per_category_array()
+
+
+def _spec_checks(fleet: Fleet, spec: SpecProfile, out: np.ndarray, blocked: np.ndarray) -> None:
+    applies = _cat_mask(spec.categories)[fleet.category]
+    unknown = np.zeros(len(fleet), dtype=bool)
+    parts = (
+        ("cpu_generation", fleet.cpu_generation, Out.CPU_TOO_OLD, None),
+        ("tpm", fleet.tpm, Out.TPM_TOO_OLD, None),
+        ("ram_gb", fleet.ram_gb, Out.RAM_TOO_LOW, Block.UPGRADE_RAM),
+        ("storage_gb", fleet.storage_gb, Out.STORAGE_TOO_LOW, Block.UPGRADE_STORAGE),
+    )
+    for part, values, out_code, upgrade_code in parts:
+        minimum = spec.minimum(part)
+        if minimum is None:
+            continue
+        nan = np.isnan(values)
+        unknown |= applies & nan
+        below = applies & ~nan & (values < minimum)
+        if part in spec.upgradeable and upgrade_code is not None:
+            blocked[below] |= _bit(upgrade_code)
+        else:
+            out[below] |= _bit(out_code)
+    blocked[unknown] |= _bit(Block.SPECS_UNKNOWN)
+
+
+def _channel_masks(
+    fleet: Fleet,
+    policy: Policy,
+    cp: ChannelPolicy,
+    age: np.ndarray,
+    value: np.ndarray,
+    battery_rank: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    n = len(fleet)
+    out = np.zeros(n, dtype=np.uint32)
+    blocked = np.zeros(n, dtype=np.uint32)
+    cat = fleet.category
+    if not cp.enabled:
+        out |= _bit(Out.CHANNEL_DISABLED)
+    out[fleet.status == _ST[Status.GONE]] |= _bit(Out.DEVICE_GONE)
+    if cp.categories is not None:
+        out[~_cat_mask(cp.categories)[cat]] |= _bit(Out.CATEGORY_EXCLUDED)
+    if cp.statuses is not None:
+        out[~_code_mask(cp.statuses, STATUSES)[fleet.status]] |= _bit(Out.STATUS_EXCLUDED)
+    if cp.conditions is not None:
+        out[~_code_mask(cp.conditions, CONDITIONS)[fleet.condition]] |= _bit(Out.CONDITION_EXCLUDED)
+    limit = _threshold_array(cp.max_age_years)
+    if limit is not None:
+        lim = limit[cat]
+        has = ~np.isnan(lim)
+        out[has & (age >= lim)] |= _bit(Out.AGE_OVER_LIMIT)
+        blocked[has & np.isnan(age)] |= _bit(Block.AGE_UNKNOWN)
+    for threshold, over in ((cp.max_value_eur, True), (cp.min_value_eur, False)):
+        arr = _threshold_array(threshold)
+        if arr is None:
+            continue
+        cap = arr[cat]
+        has = ~np.isnan(cap)
+        if over:
+            out[has & (value > cap)] |= _bit(Out.VALUE_OVER_CAP)
+        else:
+            out[has & (value < cap)] |= _bit(Out.VALUE_UNDER_MIN)
+        blocked[has & np.isnan(value)] |= _bit(Block.VALUE_UNKNOWN)
+    if cp.specs is not None:
+        _spec_checks(fleet, policy.specs[cp.specs], out, blocked)
+    if cp.min_battery_grade is not None:
+        has_battery = _cat_mask(policy.battery_categories)[cat]
+        need = np.array(
+            [GRADE_RANK.get(cp.min_battery_grade.for_category(c) or "D", 0) for c in CATEGORIES],
+            dtype=np.int8,
+        )[cat]
+        low = has_battery & (battery_rank >= 0) & (battery_rank < need)
+        if cp.battery_action == "exclude":
+            out[low] |= _bit(Out.BATTERY_LOW)
+        else:
+            blocked[low] |= _bit(Block.BATTERY_REPLACE)
+        blocked[has_battery & (battery_rank < 0) & (need > 0)] |= _bit(Block.BATTERY_UNKNOWN)
+    ceiling = _threshold_array(cp.repair_cost_ceiling_pct)
+    if ceiling is not None:
+        broken = fleet.condition == _CO[Condition.BROKEN]
+        pct = ceiling[cat]
+        allowed = fleet.purchase_price_eur * pct / 100.0
+        est = fleet.repair_estimate_eur
+        known = ~np.isnan(est)
+        # An unknown price gives no ceiling to compare with: the repair is ruled out.
+        out[broken & known & ~(est <= allowed)] |= _bit(Out.REPAIR_OVER_CEILING)
+        blocked[broken & ~known] |= _bit(Block.REPAIR_ESTIMATE_MISSING)
+    if cp.exclude_sensitive is not None and cp.exclude_sensitive.default:
+        out[fleet.sensitive] |= _bit(Out.SENSITIVE_EXCLUDED)
+    if cp.requires_erasure:
+        er = policy.erasure
+        min_rank = er.min_rank_array()[cat]
+        sens_rank = LEVEL_RANK[er.sensitive_level]
+        needs = min_rank > 0
+        sensitive = fleet.sensitive & needs
+        rank = fleet.erasure_rank
+        blocked[sensitive & (rank < sens_rank)] |= _bit(Block.SENSITIVE_DESTROY_STORAGE)
+        plain = needs & ~fleet.sensitive
+        blocked[plain & (rank == 0)] |= _bit(Block.ERASURE_MISSING)
+        blocked[plain & (rank > 0) & (rank < min_rank)] |= _bit(Block.ERASURE_LEVEL_LOW)
+        if er.require_verified:
+            blocked[needs & (rank > 0) & ~fleet.erasure_verified] |= _bit(Block.ERASURE_UNVERIFIED)
+    return out, blocked
+
+
+def evaluate(fleet: Fleet, policy: Policy, on: dt.date) -> Evaluation:
+    """Evaluate every channel of ``policy`` for every device of ``fleet`` at date ``on``."""
+    age = age_years(fleet, on)
+    value = residual_value(fleet, policy, age)
+    battery_rank = battery_grade_rank(policy, fleet.battery_health_pct)
+    channels = policy.order
+    n = len(fleet)
+    out = np.zeros((len(channels), n), dtype=np.uint32)
+    blocked = np.zeros((len(channels), n), dtype=np.uint32)
+    for k, channel in enumerate(channels):
+        out[k], blocked[k] = _channel_masks(
+            fleet, policy, policy.channels[channel], age, value, battery_rank
+        )
+    possible = out == 0
+    recommended = np.where(possible.any(axis=0), possible.argmax(axis=0), -1).astype(np.int16)
+
+    review = policy.review_age_years.per_category_array()[fleet.category]
+    active = np.isin(fleet.status, _ACTIVE)
+    ageing = active & (age >= review)
+    if policy.flag_broken:
+        ageing |= active & (fleet.condition == _CO[Condition.BROKEN])
+    flagged = (fleet.status == _ST[Status.RETIRED]) | ageing
+
+    return Evaluation(
+        policy=policy,
+        on=on,
+        channels=channels,
+        out=out,
+        blocked=blocked,
+        recommended=recommended,
+        age=age,
+        value=value,
+        flagged=flagged,
+        in_scope=in_reuse_scope(fleet, policy, on),
+    )
+
+
+def in_reuse_scope(fleet: Fleet, policy: Policy, on: dt.date) -> np.ndarray:
+    """Décret 2023-266 scope: category, under the age limit at retirement, no sensitive data.
+
+    The age is taken at the retirement date when recorded, else at ``on``;
+    an unknown acquisition date leaves the device out of scope.
+    """
+    rr = policy.reuse_rate
+    ref = fleet.retirement_date
+    if len(ref) != len(fleet):
+        ref = np.full(len(fleet), np.datetime64("NaT"), dtype="datetime64[D]")
+    ref = np.where(np.isnat(ref), np.datetime64(on, "D"), ref)
+    age = (ref - fleet.acquisition_date).astype("timedelta64[D]").astype(np.float64)
+    age /= DAYS_PER_YEAR
+    scope = _cat_mask(rr.categories)[fleet.category] & ~np.isnat(fleet.acquisition_date)
+    scope &= age < rr.max_age_years
+    if rr.exclude_sensitive:
+        scope &= ~fleet.sensitive
+    return scope
+
+
+# --------------------------------------------------------------------------
+# Explanations for the devices shown
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One rule's outcome: a code, its parameters and where the rule comes from.
+
+    ``effect`` is ``"pass"`` (the rule is met), ``"out"`` (it rules the channel
+    out), ``"block"`` (something to do first) or ``"info"``.
+    """
+
+    code: str
+    effect: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    source: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class ChannelOutcome:
+    channel: Channel
+    label: str
+    #: "recommended", "open", "blocked" or "ruled_out".
+    state: str
+    reasons: tuple[Reason, ...]
+    #: Counts toward the décret 2023-266 target: "yes", "no" or "with_proof".
+    counts_toward_target: str
+    #: Avoided emissions of this channel in kgCO2e (None: not computed).
+    avoided_kgco2e: float | None = None
+
+    @property
+    def blockers(self) -> tuple[Reason, ...]:
+        return tuple(r for r in self.reasons if r.effect == "block")
+
+    @property
+    def rule_outs(self) -> tuple[Reason, ...]:
+        return tuple(r for r in self.reasons if r.effect == "out")
+
+
+@dataclass(frozen=True)
+class DeviceFlag:
+    row: int
+    category: str
+    status: str
+    age_years: float | None
+    value_eur: float | None
+    in_scope: bool
+    flagged: bool
+    recommended: ChannelOutcome | None
+    #: Every channel in policy order (the recommended one included).
+    outcomes: tuple[ChannelOutcome, ...]
+
+    @property
+    def alternatives(self) -> tuple[ChannelOutcome, ...]:
+        """Channels still possible after the recommended one, in policy order."""
+        return tuple(
+            o
+            for o in self.outcomes
+            if o.state in ("open", "blocked")
+            and (self.recommended is None or o.channel != self.recommended.channel)
+        )
+
+    @property
+    def ruled_out(self) -> tuple[ChannelOutcome, ...]:
+        return tuple(o for o in self.outcomes if o.state == "ruled_out")
+
+    def outcome(self, channel: Channel | str) -> ChannelOutcome:
+        for o in self.outcomes:
+            if o.channel == channel:
+                return o
+        raise KeyError(channel)
+
+
+def _num(x: float) -> float | None:
+    return None if x != x else float(x)
+
+
+def _channel_reasons(
+    ev: Evaluation, fleet: Fleet, i: int, k: int, cp: ChannelPolicy
+) -> list[Reason]:
+    policy = ev.policy
+    out = int(ev.out[k, i])
+    blk = int(ev.blocked[k, i])
+    cat = CATEGORIES[int(fleet.category[i])]
+    reasons: list[Reason] = []
+    src, date = cp.source, cp.date
+
+    def has_out(code: Out) -> bool:
+        return bool(out & (1 << int(code)))
+
+    def has_blk(code: Block) -> bool:
+        return bool(blk & (1 << int(code)))
+
+    def add(code: str, effect: str, t: Threshold | None = None, **params: Any) -> None:
+        s = t.source if t is not None and t.source else src
+        d = t.date if t is not None and t.source else date
+        reasons.append(Reason(code, effect, params, s, d))
+
+    age = _num(ev.age[i])
+    value = _num(ev.value[i])
+    if has_out(Out.DEVICE_GONE):
+        add("device_gone", "out")
+    if has_out(Out.CHANNEL_DISABLED):
+        add("channel_disabled", "out")
+    if cp.categories is not None and has_out(Out.CATEGORY_EXCLUDED):
+        add("category_excluded", "out", category=cat, allowed=sorted(cp.categories))
+    if cp.statuses is not None and has_out(Out.STATUS_EXCLUDED):
+        add("status_excluded", "out", status=STATUSES[int(fleet.status[i])])
+    if cp.conditions is not None:
+        cond = CONDITIONS[int(fleet.condition[i])]
+        if has_out(Out.CONDITION_EXCLUDED):
+            add("condition_excluded", "out", condition=cond, allowed=sorted(cp.conditions))
+        elif cond != Condition.BROKEN or cp.repair_cost_ceiling_pct is None:
+            add("condition_ok", "pass", condition=cond)
+    if cp.max_age_years is not None and (lim := cp.max_age_years.for_category(cat)) is not None:
+        if has_blk(Block.AGE_UNKNOWN):
+            add("age_unknown", "block", cp.max_age_years, limit=lim)
+        elif has_out(Out.AGE_OVER_LIMIT):
+            add("age_over_limit", "out", cp.max_age_years, age=age, limit=lim)
+        else:
+            add("age_under_limit", "pass", cp.max_age_years, age=age, limit=lim)
+    for t, over in ((cp.max_value_eur, True), (cp.min_value_eur, False)):
+        if t is None or (cap := t.for_category(cat)) is None:
+            continue
+        sale = cp.channel in (Channel.DONATE_AGENT, Channel.DONATE_ASSOCIATION)
+        if value is None:
+            add("value_unknown", "block", t, cap=cap)
+        elif over and has_out(Out.VALUE_OVER_CAP):
+            add("value_over_cap", "out", t, value=value, cap=cap, sale_required=sale)
+        elif not over and has_out(Out.VALUE_UNDER_MIN):
+            add("value_under_min", "out", t, value=value, minimum=cap)
+        else:
+            add("value_within_cap" if over else "value_over_min", "pass", t, value=value, cap=cap)
+    if cp.specs is not None:
+        spec = policy.specs[cp.specs]
+        if cat in spec.categories:
+            _spec_reasons(spec, fleet, i, has_out, has_blk, reasons)
+    if cp.min_battery_grade is not None and cat in policy.battery_categories:
+        need = cp.min_battery_grade.for_category(cat)
+        pct = _num(fleet.battery_health_pct[i])
+        t = cp.min_battery_grade
+        bound = policy.grade_bound(need) if need else None
+        if has_blk(Block.BATTERY_UNKNOWN):
+            add("battery_unknown", "block", t, grade=need, bound=bound)
+        elif has_out(Out.BATTERY_LOW):
+            add(
+                "battery_low",
+                "out",
+                t,
+                pct=pct,
+                grade=policy.battery_grade(pct),
+                need=need,
+                bound=bound,
+            )
+        elif has_blk(Block.BATTERY_REPLACE):
+            add(
+                "battery_replace",
+                "block",
+                t,
+                pct=pct,
+                grade=policy.battery_grade(pct),
+                need=need,
+                bound=bound,
+            )
+        elif pct is not None and need:
+            add("battery_ok", "pass", t, pct=pct, grade=policy.battery_grade(pct), need=need)
+    if cp.repair_cost_ceiling_pct is not None and fleet.condition[i] == _CO[Condition.BROKEN]:
+        t = cp.repair_cost_ceiling_pct
+        pct = t.for_category(cat)
+        price = _num(fleet.purchase_price_eur[i])
+        est = _num(fleet.repair_estimate_eur[i])
+        ceiling = None if price is None or pct is None else price * pct / 100.0
+        if has_blk(Block.REPAIR_ESTIMATE_MISSING):
+            add("repair_estimate_missing", "block", t, pct=pct, ceiling=ceiling)
+        elif has_out(Out.REPAIR_OVER_CEILING):
+            add("repair_over_ceiling", "out", t, estimate=est, ceiling=ceiling, pct=pct)
+        else:
+            add("repair_within_ceiling", "pass", t, estimate=est, ceiling=ceiling, pct=pct)
+    if cp.exclude_sensitive is not None and cp.exclude_sensitive.default:
+        t = cp.exclude_sensitive
+        if has_out(Out.SENSITIVE_EXCLUDED):
+            add("sensitive_excluded", "out", t)
+        else:
+            add("no_sensitive_data", "pass", t)
+    if cp.requires_erasure:
+        _erasure_reasons(policy, fleet, i, cat, has_blk, reasons)
+    if cp.counts_as_reuse == "with_proof":
+        add("counts_with_proof", "info")
+    if cp.channel == Channel.RECYCLE and not reasons:
+        add("last_resort", "info")
+    return reasons
+
+
+def _spec_reasons(spec, fleet, i, has_out, has_blk, reasons) -> None:
+    src, date = spec.source, spec.date
+    if has_blk(Block.SPECS_UNKNOWN):
+        missing = [
+            p
+            for p, arr in (
+                ("cpu_generation", fleet.cpu_generation),
+                ("tpm", fleet.tpm),
+                ("ram_gb", fleet.ram_gb),
+                ("storage_gb", fleet.storage_gb),
+            )
+            if spec.minimum(p) is not None and np.isnan(arr[i])
+        ]
+        reasons.append(
+            Reason("specs_unknown", "block", {"profile": spec.label, "parts": missing}, src, date)
+        )
+    checks = (
+        (Out.CPU_TOO_OLD, None, "cpu_too_old", "cpu_generation", fleet.cpu_generation),
+        (Out.TPM_TOO_OLD, None, "tpm_too_old", "tpm", fleet.tpm),
+        (Out.RAM_TOO_LOW, Block.UPGRADE_RAM, "ram_too_low", "ram_gb", fleet.ram_gb),
+        (
+            Out.STORAGE_TOO_LOW,
+            Block.UPGRADE_STORAGE,
+            "storage_too_low",
+            "storage_gb",
+            fleet.storage_gb,
+        ),
+    )
+    failed = False
+    for out_code, blk_code, code, part, arr in checks:
+        params = {"profile": spec.label, "value": _num(arr[i]), "minimum": spec.minimum(part)}
+        if has_out(out_code):
+            reasons.append(Reason(code, "out", params, src, date))
+            failed = True
+        elif blk_code is not None and has_blk(blk_code):
+            reasons.append(Reason("upgrade_" + part.split("_")[0], "block", params, src, date))
+            failed = True
+    if not failed and not has_blk(Block.SPECS_UNKNOWN):
+        reasons.append(Reason("specs_ok", "pass", {"profile": spec.label}, src, date))
+
+
+def _erasure_reasons(policy, fleet, i, cat, has_blk, reasons) -> None:
+    er = policy.erasure
+    src, date = er.source, er.date
+    need = er.min_level.get(cat, "purge")
+    rank = int(fleet.erasure_rank[i])
+    level = {v: k for k, v in LEVEL_RANK.items()}.get(rank, "none")
+    level = str(level)
+    if LEVEL_RANK[need] == 0:
+        reasons.append(Reason("erasure_not_needed", "pass", {"category": cat}, src, date))
+        return
+    if has_blk(Block.SENSITIVE_DESTROY_STORAGE):
+        reasons.append(
+            Reason(
+                "sensitive_destroy_storage",
+                "block",
+                {"level": level, "need": er.sensitive_level},
+                src,
+                date,
+            )
+        )
+    elif has_blk(Block.ERASURE_MISSING):
+        reasons.append(Reason("erasure_missing", "block", {"need": need}, src, date))
+    elif has_blk(Block.ERASURE_LEVEL_LOW):
+        reasons.append(
+            Reason("erasure_level_low", "block", {"level": level, "need": need}, src, date)
+        )
+    else:
+        reasons.append(Reason("erasure_ok", "pass", {"level": level}, src, date))
+    if has_blk(Block.ERASURE_UNVERIFIED):
+        reasons.append(Reason("erasure_unverified", "block", {"level": level}, src, date))
+
+
+def explain(
+    ev: Evaluation,
+    fleet: Fleet,
+    i: int,
+    avoided_kgco2e: Mapping[Channel, float] | None = None,
+) -> DeviceFlag:
+    """The full outcome for row ``i``: every channel with its reasons."""
+    rec = int(ev.recommended[i])
+    scope = bool(ev.in_scope[i])
+    outcomes: list[ChannelOutcome] = []
+    for k, channel in enumerate(ev.channels):
+        cp = ev.policy.channels[channel]
+        if ev.out[k, i]:
+            state = "ruled_out"
+        elif k == rec:
+            state = "recommended"
+        elif ev.blocked[k, i]:
+            state = "blocked"
+        else:
+            state = "open"
+        counts = cp.counts_as_reuse if scope else "no"
+        outcomes.append(
+            ChannelOutcome(
+                channel=channel,
+                label=cp.label,
+                state=state,
+                reasons=tuple(_channel_reasons(ev, fleet, i, k, cp)),
+                counts_toward_target=counts,
+                avoided_kgco2e=(avoided_kgco2e or {}).get(channel),
+            )
+        )
+    return DeviceFlag(
+        row=i,
+        category=CATEGORIES[int(fleet.category[i])],
+        status=STATUSES[int(fleet.status[i])],
+        age_years=_num(ev.age[i]),
+        value_eur=_num(ev.value[i]),
+        in_scope=scope,
+        flagged=bool(ev.flagged[i]),
+        recommended=outcomes[rec] if rec >= 0 else None,
+        outcomes=tuple(outcomes),
+    )
+
+
+def channel_problems(ev: Evaluation, fleet: Fleet, i: int, channel: Channel) -> list[Reason]:
+    """What forbids sending row ``i`` through ``channel`` now (empty: allowed)."""
+    if channel not in ev.channels:
+        return [Reason("channel_not_in_policy", "out", {"channel": str(channel)})]
+    k = ev.channels.index(channel)
+    reasons = _channel_reasons(ev, fleet, i, k, ev.policy.channels[channel])
+    return [r for r in reasons if r.effect in ("out", "block")]
