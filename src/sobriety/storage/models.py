@@ -65,6 +65,8 @@ class DeviceBase(SQLModel):
     declared_value_eur: float | None = Field(default=None, ge=0)
     #: Reuse channel accepted (or chosen by override) by a technician.
     reuse_channel: str | None = Field(default=None, max_length=32)
+    #: Estimated cost of repairing a broken device (compared with the policy's ceiling).
+    repair_estimate_eur: float | None = Field(default=None, ge=0)
     notes: str | None = Field(default=None, sa_column=Column(Text))
 
 
@@ -128,6 +130,13 @@ class Lot(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
     closed_at: dt.datetime | None = None
     notes: str | None = Field(default=None, sa_column=Column(Text))
+    #: Reference of the deed of transfer, donation agreement or sale.
+    deed_ref: str | None = Field(default=None, max_length=200)
+    #: The taker's prior commitment to reuse (décret 2023-266, required for take-back).
+    commitment_ref: str | None = Field(default=None, max_length=200)
+    #: Proof of reuse supplied by the taker, and its date.
+    proof_of_reuse_ref: str | None = Field(default=None, max_length=200)
+    proof_date: dt.date | None = None
 
 
 class ModelFactor(SQLModel, table=True):
