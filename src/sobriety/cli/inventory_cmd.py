@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from sobriety.cli import context
@@ -28,10 +30,22 @@ def summary(ctx: typer.Context) -> None:
         typer.echo(f"  {status:<{width}}  {fmt_number(n):>10}")
 
 
+def tui(ctx: typer.Context) -> None:
+    """Open the technicians' terminal UI on the configured database."""
+    from sobriety.tui.app import create_app  # Textual loads only for the TUI
+
+    cli = context.get(ctx)
+    create_app(cli.settings, cli.engine).run()
+
+
 def default_action(ctx: typer.Context) -> None:
-    """``sobriety`` with no command: the summary (the TUI once it exists)."""
-    summary(ctx)
+    """``sobriety`` with no command: the terminal UI (the summary when not on a terminal)."""
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        tui(ctx)
+    else:
+        summary(ctx)
 
 
 def register(app: typer.Typer) -> None:
     app.command("summary")(summary)
+    app.command("tui")(tui)

@@ -1,0 +1,185 @@
+"""The forms of the actions on a device: which values each asks for, and their rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sobriety.domain.device_fields import FieldError, parse_field
+from sobriety.i18n import _
+from sobriety.storage.device_query import SiteChoice
+from sobriety.tui.labels import choices
+from sobriety.tui.screens.action_dialog import ActionForm, DialogField
+
+
+def _optional_text(limit: int):
+    def parse(text: str) -> str | None:
+        text = (text or "").strip()
+        if len(text) > limit:
+            raise FieldError(
+                "", _("{n} characters, at most {max} allowed").format(n=len(text), max=limit)
+            )
+        return text or None
+
+    return parse
+
+
+def _required_text(limit: int):
+    optional = _optional_text(limit)
+
+    def parse(text: str) -> str:
+        value = optional(text)
+        if value is None:
+            raise FieldError("", _("a value is required"))
+        return value
+
+    return parse
+
+
+def _required_choice(value: Any) -> Any:
+    if value is None:
+        raise FieldError("", _("a value is required"))
+    return value
+
+
+def _date_not_future(today: dt.date):
+    def parse(text: str) -> dt.date:
+        value = parse_field("retirement_date", text)
+        if value is None:
+            raise FieldError("", _("a value is required"))
+        if value > today:
+            raise FieldError("", _("in the future"))
+        return value
+
+    return parse
+
+
+def _field(name: str):
+    return lambda text: parse_field(name, text)
+
+
+def _number(name: str):
+    def parse(text: str) -> float | None:
+        return parse_field(name, text)
+
+    return parse
+
+
+ACTION_TITLES = {
+    "assign": "Assign",
+    "move": "Move to another site",
+    "repair": "Record a repair",
+    "upgrade": "Record an upgrade",
+    "erasure": "Record a data erasure",
+    "retire": "Retire",
+}
+
+
+def action_form(
+    action: str,
+    device: dict[str, Any],
+    *,
+    sites: Sequence[SiteChoice],
+    today: dt.date,
+    actor: str,
+) -> ActionForm:
+    """The form of ``action`` for ``device`` (current values as defaults)."""
+    title = _(ACTION_TITLES[action])
+    note = DialogField("note", _("Note"), parser=_optional_text(500))
+    if action == "assign":
+        fields = [
+            DialogField(
+                "assignee",
+                _("Assignee (pseudonymous ref.)"),
+                value=device.get("assignee"),
+                parser=_field("assignee"),
+                placeholder=_("e.g. AG-0042; empty to unassign"),
+            ),
+            note,
+        ]
+    elif action == "move":
+        fields = [
+            DialogField(
+                "site_id",
+                _("Site"),
+                kind="choice",
+                value=device.get("site_id"),
+                choices=[(f"{s.code} · {s.name}", s.id) for s in sites],
+                parser=_required_choice,
+            ),
+            note,
+        ]
+    elif action == "repair":
+        fields = [
+            DialogField("description", _("What was repaired"), parser=_required_text(500)),
+            DialogField(
+                "condition",
+                _("Condition after"),
+                kind="choice",
+                value="working",
+                choices=choices("condition"),
+                allow_blank=False,
+            ),
+            DialogField("cost_eur", _("Cost (EUR)"), parser=_number("purchase_price_eur")),
+        ]
+    elif action == "upgrade":
+        fields = [
+            DialogField("description", _("What was upgraded"), parser=_required_text(500)),
+            DialogField(
+                "ram_gb", _("RAM (GB)"), value=device.get("ram_gb"), parser=_number("ram_gb")
+            ),
+            DialogField(
+                "storage_gb",
+                _("Storage (GB)"),
+                value=device.get("storage_gb"),
+                parser=_number("storage_gb"),
+            ),
+            DialogField(
+                "storage_type",
+                _("Storage type"),
+                kind="choice",
+                value=device.get("storage_type"),
+                choices=choices("storage_type"),
+            ),
+        ]
+    elif action == "erasure":
+        fields = [
+            DialogField(
+                "method",
+                _("Method"),
+                kind="choice",
+                choices=choices("erasure_method"),
+                parser=_required_choice,
+            ),
+            DialogField(
+                "level",
+                _("Level (NIST 800-88)"),
+                kind="choice",
+                choices=choices("erasure_level"),
+                parser=_required_choice,
+            ),
+            DialogField("tool", _("Tool"), parser=_optional_text(120)),
+            DialogField("operator", _("Operator"), value=actor, parser=_optional_text(64)),
+            DialogField("date", _("Date"), value=today.isoformat(), parser=_date_not_future(today)),
+            DialogField("verified", _("Verified"), kind="bool"),
+            DialogField("certificate_id", _("Certificate id"), parser=_optional_text(120)),
+        ]
+    elif action == "retire":
+        fields = [
+            DialogField(
+                "date", _("Retired on"), value=today.isoformat(), parser=_date_not_future(today)
+            ),
+            DialogField("reason", _("Reason"), parser=_required_text(500)),
+            DialogField(
+                "condition",
+                _("Condition"),
+                kind="choice",
+                value=device.get("condition"),
+                choices=choices("condition"),
+                allow_blank=False,
+            ),
+        ]
+    else:
+        raise ValueError(f"unknown action {action!r}")
+    return ActionForm(action, title, fields)

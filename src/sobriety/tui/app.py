@@ -1,0 +1,131 @@
+"""The technicians' terminal UI: the ``App`` and the factory that builds it.
+
+The app is handed its database engine and settings by :func:`create_app`
+(the CLI, the tests and the bench all use it); nothing is found through
+globals. Top-level sections are Textual *modes* listed in :data:`SECTIONS`:
+a new section (Dashboard, Reuse queue...) is one entry there plus its screen
+module in ``tui/screens/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from sobriety.i18n import _
+from sobriety.settings import Settings
+from sobriety.tui.commands import SobrietyCommands
+from sobriety.tui.messages import DeviceChosen, DeviceSaved
+from sobriety.tui.screens.device import DeviceScreen
+from sobriety.tui.screens.help import HelpScreen
+from sobriety.tui.screens.inventory import InventoryScreen
+
+DARK_THEME = "textual-dark"
+LIGHT_THEME = "textual-light"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A top-level part of the app, reached by a key and from the palette."""
+
+    mode: str
+    title: str  # English source, translated when shown
+    key: str
+    screen: Callable[[], Screen[Any]]
+
+
+#: The app's sections, in the order of their keys.
+SECTIONS: tuple[Section, ...] = (Section("inventory", "Inventory", "1", InventoryScreen),)
+
+
+class SobrietyApp(App[None]):
+    """Inventory, carbon and reuse of the fleet, for the technicians."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "sobriety"
+    COMMANDS = App.COMMANDS | {SobrietyCommands}
+    MODES = {s.mode: s.screen for s in SECTIONS}
+    DEFAULT_MODE = SECTIONS[0].mode
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("ctrl+t", "toggle_theme", "Light/dark"),
+        *(Binding(s.key, f"switch_mode('{s.mode}')", s.title, show=False) for s in SECTIONS),
+    ]
+
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        settings: Settings,
+        today: Callable[[], dt.date] = dt.date.today,
+        dark: bool = True,
+    ) -> None:
+        super().__init__()
+        self.engine = engine
+        self.settings = settings
+        self.today = today
+        self._start_dark = dark
+
+    @property
+    def actor(self) -> str:
+        """Who is recorded in the history for changes made here."""
+        return self.settings.actor_name
+
+    def on_mount(self) -> None:
+        self.theme = DARK_THEME if self._start_dark else LIGHT_THEME
+
+    # -------------------------------------------------------------- actions
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def open_device(self, asset_tag: str) -> None:
+        """Show a device on top of the current section."""
+        self.push_screen(DeviceScreen(asset_tag))
+
+    def on_device_chosen(self, message: DeviceChosen) -> None:
+        self.open_device(message.asset_tag)
+
+    def on_device_saved(self, message: DeviceSaved) -> None:
+        """A device changed: every inventory table shows the new values."""
+        for screen in self.screen_stack:
+            if isinstance(screen, InventoryScreen):
+                screen.table.reload()
+
+    def palette_commands(self) -> Iterator[tuple[str, str, Callable[[], Any]]]:
+        """Commands available everywhere (the screens add their own)."""
+        for section in SECTIONS:
+            yield (
+                _("Go to {section}").format(section=_(section.title)),
+                _("Key {key}").format(key=section.key),
+                lambda mode=section.mode: self.switch_mode(mode),
+            )
+        yield _("Help: key bindings"), _("Every key of every screen"), self.action_help
+        yield (
+            _("Toggle light/dark theme"),
+            _("Switch between the light and the dark theme"),
+            self.action_toggle_theme,
+        )
+
+
+def create_app(
+    settings: Settings,
+    engine: Engine,
+    *,
+    today: Callable[[], dt.date] = dt.date.today,
+    dark: bool = True,
+) -> SobrietyApp:
+    """The app on ``engine`` (migrated) with ``settings``; used by the CLI, tests and bench."""
+    return SobrietyApp(engine=engine, settings=settings, today=today, dark=dark)

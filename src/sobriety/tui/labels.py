@@ -1,0 +1,93 @@
+"""Labels shown for the stored vocabulary values (translated when shown)."""
+
+from __future__ import annotations
+
+from sobriety.i18n import N_, _
+
+_LABELS: dict[str, dict[str, str]] = {
+    "category": {
+        "laptop": N_("Laptop"),
+        "desktop": N_("Desktop"),
+        "thin_client": N_("Thin client"),
+        "workstation": N_("Workstation"),
+        "smartphone": N_("Smartphone"),
+        "rugged_smartphone": N_("Rugged smartphone"),
+        "tablet": N_("Tablet"),
+        "monitor": N_("Monitor"),
+        "switch": N_("Switch"),
+        "router": N_("Router"),
+        "wifi_access_point": N_("Wi-Fi access point"),
+        "firewall": N_("Firewall"),
+        "printer": N_("Printer"),
+        "other": N_("Other"),
+    },
+    "status": {
+        "in_stock": N_("In stock"),
+        "in_service": N_("In service"),
+        "in_repair": N_("In repair"),
+        "retired": N_("Retired"),
+        "in_reuse_channel": N_("In a reuse channel"),
+        "gone": N_("Gone"),
+    },
+    "condition": {"working": N_("Working"), "degraded": N_("Degraded"), "broken": N_("Broken")},
+    "acquisition_type": {
+        "new": N_("New"),
+        "refurbished": N_("Refurbished"),
+        "donated": N_("Donated to us"),
+        "leased": N_("Leased"),
+    },
+    "storage_type": {
+        "hdd": "HDD",
+        "ssd": "SSD",
+        "emmc": "eMMC",
+        "flash": N_("Flash"),
+        "none": N_("None"),
+    },
+    "reuse_channel": {
+        "keep": N_("Keep / repair"),
+        "redeploy": N_("Redeploy"),
+        "transfer": N_("Transfer"),
+        "donate_association": N_("Donate (assoc.)"),
+        "donate_agent": N_("Donate (agent)"),
+        "sell": N_("Sell"),
+        "take_back": N_("Take-back"),
+        "recycle": N_("Recycle"),
+    },
+    "erasure_method": {
+        "cryptographic_erase": N_("Cryptographic erase"),
+        "overwrite": N_("Overwrite"),
+        "secure_erase": N_("Secure erase"),
+        "destruction": N_("Destruction"),
+        "factory_reset": N_("Factory reset"),
+    },
+    "erasure_level": {"clear": N_("Clear"), "purge": N_("Purge"), "destroy": N_("Destroy")},
+    "event": {
+        "created": N_("Created"),
+        "updated": N_("Edited"),
+        "assigned": N_("Assigned"),
+        "moved": N_("Moved"),
+        "repaired": N_("Repaired"),
+        "upgraded": N_("Upgraded"),
+        "erased": N_("Erased"),
+        "retired": N_("Retired"),
+        "flag_accepted": N_("Channel accepted"),
+        "flag_overridden": N_("Channel overridden"),
+        "lot_added": N_("Added to a lot"),
+        "lot_removed": N_("Removed from a lot"),
+        "transferred": N_("Transferred"),
+    },
+}
+_LABELS["channel"] = _LABELS["reuse_channel"]
+
+
+def label(kind: str, value: str | None) -> str:
+    """The translated label of ``value`` in vocabulary ``kind`` (the value itself if unknown)."""
+    if value is None:
+        return ""
+    text = _LABELS.get(kind, {}).get(value)
+    return _(text) if text else value
+
+
+def choices(kind: str) -> list[tuple[str, str]]:
+    """``(label, value)`` pairs of a vocabulary, for a Select."""
+    return [(_(text), value) for value, text in _LABELS[kind].items()]

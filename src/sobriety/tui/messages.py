@@ -1,0 +1,101 @@
+"""Messages of the terminal UI, named as events (what happened).
+
+Workers post them from their threads (``post_message`` is thread-safe); the
+widgets and screens react to them on the event loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual.message import Message
+
+from sobriety.storage.device_query import DeviceRow
+
+
+@dataclass
+class PageLoaded(Message):
+    """A page of the device list arrived from the database."""
+
+    generation: int
+    page: int
+    rows: list[DeviceRow]
+    seconds: float
+
+
+@dataclass
+class CountLoaded(Message):
+    """The number of devices matching the current filter is known."""
+
+    generation: int
+    total: int
+    seconds: float
+    fleet_total: int  # devices in the whole inventory
+
+
+@dataclass
+class LoadProgressed(Message):
+    """Long work moved on: ``done`` of ``total`` steps (``total`` None: unknown)."""
+
+    text: str
+    done: float = 0
+    total: float | None = None
+
+
+@dataclass
+class LoadFailed(Message):
+    """Reading from the database failed; ``error`` says why."""
+
+    generation: int
+    error: str
+
+
+@dataclass
+class DeviceChosen(Message):
+    """The user asked to open a device (Enter on the inventory, palette...)."""
+
+    asset_tag: str
+
+
+@dataclass
+class DeviceLoaded(Message):
+    """A device, its history and erasure records were read."""
+
+    asset_tag: str
+    values: dict[str, Any]
+    site: tuple[str, str] | None  # (code, name)
+    history: list[dict[str, Any]] = field(default_factory=list)
+    erasures: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class DeviceSaved(Message):
+    """A change to a device was committed (an edit or an action)."""
+
+    asset_tag: str
+    version: int
+    action: str
+
+
+@dataclass
+class SaveConflicted(Message):
+    """Someone else changed the device since it was read: nothing was written.
+
+    ``theirs`` holds the fields they changed: ``{field: (value read, value now)}``.
+    """
+
+    asset_tag: str
+    action: str
+    expected_version: int
+    current_version: int | None
+    theirs: dict[str, tuple[Any, Any]]
+
+
+@dataclass
+class SaveFailed(Message):
+    """A change was refused (validation, database error); nothing was written."""
+
+    asset_tag: str
+    action: str
+    error: str

@@ -1,0 +1,93 @@
+"""``ConflictDialog``: someone else changed the device; nothing was overwritten.
+
+Lists what they changed and what the user was about to change (overlaps
+marked). The dialog returns ``True`` to reload the device and re-apply the
+user's pending values, ``False`` to go back to them untouched.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+
+from sobriety.domain.device_fields import FIELDS_BY_NAME
+from sobriety.i18n import _
+from sobriety.tui.messages import SaveConflicted
+
+
+def field_label(name: str) -> str:
+    spec = FIELDS_BY_NAME.get(name)
+    if spec is not None:
+        return _(spec.label)
+    return {"site_id": _("Site"), "lot_id": _("Lot")}.get(name, name)
+
+
+def _show(value: Any) -> str:
+    return "-" if value is None or value == "" else str(value)
+
+
+class ConflictDialog(ModalScreen[bool]):
+    """Tell what changed meanwhile; offer to reload and re-apply the user's values."""
+
+    BINDINGS = [
+        Binding("r", "reload", _("Reload and re-apply")),
+        Binding("escape", "back", _("Back")),
+    ]
+
+    def __init__(self, conflict: SaveConflicted, mine: dict[str, Any]) -> None:
+        super().__init__(classes="dialog-screen")
+        self.conflict = conflict
+        self.mine = mine
+
+    def compose(self) -> ComposeResult:
+        c = self.conflict
+        with Vertical(classes="dialog", id="conflict-dialog"):
+            yield Label(_("Changed by someone else"), classes="dialog-title")
+            yield Static(
+                _(
+                    "Device {tag} was changed since you opened it (version {read} read, "
+                    "now {now}). Nothing was saved and nothing is lost: reload to see "
+                    "their changes with yours re-applied on top, then save again."
+                ).format(tag=c.asset_tag, read=c.expected_version, now=c.current_version or "-"),
+                classes="dialog-text",
+            )
+            with VerticalScroll(classes="dialog-body"):
+                yield Static(self._table(), id="conflict-table")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Reload and re-apply"), variant="warning", id="reload")
+                yield Button(_("Back"), id="back")
+
+    def _table(self) -> Table:
+        table = Table(expand=True, box=None, pad_edge=False, header_style="bold")
+        table.add_column(_("Field"))
+        table.add_column(_("They changed"))
+        table.add_column(_("Yours"))
+        names = list(dict.fromkeys([*self.conflict.theirs, *self.mine]))
+        for name in names:
+            theirs = self.conflict.theirs.get(name)
+            mine = self.mine.get(name, None)
+            overlap = name in self.conflict.theirs and name in self.mine
+            table.add_row(
+                ("⚠ " if overlap else "") + field_label(name),
+                f"{_show(theirs[0])} → {_show(theirs[1])}" if theirs else "",
+                _show(mine) if name in self.mine else "",
+            )
+        return table
+
+    def on_mount(self) -> None:
+        self.query_one("#reload", Button).focus()
+
+    @on(Button.Pressed, "#reload")
+    def action_reload(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        self.dismiss(False)

@@ -1,0 +1,296 @@
+"""The device screen: every field, history, erasure records, and the actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, Static, TabbedContent, TabPane
+
+from sobriety.domain.device_fields import FIELDS
+from sobriety.i18n import _, fmt_date, fmt_number
+from sobriety.storage.device_query import SiteChoice, device_detail, site_choices
+from sobriety.storage.repository import NotFoundError
+from sobriety.tui.action_forms import ACTION_TITLES, action_form
+from sobriety.tui.labels import label
+from sobriety.tui.messages import DeviceLoaded, DeviceSaved, SaveConflicted, SaveFailed
+from sobriety.tui.screens.action_dialog import ActionDialog
+from sobriety.tui.screens.conflict import ConflictDialog
+from sobriety.tui.writer import write_change
+
+if TYPE_CHECKING:
+    from sobriety.tui.app import SobrietyApp
+
+#: Vocabulary of each choice field (for labels).
+VOCAB_OF = {
+    "category": "category",
+    "status": "status",
+    "condition": "condition",
+    "acquisition_type": "acquisition_type",
+    "storage_type": "storage_type",
+    "reuse_channel": "reuse_channel",
+}
+#: Keys of the actions, in the footer's order.
+ACTION_KEYS = {
+    "assign": "a",
+    "move": "m",
+    "repair": "p",
+    "upgrade": "u",
+    "erasure": "w",
+    "retire": "t",
+}
+
+
+def show_value(name: str, value: Any) -> str:
+    """A stored value as shown to a person (labels, local dates and numbers)."""
+    if value is None or value == "":
+        return "-"
+    if name in VOCAB_OF:
+        return label(VOCAB_OF[name], value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, dt.datetime):
+        return fmt_date(value.date())
+    if isinstance(value, dt.date):
+        return fmt_date(value)
+    if isinstance(value, float):
+        return fmt_number(value, 0 if value.is_integer() else 1)
+    return str(value)
+
+
+def _details_text(details: dict[str, Any]) -> str:
+    parts = []
+    for key, value in details.items():
+        if key == "changes" and isinstance(value, dict):
+            parts.extend(f"{k}: {_v(old)} → {_v(new)}" for k, (old, new) in value.items())
+        else:
+            parts.append(f"{key}: {_v(value)}")
+    return "; ".join(parts)
+
+
+def _v(value: Any) -> str:
+    return "-" if value is None else str(value)
+
+
+class DeviceScreen(Screen[None]):
+    """One device: its fields, history, erasures; edit and act on it."""
+
+    BINDINGS = [
+        Binding("escape", "back", _("Back")),
+        Binding("e", "edit", _("Edit")),
+        *(Binding(key, f"act('{a}')", _(ACTION_TITLES[a])) for a, key in ACTION_KEYS.items()),
+        Binding("r", "reload", _("Reload"), show=False),
+    ]
+
+    def __init__(self, asset_tag: str) -> None:
+        super().__init__(classes="device-screen")
+        self.asset_tag = asset_tag
+        self.values: dict[str, Any] | None = None
+        self.site: SiteChoice | None = None
+        self.sites: list[SiteChoice] = []
+        self._pending: tuple[str, dict[str, Any]] | None = None  # action to re-apply
+        self._written: dict[str, dict[str, Any]] = {}  # last values sent, per action
+
+    @property
+    def sobriety(self) -> SobrietyApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Static(self.asset_tag, id="device-title")
+        with TabbedContent(id="device-tabs"):
+            with TabPane(_("Details"), id="tab-details"), VerticalScroll(id="details-scroll"):
+                yield Grid(id="details")
+            with TabPane(_("History"), id="tab-history"):
+                yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+            with TabPane(_("Erasures"), id="tab-erasures"):
+                yield DataTable(id="erasures", cursor_type="row")
+            with TabPane(_("Carbon"), id="tab-carbon"), VerticalScroll(id="carbon-slot"):
+                yield Static(
+                    _("The carbon breakdown by phase appears here once the carbon engine is in."),
+                    classes="slot-empty",
+                )
+            with TabPane(_("Reuse"), id="tab-reuse"), VerticalScroll(id="reuse-slot"):
+                yield Static(
+                    _("The reuse recommendation appears here once the reuse rules are in."),
+                    classes="slot-empty",
+                )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = _("Device")
+        history = self.query_one("#history", DataTable)
+        history.add_columns(_("Date"), _("Event"), _("By"), _("Details"))
+        erasures = self.query_one("#erasures", DataTable)
+        erasures.add_columns(
+            _("Date"), _("Method"), _("Level"), _("Tool"), _("Operator"), _("Verified"),
+            _("Certificate"),
+        )  # fmt: skip
+        self.load()
+
+    # ---------------------------------------------------------------- loading
+    @work(thread=True, exclusive=True, exit_on_error=False, group="device-load")
+    def load(self) -> None:
+        """Read the device, its history and erasures (and the sites once)."""
+        engine = self.sobriety.engine
+        try:
+            detail = device_detail(engine, self.asset_tag)
+        except NotFoundError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        if not self.sites:
+            self.sites = site_choices(engine)
+        site = (detail.site.code, detail.site.name) if detail.site else None
+        self.post_message(
+            DeviceLoaded(self.asset_tag, detail.values, site, detail.history, detail.erasures)
+        )
+
+    def on_device_loaded(self, message: DeviceLoaded) -> None:
+        self.values = message.values
+        self.site = next((s for s in self.sites if s.id == message.values.get("site_id")), None)
+        v = message.values
+        title = " · ".join(
+            p
+            for p in (
+                v["asset_tag"],
+                label("category", v["category"]),
+                " ".join(x for x in (v.get("manufacturer"), v.get("model")) if x),
+                label("status", v["status"]),
+            )
+            if p
+        )
+        self.query_one("#device-title", Static).update(title)
+        self._fill_details(v, message.site)
+        history = self.query_one("#history", DataTable)
+        history.clear()
+        for event in reversed(message.history):  # newest first
+            history.add_row(
+                show_value("date", event["date"]),
+                label("event", event["kind"]),
+                event.get("actor") or "-",
+                _details_text(event["details"]),
+            )
+        erasures = self.query_one("#erasures", DataTable)
+        erasures.clear()
+        for e in message.erasures:
+            erasures.add_row(
+                show_value("date", e["date"]),
+                label("erasure_method", e["method"]),
+                label("erasure_level", e["level"]),
+                e.get("tool") or "-",
+                e.get("operator") or "-",
+                _("yes") if e["verified"] else _("no"),
+                e.get("certificate_id") or "-",
+            )
+        if self._pending is not None:
+            action, values = self._pending
+            self._pending = None
+            self._write(action, values)
+
+    def _fill_details(self, v: dict[str, Any], site: tuple[str, str] | None) -> None:
+        grid = self.query_one("#details", Grid)
+        widgets = []
+        rows: list[tuple[str, str]] = []
+        for spec in FIELDS:
+            rows.append((_(spec.label), show_value(spec.name, v.get(spec.name))))
+            if spec.name == "model":
+                rows.append((_("Site"), f"{site[0]} · {site[1]}" if site else "-"))
+        rows += [
+            (_("Version"), str(v["version"])),
+            (_("Created"), show_value("created_at", v.get("created_at"))),
+            (_("Updated"), show_value("updated_at", v.get("updated_at"))),
+        ]
+        for name, value in rows:
+            widgets.append(Label(name, classes="detail-label"))
+            widgets.append(Label(value, classes="detail-value"))
+        grid.remove_children()
+        grid.mount_all(widgets)
+
+    # ---------------------------------------------------------------- actions
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def action_edit(self) -> None:
+        if self.values is None:
+            return
+        from sobriety.tui.screens.device_edit import DeviceEditScreen
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                self.load()
+
+        self.app.push_screen(DeviceEditScreen(self.values, self.sites), done)
+
+    def action_act(self, action: str) -> None:
+        if self.values is None:
+            return
+        form = action_form(
+            action,
+            self.values,
+            sites=self.sites,
+            today=self.sobriety.today(),
+            actor=self.sobriety.actor,
+        )
+
+        def done(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self._write(action, values)
+
+        self.app.push_screen(ActionDialog(form, subtitle=self.values["asset_tag"]), done)
+
+    def _write(self, action: str, values: dict[str, Any]) -> None:
+        assert self.values is not None
+        self._written[action] = values
+        self._save(action, dict(self.values), values)
+
+    @work(thread=True, exit_on_error=False, group="device-save")
+    def _save(self, action: str, base: dict[str, Any], values: dict[str, Any]) -> None:
+        write_change(
+            self, self.sobriety.engine, action=action, base=base, values=values,
+            actor=self.sobriety.actor,
+        )  # fmt: skip
+
+    def on_device_saved(self, message: DeviceSaved) -> None:
+        self.asset_tag = message.asset_tag
+        self.notify(
+            _("{action}: recorded in the history of {tag}.").format(
+                action=_(ACTION_TITLES.get(message.action, "Edit")), tag=message.asset_tag
+            )
+        )
+        self.load()
+
+    def on_save_conflicted(self, message: SaveConflicted) -> None:
+        message.stop()
+        values = self._written.get(message.action, {})
+
+        def done(reload: bool | None) -> None:
+            if reload:
+                self._pending = (message.action, values)
+                self.load()
+
+        self.app.push_screen(ConflictDialog(message, values), done)
+
+    def on_save_failed(self, message: SaveFailed) -> None:
+        message.stop()
+        self.notify(message.error, title=_("Not saved"), severity="error")
+
+    # -------------------------------------------------------------- palette
+    def palette_commands(self) -> Iterator[tuple[str, str, Callable[[], Any]]]:
+        tag = self.values["asset_tag"] if self.values else self.asset_tag
+        yield _("Edit device"), tag, self.action_edit
+        for action, key in ACTION_KEYS.items():
+            yield (
+                _(ACTION_TITLES[action]),
+                _("{tag} · key {key}").format(tag=tag, key=key),
+                lambda a=action: self.action_act(a),
+            )
+        yield _("Back to the list"), _("Close this device"), self.action_back

@@ -1,0 +1,50 @@
+"""Fixtures of the TUI tests: a small deterministic fleet and the app factory."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine
+
+from sobriety.settings import load_settings
+from sobriety.storage import db
+from sobriety.tui.app import SobrietyApp, create_app
+
+from .fleet import seed_fleet
+
+TODAY = dt.date(2026, 3, 2)
+FLEET_SIZE = 300
+
+
+@pytest.fixture
+def fleet_engine(engine: Engine) -> Engine:
+    """A migrated database of each back-end holding the test fleet."""
+    seed_fleet(engine, FLEET_SIZE)
+    return engine
+
+
+@pytest.fixture
+def sqlite_fleet(sqlite_url: str) -> Iterator[Engine]:
+    """The test fleet on SQLite only (snapshots, most pilot tests)."""
+    eng = db.make_engine(sqlite_url)
+    db.upgrade(eng)
+    seed_fleet(eng, FLEET_SIZE)
+    yield eng
+    eng.dispose()
+
+
+def make_app(engine: Engine, *, dark: bool = True) -> SobrietyApp:
+    settings = load_settings(database_url=str(engine.url), actor="tech-1")
+    return create_app(settings, engine, today=lambda: TODAY, dark=dark)
+
+
+async def settle(pilot, app: SobrietyApp) -> None:
+    """Wait until every worker finished and the screen is repainted."""
+    for _ in range(50):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in app.workers):
+            break
