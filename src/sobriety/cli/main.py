@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from sobriety import __version__
-from sobriety.cli import context, db_cmd, inventory_cmd
+from sobriety.cli import context, db_cmd, export_cmd, import_cmd, inventory_cmd
 from sobriety.i18n import set_language
 from sobriety.settings import load_settings
 
@@ -20,6 +20,8 @@ app = typer.Typer(
 )
 app.add_typer(db_cmd.app, name="db")
 inventory_cmd.register(app)
+import_cmd.register(app)
+export_cmd.register(app)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,128 @@
+"""``sobriety import``: load a device inventory from CSV, XLSX or a JSON export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sobriety.cli import context
+from sobriety.i18n import _, fmt_number
+from sobriety.io.importer import ImportFailed, ImportReport, import_file
+from sobriety.io.profiles import PROFILES, ColumnError
+from sobriety.io.synonyms import SynonymFileError, load_synonyms
+from sobriety.io.tables import UnreadableFile
+
+#: Problems printed in full before "... and N more" (the rejects file has them all).
+SHOWN_WITH_REJECTS = 20
+
+
+def import_inventory(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="CSV, XLSX or JSON (sobriety export) file.")],
+    profile: Annotated[
+        str,
+        typer.Option(
+            "--profile", help="Column mapping: auto, generic, glpi or snipeit (default: auto)."
+        ),
+    ] = "auto",
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check and count, write nothing.")
+    ] = False,
+    skip_invalid: Annotated[
+        Path | None,
+        typer.Option(
+            "--skip-invalid",
+            metavar="REJECTS.csv",
+            help="Import the valid rows; write the invalid ones, with reasons, to this CSV.",
+        ),
+    ] = None,
+    synonyms: Annotated[
+        Path | None,
+        typer.Option(
+            "--synonyms",
+            help="Your synonym table (TOML), added to the shipped one "
+            "(default: SOBRIETY_SYNONYMS or the config file).",
+        ),
+    ] = None,
+) -> None:
+    """Import devices from FILE (all-or-nothing unless --skip-invalid)."""
+    cli = context.get(ctx)
+    if profile not in PROFILES:
+        raise context.fail(
+            _("Unknown profile {profile}; expected one of {profiles}.").format(
+                profile=profile, profiles=", ".join(PROFILES)
+            )
+        )
+    try:
+        table = load_synonyms(synonyms or cli.settings.synonyms)
+    except SynonymFileError as exc:
+        raise context.fail(str(exc)) from exc
+    try:
+        report = import_file(
+            cli.engine,
+            file,
+            profile=profile,
+            synonyms=table,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            actor=cli.settings.actor_name,
+        )
+    except (UnreadableFile, ColumnError) as exc:
+        raise context.fail(_("Cannot import {path}: {error}").format(path=file, error=exc)) from exc
+    except ImportFailed as exc:
+        for problem in exc.report.problems:
+            typer.echo(f"{file}: {problem}", err=True)
+        raise context.fail(str(exc)) from exc
+    _print_summary(report)
+
+
+def _print_summary(report: ImportReport) -> None:
+    head = _("Dry run, nothing written.") if report.dry_run else _("Import done.")
+    details = [_("profile {profile}").format(profile=report.profile), report.format.upper()]
+    if report.delimiter:
+        details.append(_("delimiter {d!r}").format(d=report.delimiter))
+    if report.encoding:
+        details.append(report.encoding)
+    typer.echo(f"{head} {report.path} ({', '.join(details)})")
+    typer.echo(
+        _(
+            "{rows} rows: {created} created, {updated} updated, {unchanged} unchanged, "
+            "{rejected} rejected"
+        ).format(
+            rows=fmt_number(report.rows),
+            created=fmt_number(report.created),
+            updated=fmt_number(report.updated),
+            unchanged=fmt_number(report.unchanged),
+            rejected=fmt_number(report.rejected),
+        )
+    )
+    if report.sites_created:
+        typer.echo(
+            _("{n} new site(s) created (kind as given, else 'other'):").format(
+                n=len(report.sites_created)
+            )
+        )
+        for code, name, kind in report.sites_created:
+            typer.echo(f"  {code}  {name}  [{kind}]")
+    if report.ignored_columns:
+        typer.echo(
+            _("Columns not imported: {columns}").format(
+                columns=", ".join(f'"{c}"' for c in report.ignored_columns)
+            )
+        )
+    if report.problems:
+        for problem in report.problems[:SHOWN_WITH_REJECTS]:
+            typer.echo(f"  {problem}", err=True)
+        more = len(report.problems) - SHOWN_WITH_REJECTS
+        if more > 0:
+            typer.echo(_("  ... and {n} more problem(s)").format(n=more), err=True)
+        if report.rejects_path is not None and not report.dry_run:
+            typer.echo(
+                _("Rejected rows and their reasons: {path}").format(path=report.rejects_path)
+            )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_inventory)

@@ -1,0 +1,156 @@
+"""Database side of the importer: sites, existing devices, bulk writes.
+
+Everything runs on one connection inside the importer's transaction. New
+devices and their history events go through :mod:`sobriety.storage.bulk`
+(``executemany`` on SQLite, ``COPY`` on PostgreSQL); updates are one
+``executemany`` per chunk guarded by each device's version (optimistic
+locking): a device changed by someone else meanwhile aborts the import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, insert, select, update
+
+from sobriety.domain.inventory import DEVICE_FIELD_NAMES, normalise_label
+from sobriety.i18n import _
+from sobriety.storage import bulk
+from sobriety.storage.models import Device, DeviceEvent, Site
+
+DEVICE = Device.__table__
+SITE = Site.__table__
+EVENT = DeviceEvent.__table__
+
+#: Columns read back for matching and comparing devices.
+DEVICE_COLUMNS = ("id", "version", *DEVICE_FIELD_NAMES, "site_id")
+_LOOKUP_BATCH = 5_000
+SITE_CODE_MAX = 40
+
+
+class ConcurrentChange(RuntimeError):
+    """A device changed in the database while the import was running."""
+
+
+def site_code_for(reference: str) -> str:
+    """A site code for a site known only by its name: the name, or a hashed cut of it."""
+    if len(reference) <= SITE_CODE_MAX:
+        return reference
+    digest = hashlib.sha1(reference.encode()).hexdigest()[:8]
+    return f"{reference[: SITE_CODE_MAX - 9]}~{digest}"
+
+
+class SiteIndex:
+    """Sites by code and by normalised name; creates the unknown ones on demand."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.by_code: dict[str, int] = {}
+        self.by_name: dict[str, int] = {}
+        self.created: list[tuple[str, str, str]] = []
+        for site_id, code, name in conn.execute(select(SITE.c.id, SITE.c.code, SITE.c.name)):
+            self.by_code[code] = site_id
+            self.by_name.setdefault(normalise_label(name), site_id)
+
+    def create(self, code: str, name: str, kind: str | None, **extra: Any) -> int:
+        values = {"code": code, "name": name, "kind": kind or "other", **extra}
+        site_id = self.conn.execute(insert(SITE).values(values).returning(SITE.c.id)).scalar_one()
+        self.by_code[code] = site_id
+        self.by_name.setdefault(normalise_label(name), site_id)
+        self.created.append((code, name, values["kind"]))
+        return site_id
+
+    def resolve(
+        self, code: str | None, name: str | None, reference: str | None, kind: str | None
+    ) -> int | None:
+        """The site id for a device row; creates the site when it is unknown.
+
+        ``code`` (an export's ``site_code``) matches codes only; ``reference`` (a
+        code or a name) matches a code, then a name; ``name`` alone matches a
+        name. An unknown site is created with the given kind or ``other``.
+        """
+        if code:
+            found = self.by_code.get(code)
+            return found if found is not None else self.create(code, name or code, kind)
+        label = reference or name
+        if not label:
+            return None
+        if reference and reference in self.by_code:
+            return self.by_code[reference]
+        found = self.by_name.get(normalise_label(label))
+        if found is not None:
+            return found
+        return self.create(site_code_for(label), label, kind)
+
+
+def _batches(values: Sequence[Any], size: int = _LOOKUP_BATCH) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def devices_where(conn: Connection, column: str, keys: Iterable[str]) -> list[dict[str, Any]]:
+    """Existing devices whose ``column`` (asset_tag or serial) is one of ``keys``."""
+    wanted = sorted(set(keys))
+    cols = [DEVICE.c[name] for name in DEVICE_COLUMNS]
+    out: list[dict[str, Any]] = []
+    for batch in _batches(wanted):
+        result = conn.execute(select(*cols).where(DEVICE.c[column].in_(batch)))
+        out.extend(dict(row._mapping) for row in result)
+    return out
+
+
+def ids_by_tag(conn: Connection, tags: Sequence[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for batch in _batches(list(tags)):
+        result = conn.execute(
+            select(DEVICE.c.asset_tag, DEVICE.c.id).where(DEVICE.c.asset_tag.in_(batch))
+        )
+        out.update(dict(result.tuples().all()))
+    return out
+
+
+def insert_devices(conn: Connection, columns: Mapping[str, Sequence[Any]]) -> dict[str, int]:
+    """Insert new devices given column-wise; returns their ids by asset tag."""
+    if not columns["asset_tag"]:
+        return {}
+    bulk.insert_columns(conn, DEVICE, [columns])
+    return ids_by_tag(conn, columns["asset_tag"])
+
+
+def insert_events(conn: Connection, columns: Mapping[str, Sequence[Any]]) -> None:
+    if columns["device_id"]:
+        bulk.insert_columns(conn, EVENT, [columns])
+
+
+def update_devices(
+    conn: Connection, fields: Sequence[str], rows: Sequence[Mapping[str, Any]], now: dt.datetime
+) -> None:
+    """Set ``fields`` on each device ``{"id", "version", field...}`` and bump its version.
+
+    Raises :class:`ConcurrentChange` when a device is no longer at the version read.
+    """
+    if not rows:
+        return
+    stmt = (
+        update(DEVICE)
+        .where(DEVICE.c.id == bindparam("_id"), DEVICE.c.version == bindparam("_version"))
+        .values(
+            {name: bindparam(name) for name in fields}
+            | {"version": DEVICE.c.version + 1, "updated_at": bindparam("_now")}
+        )
+    )
+    params = [
+        {"_id": r["id"], "_version": r["version"], "_now": now, **{f: r[f] for f in fields}}
+        for r in rows
+    ]
+    result = conn.execute(stmt, params)
+    if result.rowcount != len(params):
+        raise ConcurrentChange(
+            _(
+                "{n} device(s) changed in the database while the import ran; "
+                "nothing was imported, run the import again"
+            ).format(n=len(params) - result.rowcount)
+        )
