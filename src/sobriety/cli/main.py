@@ -9,6 +9,7 @@ import typer
 
 from sobriety import __version__
 from sobriety.cli import context, db_cmd, export_cmd, import_cmd, inventory_cmd
+from sobriety.cli import erasure_cmd, flag_cmd, lot_cmd, reuse_rate_cmd
 from sobriety.i18n import set_language
 from sobriety.settings import load_settings
 
@@ -20,6 +21,10 @@ app = typer.Typer(
 )
 app.add_typer(db_cmd.app, name="db")
 inventory_cmd.register(app)
+app.add_typer(flag_cmd.app, name="flag")
+app.add_typer(lot_cmd.app, name="lot")
+app.add_typer(erasure_cmd.app, name="erasure")
+reuse_rate_cmd.register(app)
 import_cmd.register(app)
 export_cmd.register(app)
 

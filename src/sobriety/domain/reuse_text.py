@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sobriety.domain.reuse import ChannelOutcome, DeviceFlag, Reason
+from sobriety.domain.reuse_explain import ChannelOutcome, DeviceFlag, Reason
 from sobriety.domain.vocab import Channel
 from sobriety.i18n import N_, _, fmt_number
 
@@ -37,6 +37,40 @@ COUNTS: Mapping[str, str] = {
     "with_proof": N_("counts toward the reuse target with commitment and proof of reuse"),
     "no": N_("does not count toward the reuse target"),
 }
+
+CATEGORY_NAMES: Mapping[str, str] = {
+    "laptop": N_("laptop"),
+    "desktop": N_("desktop"),
+    "thin_client": N_("thin client"),
+    "workstation": N_("workstation"),
+    "smartphone": N_("smartphone"),
+    "rugged_smartphone": N_("rugged smartphone"),
+    "tablet": N_("tablet"),
+    "monitor": N_("monitor"),
+    "switch": N_("switch"),
+    "router": N_("router"),
+    "wifi_access_point": N_("Wi-Fi access point"),
+    "firewall": N_("firewall"),
+    "printer": N_("printer"),
+    "other": N_("other"),
+}
+
+ERASURE_METHODS: Mapping[str, str] = {
+    "cryptographic_erase": N_("cryptographic erase"),
+    "overwrite": N_("overwrite"),
+    "secure_erase": N_("secure erase"),
+    "destruction": N_("destruction"),
+    "factory_reset": N_("factory reset"),
+}
+
+
+def category_name(category: str) -> str:
+    return _(CATEGORY_NAMES.get(category, category))
+
+
+def erasure_method_name(method: str) -> str:
+    return _(ERASURE_METHODS.get(method, method))
+
 
 PARTS: Mapping[str, str] = {
     "cpu_generation": N_("CPU generation"),

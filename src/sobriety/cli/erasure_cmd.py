@@ -1,0 +1,99 @@
+"""``sobriety erasure``: data-erasure records (ANSSI 2023, NIST SP 800-88)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from sobriety.cli import context, reuse_common
+from sobriety.domain.lots import ErasureInput
+from sobriety.domain.vocab import ErasureLevel, ErasureMethod
+from sobriety.i18n import _, fmt_date
+from sobriety.storage import db, repository, reuse_store
+
+app = typer.Typer(help="Data-erasure records of devices.", no_args_is_help=True)
+
+
+@app.command()
+def record(
+    ctx: typer.Context,
+    tag: Annotated[str, typer.Argument(help="Asset tag of the erased device.")],
+    method: Annotated[
+        str, typer.Option("--method", "-m", help="One of: " + ", ".join(ErasureMethod))
+    ],
+    level: Annotated[
+        str, typer.Option("--level", "-l", help="NIST SP 800-88 level: " + ", ".join(ErasureLevel))
+    ],
+    tool: Annotated[str, typer.Option("--tool", "-t", help="Tool or procedure used.")],
+    operator: Annotated[str, typer.Option("--operator", help="Who erased it (pseudonymous).")],
+    date: Annotated[
+        str | None, typer.Option("--date", help="Erasure date (default today).")
+    ] = None,
+    verified: Annotated[bool, typer.Option("--verified", help="The result was verified.")] = False,
+    certificate: Annotated[
+        str | None, typer.Option("--certificate", "-c", help="Erasure certificate id.")
+    ] = None,
+) -> None:
+    """Record an erasure; it is checked (method vs level, dates) before anything is written."""
+    policy = reuse_common.policy(ctx)
+    day = reuse_common.parse_day(date, "--date")
+    entry = ErasureInput(
+        method=method,
+        level=level,
+        tool=tool,
+        operator=operator,
+        date=day,
+        verified=verified,
+        certificate_id=certificate,
+    )
+    engine = context.get(ctx).engine
+    with reuse_common.writing(engine) as session:
+        reuse_store.record_erasure(
+            session=session,
+            policy=policy,
+            asset_tag=tag,
+            record=entry,
+            actor=reuse_common.actor(ctx),
+        )
+    typer.echo(
+        _("{tag}: erasure recorded ({method}, {level}, {date}{verified})").format(
+            tag=tag,
+            method=method,
+            level=level,
+            date=fmt_date(day),
+            verified=", " + _("verified") if verified else "",
+        )
+    )
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    tag: Annotated[str, typer.Argument(help="Asset tag.")],
+) -> None:
+    """The erasure records of a device."""
+    engine = context.get(ctx).engine
+    try:
+        with db.session_scope(engine) as session:
+            device = repository.get_device(session=session, asset_tag=tag)
+            rows = repository.erasures(session=session, device_id=device.id)
+    except repository.NotFoundError as exc:
+        raise context.fail(str(exc)) from exc
+    if not rows:
+        typer.echo(_("{tag}: no erasure recorded").format(tag=tag))
+        return
+    for e in rows:
+        typer.echo(
+            "  ".join(
+                [
+                    fmt_date(e.date),
+                    e.method,
+                    e.level,
+                    e.tool or "-",
+                    e.operator or "-",
+                    _("verified") if e.verified else _("not verified"),
+                    e.certificate_id or "-",
+                ]
+            )
+        )
