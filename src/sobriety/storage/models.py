@@ -169,3 +169,18 @@ class ModelFactor(SQLModel, table=True):
     #: Data quality as declared: "measured", "manufacturer", "estimated"...
     quality: str | None = Field(default=None, max_length=20)
     created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class ModelMatch(SQLModel, table=True):
+    """An inventory model (normalised key) matched to a per-model factor, with confidence."""
+
+    __tablename__ = "model_match"
+
+    id: int | None = Field(default=None, primary_key=True)
+    #: Normalised "manufacturer|model" of inventory devices (see domain.model_match).
+    match_key: str = Field(max_length=330, unique=True, index=True)
+    model_factor_id: int = Field(foreign_key="model_factor.id", index=True)
+    #: exact, normalised or fuzzy.
+    method: str = Field(max_length=12)
+    confidence: float
+    created_at: dt.datetime = Field(default_factory=utcnow)
