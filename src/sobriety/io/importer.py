@@ -193,6 +193,13 @@ class _Run:
             for chunk in _chunks(self.table.rows, chunk_size):
                 self._chunk(chunk)
             self.report.sites_created = list(self.sites.created)
+            if self.report.rows == 0:
+                raise ImportFailed(
+                    self.report,
+                    _("{path}: no device row under the header; nothing was imported").format(
+                        path=self.table.path
+                    ),
+                )
             if self.failed:
                 raise ImportFailed(self.report)
         except IntegrityError as exc:
@@ -248,7 +255,7 @@ class _Run:
         )
         problems: dict[int, list[LocatedProblem]] = defaultdict(list)
         for p in cols.problems:
-            problems[p.row].append(self._locate(p, lines))
+            problems[p.row].append(self._locate(p, lines, raw))
         for i, r in enumerate(rows):
             if len(r) > self.width and any(c not in (None, "") for c in r[self.width :]):
                 problems[i].append(
@@ -498,9 +505,14 @@ class _Run:
             return self.map.header(name)
         return self.map.header("serial" if "serial" in self.map.fields else "asset_tag")
 
-    def _locate(self, problem: Problem, lines: list[int]) -> LocatedProblem:
+    def _locate(
+        self, problem: Problem, lines: list[int], raw: dict[str, list[Any]]
+    ) -> LocatedProblem:
+        """Line and header of a problem, with the cell as the file wrote it."""
+        cells = raw.get(problem.field)
+        value = cells[problem.row] if cells is not None else problem.value
         return LocatedProblem(
-            lines[problem.row], self._header(problem.field), problem.value, problem.expected
+            lines[problem.row], self._header(problem.field), value, problem.expected
         )
 
     def _reject(self, line: int, row: list[Any], problems: list[LocatedProblem]) -> None:

@@ -36,40 +36,38 @@ def _table(pairs: dict[str, Sequence[str]]) -> dict[str, str]:
     return out
 
 
-_GENERIC = _table(
-    {name: [name] for name in FIELDS}
-    | {
-        "asset_tag": ["Asset tag", "Inventory number", "Numéro d'inventaire", "N° d'inventaire"],
-        "serial": ["Serial number", "Numéro de série", "N° de série", "Serial"],
-        "category": ["Catégorie", "Device type", "Type d'équipement"],
-        "manufacturer": ["Fabricant", "Marque", "Brand", "Make"],
-        "model": ["Modèle"],
-        "site": ["Site", "Location", "Lieu"],
-        "assignee": ["Assignee", "Affectataire"],
-        "acquisition_date": ["Acquisition date", "Date d'acquisition", "Date d'achat"],
-        "acquisition_type": ["Acquisition type", "Type d'acquisition", "Mode d'acquisition"],
-        "purchase_price_eur": ["Purchase price", "Prix d'achat", "Prix d'achat HT", "Price"],
-        "warranty_end": ["Warranty end", "Fin de garantie"],
-        "status": ["Statut"],
-        "condition": ["État", "Etat"],
-        "battery_health_pct": ["Battery health", "Santé batterie", "Batterie"],
-        "ram_gb": ["RAM", "Mémoire", "Memory"],
-        "storage_gb": ["Storage", "Stockage", "Disque", "Capacité disque"],
-        "storage_type": ["Storage type", "Type de stockage", "Type de disque"],
-        "cpu_model": ["CPU", "Processeur", "Processor"],
-        "cpu_generation": ["CPU generation", "Génération CPU", "Génération du processeur"],
-        "tpm_version": ["TPM", "Version TPM"],
-        "screen_size_in": ["Screen size", "Taille d'écran", "Diagonale"],
-        "os": ["OS", "Operating system", "Système d'exploitation"],
-        "sensitive_data": ["Sensitive data", "Données sensibles"],
-        "weight_kg": ["Weight", "Poids"],
-        "measured_power_w": ["Measured power", "Puissance mesurée"],
-        "retirement_date": ["Retirement date", "Date de réforme", "Date de sortie"],
-        "declared_value_eur": ["Declared value", "Valeur déclarée"],
-        "reuse_channel": ["Reuse channel", "Filière de réemploi", "Filière"],
-        "notes": ["Notes", "Remarques", "Commentaires", "Comments"],
-    }
-)
+_GENERIC_ALIASES: dict[str, list[str]] = {
+    "asset_tag": ["Asset tag", "Inventory number", "Numéro d'inventaire", "N° d'inventaire"],
+    "serial": ["Serial number", "Numéro de série", "N° de série", "Serial"],
+    "category": ["Catégorie", "Device type", "Type d'équipement"],
+    "manufacturer": ["Fabricant", "Marque", "Brand", "Make"],
+    "model": ["Modèle"],
+    "site": ["Site", "Location", "Lieu"],
+    "assignee": ["Assignee", "Affectataire"],
+    "acquisition_date": ["Acquisition date", "Date d'acquisition", "Date d'achat"],
+    "acquisition_type": ["Acquisition type", "Type d'acquisition", "Mode d'acquisition"],
+    "purchase_price_eur": ["Purchase price", "Prix d'achat", "Prix d'achat HT", "Price"],
+    "warranty_end": ["Warranty end", "Fin de garantie"],
+    "status": ["Statut"],
+    "condition": ["État", "Etat"],
+    "battery_health_pct": ["Battery health", "Santé batterie", "Batterie"],
+    "ram_gb": ["RAM", "Mémoire", "Memory"],
+    "storage_gb": ["Storage", "Stockage", "Disque", "Capacité disque"],
+    "storage_type": ["Storage type", "Type de stockage", "Type de disque"],
+    "cpu_model": ["CPU", "Processeur", "Processor"],
+    "cpu_generation": ["CPU generation", "Génération CPU", "Génération du processeur"],
+    "tpm_version": ["TPM", "Version TPM"],
+    "screen_size_in": ["Screen size", "Taille d'écran", "Diagonale"],
+    "os": ["OS", "Operating system", "Système d'exploitation"],
+    "sensitive_data": ["Sensitive data", "Données sensibles"],
+    "weight_kg": ["Weight", "Poids"],
+    "measured_power_w": ["Measured power", "Puissance mesurée"],
+    "retirement_date": ["Retirement date", "Date de réforme", "Date de sortie"],
+    "declared_value_eur": ["Declared value", "Valeur déclarée"],
+    "reuse_channel": ["Reuse channel", "Filière de réemploi", "Filière"],
+    "notes": ["Notes", "Remarques", "Commentaires", "Comments"],
+}
+_GENERIC = _table({name: [name, *_GENERIC_ALIASES.get(name, [])] for name in FIELDS})
 
 _GLPI = _table(
     {

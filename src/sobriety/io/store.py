@@ -108,7 +108,7 @@ def ids_by_tag(conn: Connection, tags: Sequence[str]) -> dict[str, int]:
         result = conn.execute(
             select(DEVICE.c.asset_tag, DEVICE.c.id).where(DEVICE.c.asset_tag.in_(batch))
         )
-        out.update(dict(result.tuples().all()))
+        out.update(dict(result.all()))
     return out
 
 
