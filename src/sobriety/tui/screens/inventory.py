@@ -119,7 +119,7 @@ class InventoryScreen(Screen[None]):
     @on(Select.Changed)
     def _facet_changed(self, event: Select.Changed) -> None:
         facet = (event.select.id or "").removeprefix("filter-")
-        value = None if event.value is Select.BLANK else event.value
+        value = None if event.value is Select.NULL else event.value
         self.apply_filter(**{facet: value})
 
     def set_facet(self, facet: str, value: Any) -> None:

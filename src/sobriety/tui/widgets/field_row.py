@@ -62,7 +62,7 @@ class FieldRow(Vertical):
         if self.kind == "choice":
             return Select(
                 self._choices,
-                value=self.initial if self.initial is not None else Select.BLANK,
+                value=self.initial if self.initial is not None else Select.NULL,
                 allow_blank=self._allow_blank,
                 id=cid,
                 classes="field-control",
@@ -95,7 +95,7 @@ class FieldRow(Vertical):
         """What the user entered: text, a choice (None when blank) or a bool."""
         control = self.control
         if isinstance(control, Select):
-            return None if control.value is Select.BLANK else control.value
+            return None if control.value is Select.NULL else control.value
         if isinstance(control, Checkbox):
             return control.value
         assert isinstance(control, Input)
