@@ -8,7 +8,8 @@ full site table (commune, INSEE code, agents...) in ``sites``.
 
 - CSV: comma-delimited, UTF-8 with a BOM (spreadsheets then read accents
   right), ``.`` decimals, ISO dates, ``true``/``false``.
-- XLSX: sheets ``devices`` and ``sites``, typed cells (numbers, dates).
+- XLSX: sheets ``devices`` and ``sites``, typed cells (numbers, dates);
+  numbers keep 16 significant digits (openpyxl's writer; Excel shows 15).
 - JSON: ``{"format": "sobriety-inventory", "version": 1, "sites": [...],
   "devices": [...]}``.
 
