@@ -206,12 +206,33 @@ class Fleet:
 # Derived figures
 
 
+def calendar_years(start: np.ndarray, end: np.ndarray | np.datetime64) -> np.ndarray:
+    """Age in years between dates, exact on anniversaries (``nan`` where unknown).
+
+    Whole months between the dates count as twelfths of a year, so a device
+    bought on 29 November 2016 is exactly 10 years old on 29 November 2026 and
+    2.5 years old 30 months after purchase; the days since the last monthly
+    anniversary add their share of a 365.25-day year.
+    """
+    start = np.asarray(start, dtype="datetime64[D]")
+    end = np.broadcast_to(np.asarray(end, dtype="datetime64[D]"), start.shape)
+    sm = start.astype("datetime64[M]")
+    em = end.astype("datetime64[M]")
+    sd = (start - sm.astype("datetime64[D]")).astype(np.int64)
+    ed = (end - em.astype("datetime64[D]")).astype(np.int64)
+    months = (em - sm).astype(np.int64) - (ed < sd)
+    anniv_month = (sm + months.astype("timedelta64[M]")).astype("datetime64[D]")
+    month_end = (sm + (months + 1).astype("timedelta64[M]")).astype("datetime64[D]") - 1
+    anniv = np.minimum(anniv_month + sd.astype("timedelta64[D]"), month_end)
+    extra = (end - anniv).astype(np.float64)
+    out = months / 12.0 + extra / DAYS_PER_YEAR
+    out[np.isnat(start) | np.isnat(end)] = np.nan
+    return out
+
+
 def age_years(fleet: Fleet, on: dt.date) -> np.ndarray:
     """Age at ``on`` in years (``nan`` when the acquisition date is unknown)."""
-    days = (np.datetime64(on, "D") - fleet.acquisition_date).astype("timedelta64[D]")
-    out = days.astype(np.float64) / DAYS_PER_YEAR
-    out[np.isnat(fleet.acquisition_date)] = np.nan
-    return out
+    return calendar_years(fleet.acquisition_date, np.datetime64(on, "D"))
 
 
 def residual_value(fleet: Fleet, policy: Policy, age: np.ndarray) -> np.ndarray:
@@ -458,8 +479,7 @@ def in_reuse_scope(fleet: Fleet, policy: Policy, on: dt.date) -> np.ndarray:
     if len(ref) != len(fleet):
         ref = np.full(len(fleet), np.datetime64("NaT"), dtype="datetime64[D]")
     ref = np.where(np.isnat(ref), np.datetime64(on, "D"), ref)
-    age = (ref - fleet.acquisition_date).astype("timedelta64[D]").astype(np.float64)
-    age /= DAYS_PER_YEAR
+    age = calendar_years(fleet.acquisition_date, ref)
     scope = _cat_mask(rr.categories)[fleet.category] & ~np.isnat(fleet.acquisition_date)
     scope &= age < rr.max_age_years
     if rr.exclude_sensitive:

@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sobriety.domain.policy import CATEGORIES, Policy
+from sobriety.domain.reuse import calendar_years
 from sobriety.domain.vocab import Channel
 
 #: State-event kinds.
 RETIRE, LEAVE, RETURN = 1, 2, 3
-DAYS_PER_YEAR = 365.25
 
 
 @dataclass(frozen=True)
@@ -115,9 +115,9 @@ def compute_reuse_rate(h: History, policy: Policy, year: int) -> ReuseRate:
     sensitive = h.sensitive if rr.exclude_sensitive else np.zeros(n, dtype=bool)
 
     def age_ok(at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        days = (at - h.acquisition_date).astype("timedelta64[D]").astype(np.float64)
         unknown = np.isnat(h.acquisition_date) | np.isnat(at)
-        return ~unknown & (days / DAYS_PER_YEAR < rr.max_age_years), unknown
+        age = calendar_years(h.acquisition_date, at)
+        return ~unknown & (age < rr.max_age_years), unknown
 
     # B: retired and still held on 1 January.
     held = _last_event_before(h, jan1, n) == RETIRE
@@ -168,6 +168,5 @@ def age_ok_rows(
     h: History, rows: np.ndarray, at: np.ndarray, max_age: float
 ) -> tuple[np.ndarray, np.ndarray]:
     acq = h.acquisition_date[rows]
-    days = (at - acq).astype("timedelta64[D]").astype(np.float64)
     unknown = np.isnat(acq) | np.isnat(at)
-    return ~unknown & (days / DAYS_PER_YEAR < max_age), unknown
+    return ~unknown & (calendar_years(acq, at) < max_age), unknown

@@ -300,8 +300,6 @@ def close_lot(
     details = {"channel": str(channel), "lot": code, "recipient_kind": lot.recipient_kind}
     for d in devices:
         changes: dict[str, Any] = {"status": Status.GONE.value}
-        if d.retirement_date is None:
-            changes["retirement_date"] = on
         repository.update_device(
             session=session,
             asset_tag=d.asset_tag,

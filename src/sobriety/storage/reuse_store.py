@@ -34,7 +34,7 @@ from sobriety.domain.vocab import Channel, EventKind, Status
 from sobriety.i18n import _
 from sobriety.storage import repository
 from sobriety.storage.arrays import read_columns
-from sobriety.storage.models import Device, Erasure, Lot, Site
+from sobriety.storage.models import Device, Erasure, Lot, Site, utcnow
 
 ACTIVE = (Status.IN_SERVICE, Status.IN_STOCK, Status.IN_REPAIR)
 
@@ -263,15 +263,30 @@ def flag_device(session: Session, policy: Policy, asset_tag: str, on: dt.date) -
 
 
 def _leave_service_changes(device: Device, on: dt.date) -> dict[str, Any]:
+    """Status change of a device bound for a channel outside the organisation.
+
+    A device still in use is retired on ``on``; an already retired one keeps
+    its recorded retirement date (none is made up when it is unknown).
+    """
     changes: dict[str, Any] = {"status": Status.IN_REUSE_CHANNEL.value}
-    if device.retirement_date is None:
+    if device.status in ACTIVE and device.retirement_date is None:
         changes["retirement_date"] = on
     return changes
 
 
 def _at(on: dt.date) -> dt.datetime:
-    """The timestamp recorded for a dated action (noon UTC, so the day survives any zone)."""
+    """The timestamp recorded for an action dated ``on``: now when it is today,
+    else noon UTC of that day (so the day survives any time zone)."""
+    now = utcnow()
+    if on == now.date():
+        return now
     return dt.datetime.combine(on, dt.time(12, 0), tzinfo=dt.UTC)
+
+
+def _check_held(session: Session, asset_tag: str) -> None:
+    device = repository.get_device(session=session, asset_tag=asset_tag)
+    if device.status == Status.GONE:
+        raise ReuseError(_("device {tag} is already gone").format(tag=asset_tag))
 
 
 def _decide(
@@ -335,6 +350,7 @@ def accept(
 ) -> tuple[Device, DeviceFlag]:
     """Record the recommended channel as the technician's decision (``flag_accepted``)."""
     on = on or dt.date.today()
+    _check_held(session, asset_tag)
     flag = flag_device(session, policy, asset_tag, on)
     if flag.recommended is None:
         raise ReuseError(
@@ -386,6 +402,7 @@ def override(
                 value=channel, allowed=", ".join(Channel)
             )
         ) from exc
+    _check_held(session, asset_tag)
     flag = flag_device(session, policy, asset_tag, on)
     if chosen not in policy.channels:
         raise ReuseError(_("channel {channel} is not in the policy").format(channel=chosen))

@@ -1,0 +1,441 @@
+"""Flags, decisions, erasures and lots on a real database (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from sqlalchemy import Engine, select
+
+from sobriety.domain.lots import ErasureInput
+from sobriety.domain.policy import resolve_policy
+from sobriety.storage import db, lot_store, repository, reuse_store
+from sobriety.storage.models import Device, DeviceEvent, Erasure, Lot
+
+from .fleetdb import TODAY, add_devices, add_site, years_ago
+
+POLICY = resolve_policy()
+
+
+def events(engine: Engine, tag: str) -> list[tuple[str, dict]]:
+    with db.session_scope(engine) as s:
+        d = repository.get_device(session=s, asset_tag=tag)
+        return [
+            (e.kind, json.loads(e.details) if e.details else {})
+            for e in repository.device_history(session=s, device_id=d.id)
+        ]
+
+
+def device(engine: Engine, tag: str) -> Device:
+    with db.session_scope(engine) as s:
+        return repository.get_device(session=s, asset_tag=tag)
+
+
+def erase(engine: Engine, tag: str, level: str = "purge", method: str = "cryptographic_erase"):
+    with db.session_scope(engine) as s:
+        return reuse_store.record_erasure(
+            session=s,
+            policy=POLICY,
+            asset_tag=tag,
+            record=ErasureInput(method, level, "BitLocker", "tech-7", TODAY, True, f"C-{tag}"),
+            actor="tech-7",
+            today=TODAY,
+        )
+
+
+@pytest.fixture
+def fleet(engine: Engine) -> Engine:
+    hq = add_site(engine, "HQ")
+    cdas = add_site(engine, "CDAS-01", "CDAS de Vitré")
+    add_devices(
+        engine,
+        {"asset_tag": "KEEP-1"},
+        {"asset_tag": "OLD-CPU", "cpu_generation": 3},
+        {"asset_tag": "PRICEY", "cpu_generation": 3, "declared_value_eur": 450.0},
+        {"asset_tag": "SENS", "cpu_generation": 3, "sensitive_data": True},
+        {"asset_tag": "YOUNG", "status": "in_service", "acquisition_date": years_ago(1)},
+        site_id=hq,
+    )
+    add_devices(
+        engine,
+        {"asset_tag": "MON-OLD", "category": "monitor", "acquisition_date": years_ago(12)},
+        {
+            "asset_tag": "PHONE",
+            "category": "smartphone",
+            "status": "in_service",
+            "acquisition_date": years_ago(3),
+            "cpu_generation": None,
+            "tpm_version": None,
+        },
+        site_id=cdas,
+    )
+    return engine
+
+
+def test_flag_fleet_evaluates_everyone_and_flags_the_right_devices(fleet: Engine) -> None:
+    run = reuse_store.flag_fleet(fleet, POLICY, on=TODAY)
+    assert len(run) == 7
+    tags = [
+        i.asset_tag for i in reuse_store.device_infos(fleet, run.ids[run.flagged_rows()].tolist())
+    ]
+    assert "YOUNG" not in tags and "PHONE" in tags and len(tags) == 6
+    rec = {
+        i.asset_tag: run.evaluation.recommended_channel(run.row_of(i.id))
+        for i in reuse_store.device_infos(fleet, run.ids.tolist())
+    }
+    assert rec["KEEP-1"] == "keep"
+    assert rec["OLD-CPU"] == "transfer"
+    assert rec["MON-OLD"] == "take_back"
+
+
+def test_flag_by_site_and_by_tag(fleet: Engine) -> None:
+    run = reuse_store.flag_fleet(fleet, POLICY, on=TODAY, site="CDAS-01")
+    assert len(run) == 2
+    run = reuse_store.flag_fleet(fleet, POLICY, on=TODAY, asset_tags=["PRICEY"])
+    flag = run.explain(0)
+    assert [r.code for r in flag.outcome("donate_agent").rule_outs] == ["value_over_cap"]
+    with pytest.raises(repository.NotFoundError):
+        reuse_store.flag_fleet(fleet, POLICY, on=TODAY, asset_tags=["NOPE"])
+    with pytest.raises(repository.NotFoundError):
+        reuse_store.flag_fleet(fleet, POLICY, on=TODAY, site="NOWHERE")
+
+
+def test_erasures_count_in_the_flags_read_from_the_database(fleet: Engine) -> None:
+    erase(fleet, "OLD-CPU")
+    run = reuse_store.flag_fleet(fleet, POLICY, on=TODAY, asset_tags=["OLD-CPU"])
+    flag = run.explain(0)
+    assert flag.recommended.state == "recommended" and not flag.recommended.blockers
+    assert "erasure_ok" in [r.code for r in flag.recommended.reasons]
+
+
+def test_accept_records_the_decision_and_retires_devices_leaving(fleet: Engine) -> None:
+    with db.session_scope(fleet) as s:
+        d, flag = reuse_store.accept(
+            session=s, policy=POLICY, asset_tag="OLD-CPU", actor="t", on=TODAY
+        )
+    assert flag.recommended.channel == "transfer"
+    d = device(fleet, "OLD-CPU")
+    assert d.reuse_channel == "transfer" and d.status == "in_reuse_channel"
+    assert d.retirement_date is None  # it was already retired: date unknown stays unknown
+    kinds = events(fleet, "OLD-CPU")
+    assert kinds[-1][0] == "flag_accepted"
+    assert kinds[-1][1]["channel"] == "transfer"
+    assert kinds[-1][1]["to_do"] == ["erasure_missing"]
+
+
+def test_accepting_a_channel_that_leaves_retires_an_in_service_device(fleet: Engine) -> None:
+    with db.session_scope(fleet) as s:
+        reuse_store.override(
+            session=s,
+            policy=POLICY,
+            asset_tag="PHONE",
+            channel="donate_agent",
+            reason="agent asked for it",
+            actor="t",
+            on=TODAY,
+        )
+    d = device(fleet, "PHONE")
+    assert d.status == "in_reuse_channel" and d.retirement_date == TODAY
+    kinds = [k for k, _ in events(fleet, "PHONE")]
+    assert kinds[-2:] == ["retired", "flag_overridden"]
+    assert events(fleet, "PHONE")[-1][1]["reason"] == "agent asked for it"
+    assert events(fleet, "PHONE")[-1][1]["recommended"] == "keep"
+
+
+def test_override_needs_a_reason_and_an_allowed_channel(fleet: Engine) -> None:
+    before = device(fleet, "PRICEY").version
+    with (
+        pytest.raises(reuse_store.ReuseError, match="needs a reason"),
+        db.session_scope(fleet) as s,
+    ):
+        reuse_store.override(
+            session=s,
+            policy=POLICY,
+            asset_tag="PRICEY",
+            channel="sell",
+            reason="  ",
+            actor="t",
+            on=TODAY,
+        )
+    with pytest.raises(reuse_store.ReuseError) as err, db.session_scope(fleet) as s:
+        reuse_store.override(
+            session=s,
+            policy=POLICY,
+            asset_tag="PRICEY",
+            channel="donate_association",
+            reason="friend",
+            actor="t",
+            on=TODAY,
+        )
+    assert "sale required" in str(err.value)
+    with (
+        pytest.raises(reuse_store.ReuseError, match="unknown channel"),
+        db.session_scope(fleet) as s,
+    ):
+        reuse_store.override(
+            session=s,
+            policy=POLICY,
+            asset_tag="PRICEY",
+            channel="landfill",
+            reason="x",
+            actor="t",
+            on=TODAY,
+        )
+    d = device(fleet, "PRICEY")
+    assert d.version == before and d.reuse_channel is None
+
+
+def test_internal_decision_puts_a_retired_device_back_in_stock(fleet: Engine) -> None:
+    with db.session_scope(fleet) as s:
+        reuse_store.accept(session=s, policy=POLICY, asset_tag="KEEP-1", actor="t", on=TODAY)
+    d = device(fleet, "KEEP-1")
+    assert d.status == "in_stock" and d.reuse_channel == "keep"
+
+
+def test_erasure_record_is_checked_then_stored_with_an_event(fleet: Engine) -> None:
+    bad = [
+        ErasureInput("overwrite", "destroy", "dd", "tech", TODAY),
+        ErasureInput("shred", "destroy", "x", "tech", TODAY),
+        ErasureInput("destruction", "destroy", "shredder", "tech", TODAY + dt.timedelta(days=1)),
+        ErasureInput("destruction", "destroy", "shredder", "tech", dt.date(2020, 1, 1)),
+        ErasureInput("destruction", "destroy", "shredder", "", TODAY),
+    ]
+    messages = []
+    for rec in bad:
+        with pytest.raises(reuse_store.ReuseError) as err, db.session_scope(fleet) as s:
+            reuse_store.record_erasure(
+                session=s, policy=POLICY, asset_tag="SENS", record=rec, actor="t", today=TODAY
+            )
+        messages.append(str(err.value))
+    assert "cannot reach the destroy level" in messages[0]
+    assert "unknown erasure method" in messages[1]
+    assert "in the future" in messages[2]
+    assert "before the acquisition date" in messages[3]
+    assert "operator" in messages[4]
+    with db.session_scope(fleet) as s:
+        assert s.execute(select(Erasure)).first() is None
+    erase(fleet, "SENS", "destroy", "destruction")
+    kind, details = events(fleet, "SENS")[-1]
+    assert (
+        kind == "erased" and details["level"] == "destroy" and details["certificate_id"] == "C-SENS"
+    )
+
+
+def test_lot_from_creation_to_closing(fleet: Engine, tmp_path) -> None:
+    with db.session_scope(fleet) as s:
+        lot = lot_store.create_lot(
+            session=s,
+            policy=POLICY,
+            channel="transfer",
+            recipient_name="Collège Jean Moulin",
+            recipient_kind="school",
+            siret="732 829 320 00074",
+            today=TODAY,
+        )
+        code = lot.code
+    assert code == "LOT-2026-0001"
+    # Refusals: every problem listed, nothing written.
+    with pytest.raises(reuse_store.ReuseError) as err, db.session_scope(fleet) as s:
+        lot_store.add_to_lot(
+            session=s,
+            policy=POLICY,
+            code=code,
+            asset_tags=["OLD-CPU", "SENS", "MON-OLD", "GHOST"],
+            actor="t",
+            on=TODAY,
+        )
+    text = str(err.value)
+    assert "OLD-CPU: erasure not recorded" in text
+    assert "SENS: sensitive data: excluded from this channel" in text
+    assert "MON-OLD: 12 years old, at or over the 10-year limit" in text
+    assert "GHOST: no such device" in text
+    assert device(fleet, "OLD-CPU").lot_id is None
+
+    erase(fleet, "OLD-CPU")
+    erase(fleet, "PRICEY")
+    with db.session_scope(fleet) as s:
+        lot_store.add_to_lot(
+            session=s,
+            policy=POLICY,
+            code=code,
+            asset_tags=["OLD-CPU", "PRICEY"],
+            actor="t",
+            on=TODAY,
+        )
+    d = device(fleet, "OLD-CPU")
+    assert d.status == "in_reuse_channel" and d.reuse_channel == "transfer" and d.lot_id
+    assert events(fleet, "OLD-CPU")[-1] == ("lot_added", {**events(fleet, "OLD-CPU")[-1][1]})
+    assert events(fleet, "OLD-CPU")[-1][1]["lot"] == code
+
+    with db.session_scope(fleet) as s:
+        lot_store.remove_from_lot(
+            session=s, code=code, asset_tags=["PRICEY"], actor="t", reason="sold instead"
+        )
+    assert device(fleet, "PRICEY").lot_id is None
+    assert events(fleet, "PRICEY")[-1][0] == "lot_removed"
+
+    with db.session_scope(fleet) as s:
+        view = lot_store.lot_view(s, code)
+    assert [d.asset_tag for d in view.devices] == ["OLD-CPU"]
+    assert view.devices[0].certificate_id == "C-OLD-CPU"
+    assert view.total_weight_kg == pytest.approx(1.5)
+
+    close_day = dt.date(2026, 11, 20)
+    with db.session_scope(fleet) as s:
+        lot_store.close_lot(
+            session=s, policy=POLICY, code=code, actor="t", on=close_day, deed_ref="CONV-2026-12"
+        )
+    d = device(fleet, "OLD-CPU")
+    assert d.status == "gone" and d.retirement_date is None  # retired before, date unknown
+    with db.session_scope(fleet) as s:
+        ev = s.execute(select(DeviceEvent).where(DeviceEvent.kind == "transferred")).scalars().all()
+        lot = s.execute(select(Lot).where(Lot.code == code)).scalar_one()
+        assert lot.status == "closed" and lot.deed_ref == "CONV-2026-12"
+        assert [json.loads(e.details)["channel"] for e in ev] == ["transfer"]
+        detail = json.loads(ev[0].details)
+        assert detail["lot"] == code and detail["recipient_kind"] == "school"
+        assert ev[0].date.date() == close_day
+        view = lot_store.lot_view(s, code)
+    assert [d.asset_tag for d in view.devices] == ["OLD-CPU"]  # a closed lot keeps its list
+    with pytest.raises(reuse_store.ReuseError, match="closed"), db.session_scope(fleet) as s:
+        lot_store.add_to_lot(session=s, policy=POLICY, code=code, asset_tags=["PRICEY"], actor="t")
+    with pytest.raises(reuse_store.ReuseError, match="already gone"), db.session_scope(fleet) as s:
+        reuse_store.accept(session=s, policy=POLICY, asset_tag="OLD-CPU", actor="t", on=TODAY)
+
+
+def test_lot_creation_checks_recipient_kind_and_siret(fleet: Engine) -> None:
+    cases = [
+        ({"channel": "donate_association", "recipient_kind": "refurbisher"}, "cannot receive"),
+        ({"channel": "keep", "recipient_kind": "agent"}, "no lot needed"),
+        (
+            {"channel": "transfer", "recipient_kind": "public_body", "siret": "73282932000075"},
+            "checksum",
+        ),
+        ({"channel": "transfer", "recipient_kind": "public_body", "siret": "1234"}, "SIRET"),
+        ({"channel": "mail", "recipient_kind": "agent"}, "unknown channel"),
+    ]
+    for kwargs, message in cases:
+        with pytest.raises(reuse_store.ReuseError, match=message), db.session_scope(fleet) as s:
+            lot_store.create_lot(session=s, policy=POLICY, recipient_name="X", **kwargs)
+    with db.session_scope(fleet) as s:
+        assert s.execute(select(Lot)).first() is None
+        # La Poste's establishments are numbered outside the Luhn rule.
+        lot = lot_store.create_lot(
+            session=s,
+            policy=POLICY,
+            channel="transfer",
+            recipient_name="La Poste",
+            recipient_kind="public_body",
+            siret="35600000000048",
+            code="LP-1",
+        )
+        assert lot.recipient_siret == "35600000000048"
+
+
+def test_devices_decided_for_another_channel_or_lot_cannot_join(fleet: Engine) -> None:
+    erase(fleet, "OLD-CPU")
+    with db.session_scope(fleet) as s:
+        reuse_store.override(
+            session=s,
+            policy=POLICY,
+            asset_tag="OLD-CPU",
+            channel="sell",
+            reason="best offer",
+            actor="t",
+            on=TODAY,
+        )
+        a = lot_store.create_lot(
+            session=s,
+            policy=POLICY,
+            channel="transfer",
+            recipient_name="A",
+            recipient_kind="public_body",
+        ).code
+        b = lot_store.create_lot(
+            session=s,
+            policy=POLICY,
+            channel="sell",
+            recipient_name="B",
+            recipient_kind="refurbisher",
+        ).code
+    with (
+        pytest.raises(reuse_store.ReuseError, match="override the decision"),
+        db.session_scope(fleet) as s,
+    ):
+        lot_store.add_to_lot(session=s, policy=POLICY, code=a, asset_tags=["OLD-CPU"], actor="t")
+    with db.session_scope(fleet) as s:
+        lot_store.add_to_lot(session=s, policy=POLICY, code=b, asset_tags=["OLD-CPU"], actor="t")
+    with (
+        pytest.raises(reuse_store.ReuseError, match="already in this lot"),
+        db.session_scope(fleet) as s,
+    ):
+        lot_store.add_to_lot(session=s, policy=POLICY, code=b, asset_tags=["OLD-CPU"], actor="t")
+    with db.session_scope(fleet) as s:
+        c = lot_store.create_lot(
+            session=s,
+            policy=POLICY,
+            channel="sell",
+            recipient_name="C",
+            recipient_kind="association",
+        ).code
+    with (
+        pytest.raises(reuse_store.ReuseError, match=f"already in lot {b}"),
+        db.session_scope(fleet) as s,
+    ):
+        lot_store.add_to_lot(session=s, policy=POLICY, code=c, asset_tags=["OLD-CPU"], actor="t")
+    with (
+        pytest.raises(reuse_store.ReuseError, match="remove it from the lot"),
+        db.session_scope(fleet) as s,
+    ):
+        reuse_store.accept(session=s, policy=POLICY, asset_tag="OLD-CPU", actor="t", on=TODAY)
+
+
+def test_closing_rechecks_every_device_and_take_back_needs_a_commitment(fleet: Engine) -> None:
+    with db.session_scope(fleet) as s:
+        code = lot_store.create_lot(
+            session=s,
+            policy=POLICY,
+            channel="take_back",
+            recipient_name="ecosystem",
+            recipient_kind="eco_organisme",
+        ).code
+    with (
+        pytest.raises(reuse_store.ReuseError, match="holds no device"),
+        db.session_scope(fleet) as s,
+    ):
+        lot_store.close_lot(session=s, policy=POLICY, code=code, actor="t", on=TODAY)
+    erase(fleet, "MON-OLD", "clear", "factory_reset")
+    with db.session_scope(fleet) as s:
+        lot_store.add_to_lot(session=s, policy=POLICY, code=code, asset_tags=["MON-OLD"], actor="t")
+    with (
+        pytest.raises(reuse_store.ReuseError, match="prior commitment"),
+        db.session_scope(fleet) as s,
+    ):
+        lot_store.close_lot(session=s, policy=POLICY, code=code, actor="t", on=TODAY)
+    assert device(fleet, "MON-OLD").status == "in_reuse_channel"
+    with db.session_scope(fleet) as s:
+        lot_store.close_lot(
+            session=s, policy=POLICY, code=code, actor="t", on=TODAY, commitment_ref="ECO-2026-7"
+        )
+        lot_store.record_proof(session=s, code=code, reference="ECO-PROOF-1", on=TODAY)
+        lot = lot_store.get_lot(s, code)
+        assert lot.commitment_ref == "ECO-2026-7" and lot.proof_of_reuse_ref == "ECO-PROOF-1"
+    assert device(fleet, "MON-OLD").status == "gone"
+
+
+def test_a_stale_version_is_refused(fleet: Engine) -> None:
+    stale = device(fleet, "KEEP-1").version
+    with db.session_scope(fleet) as s:
+        reuse_store.set_repair_estimate(session=s, asset_tag="KEEP-1", amount_eur=80.0, actor="t")
+    with pytest.raises(repository.ConflictError), db.session_scope(fleet) as s:
+        reuse_store.accept(
+            session=s,
+            policy=POLICY,
+            asset_tag="KEEP-1",
+            actor="t",
+            on=TODAY,
+            expected_version=stale,
+        )
+    d = device(fleet, "KEEP-1")
+    assert d.reuse_channel is None and d.repair_estimate_eur == 80.0
