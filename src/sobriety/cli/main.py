@@ -8,8 +8,19 @@ from typing import Annotated
 import typer
 
 from sobriety import __version__
-from sobriety.cli import context, db_cmd, export_cmd, import_cmd, inventory_cmd
-from sobriety.cli import erasure_cmd, flag_cmd, lot_cmd, reuse_rate_cmd
+from sobriety.cli import (
+    context,
+    db_cmd,
+    erasure_cmd,
+    estimate_cmd,
+    export_cmd,
+    factors_cmd,
+    flag_cmd,
+    import_cmd,
+    inventory_cmd,
+    lot_cmd,
+    reuse_rate_cmd,
+)
 from sobriety.i18n import set_language
 from sobriety.settings import load_settings
 
@@ -24,6 +35,8 @@ inventory_cmd.register(app)
 app.add_typer(flag_cmd.app, name="flag")
 app.add_typer(lot_cmd.app, name="lot")
 app.add_typer(erasure_cmd.app, name="erasure")
+app.add_typer(factors_cmd.app, name="factors")
+estimate_cmd.register(app)
 reuse_rate_cmd.register(app)
 import_cmd.register(app)
 export_cmd.register(app)

@@ -130,6 +130,8 @@ class Fleet:
     model: np.ndarray  # int, index into model_factors, -1 when none
     sites: SiteTable = field(default_factory=SiteTable.empty)
     model_factors: ModelFactorTable = field(default_factory=ModelFactorTable.empty)
+    #: Remarks from reading the fleet (e.g. unknown categories counted as "other").
+    notes: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.category)

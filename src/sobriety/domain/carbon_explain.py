@@ -125,7 +125,7 @@ def explain_device(
             inputs.append(
                 ExplainInput(
                     _("refurbished share ({acq})").format(acq=acq_type),
-                    f"{rs.text} ({_fmt(rs.low * 100, 0)}-{_fmt(rs.high * 100, 0)} %)",
+                    f"{rs.text} ({rs.range_text})",
                     _cite(factor_set, rs),
                 )
             )

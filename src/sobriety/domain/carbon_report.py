@@ -113,7 +113,7 @@ def _notes(est: FleetEstimate, factor_set: FactorSet) -> list[str]:
     """Assumptions the reader must know about, in plain words (English source strings)."""
     from sobriety.i18n import _
 
-    notes = []
+    notes = list(est.fleet.notes)
     t = est.terms
     n_assumed = int(t.assumed_start.sum())
     if n_assumed:
@@ -239,6 +239,31 @@ def _only_phase(share: np.ndarray, i: int) -> np.ndarray:
     out = np.zeros(share.shape[:2])
     out[i] = share[i].sum(axis=1)
     return out
+
+
+def grid_notes(factor_set: FactorSet, years: range, zones: list[str] | None = None) -> list[str]:
+    """Say which years of ``years`` take the nearest known grid intensity."""
+    from sobriety.i18n import _
+
+    notes = []
+    table = carbon.grid_table(factor_set)
+    for code in zones or list(table.zones):
+        first, last = table.known_years[code]
+        before = [y for y in years if y < first]
+        after = [y for y in years if y > last]
+        if before:
+            notes.append(
+                _("Grid intensity of {zone} before {first}: the {first} value.").format(
+                    zone=code, first=first
+                )
+            )
+        if after:
+            notes.append(
+                _("Grid intensity of {zone} after {last}: the {last} value.").format(
+                    zone=code, last=last
+                )
+            )
+    return notes
 
 
 def by_year(

@@ -89,8 +89,21 @@ class Factor:
         return {"value": self.value, "low": self.low, "high": self.high}[which]
 
     @property
+    def text_unit(self) -> str:
+        """The unit the value is written in (``gCO2e/kWh`` for ``"55.3 gCO2e/kWh"``)."""
+        parts = self.text.split(" ", 1)
+        return parts[1].strip() if len(parts) == 2 else self.unit
+
+    @property
     def range_text(self) -> str:
-        return f"{_fmt(self.low)}-{_fmt(self.high)} {self.unit}"
+        """``"44.2-66.3 kgCO2e"``: the range, in the unit the value is written in."""
+        unit = self.text_unit
+        try:
+            low = Q_(self.low, self.unit).to(unit).magnitude
+            high = Q_(self.high, self.unit).to(unit).magnitude
+        except Exception:
+            unit, low, high = self.unit, self.low, self.high
+        return f"{_fmt(low)}-{_fmt(high)} {unit}"
 
 
 @dataclass(frozen=True)
