@@ -237,3 +237,12 @@ def test_insert_columns_refuses_changing_keys_and_rolls_back(engine) -> None:
         bulk.insert_columns(conn, DEVICE, chunks)
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(DEVICE)).scalar_one() == 0
+
+
+def test_a_non_boolean_flag_is_refused_like_the_orm_does(engine) -> None:
+    with pytest.raises((TypeError, ValueError)), engine.begin() as conn:
+        bulk.insert_many(
+            conn, DEVICE, ["asset_tag", "category", "sensitive_data"], [("B-1", "laptop", "yes")]
+        )
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(DEVICE)).scalar_one() == 0

@@ -131,8 +131,6 @@ class FleetPlan:
     cell_active: np.ndarray
     cell_start: np.ndarray
     cell_rank0: np.ndarray  # rank of the cell's first active device in its personal group
-    tag_mult: int
-    tag_add: int
 
     @property
     def total(self) -> int:
@@ -241,12 +239,6 @@ def plan_fleet(*, as_of: dt.date, seed: int = 0, devices: int | None = None) -> 
         first = np.concatenate([[True], s[1:] != s[:-1]])
         rank0[m] = excl - np.maximum.accumulate(np.where(first, excl, 0))
     agents = np.array([s.agents for s in sites], dtype=np.int64)
-    mult = 1
-    if n > 1:
-        rng = np.random.default_rng([seed, 7])
-        mult = int(rng.integers(n // 3 + 1, n))
-        while math.gcd(mult, n) != 1:
-            mult += 1
     return FleetPlan(
         seed=seed,
         as_of=as_of,
@@ -258,8 +250,6 @@ def plan_fleet(*, as_of: dt.date, seed: int = 0, devices: int | None = None) -> 
         cell_active=cell_active,
         cell_start=cell_start,
         cell_rank0=rank0,
-        tag_mult=mult % max(n, 1),
-        tag_add=(seed * 7919) % max(n, 1),
     )
 
 
@@ -399,12 +389,11 @@ def _chunk(plan: FleetPlan, start: int, stop: int) -> FleetChunk:
     )
     assignee = objects(numbered("AG-", plan.agent_start[site] + rank + 1, 5), assigned)
 
-    tag_no = (idx * plan.tag_mult + plan.tag_add) % max(plan.total, 1) + 1
     serial_no = (idx * 2_654_435_761 + 12_345 + (plan.seed % 36**6) * 97) % (36**8)
     devices = {
         "device": idx,
         "site": site,
-        "asset_tag": objects(numbered(ASSET_PREFIX, tag_no, 7)),
+        "asset_tag": objects(numbered(ASSET_PREFIX, idx + 1, 7)),
         "serial": models.serial_prefix[model] + objects(base36(serial_no, 8)),
         "category": np.array([c.value for c in CATS], dtype=object)[ci],
         "manufacturer": models.manufacturer[model],

@@ -27,7 +27,9 @@ id sequence past explicitly inserted ids.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
+import types
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import Enum
 from typing import Any
@@ -45,8 +47,11 @@ def _plain(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value
 
 
-def _memoised(proc: Processor) -> Processor:
-    """Cache a bind processor: dates and timestamps repeat a lot in a fleet."""
+ColumnProcessor = Callable[[Sequence[Any]], list[Any]]
+
+
+def _memoised(proc: Processor) -> ColumnProcessor:
+    """Cache a bind processor: dates and flags repeat a lot in a fleet."""
     cache: dict[Any, Any] = {}
 
     def process(value: Any) -> Any:
@@ -61,15 +66,99 @@ def _memoised(proc: Processor) -> Processor:
             out = cache[key] = proc(_plain(value))
             return out
 
+    return lambda values: list(map(process, values))
+
+
+# Faster twins of SQLAlchemy's bind processors for timestamps and booleans. A
+# twin is used only if it gives the same result (or raises the same error) as
+# the real processor on every probe value, checked when a writer starts;
+# otherwise the real one runs.
+_BOOLS = {None: None, True: 1, False: 0}
+_PROBES: tuple[Any, ...] = (
+    None,
+    True,
+    False,
+    0,
+    1,
+    "x",
+    dt.date(2024, 2, 29),
+    dt.datetime(2024, 2, 29, 23, 59, 58, 123456, tzinfo=dt.UTC),
+    dt.datetime(2021, 6, 1, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+    dt.datetime(2021, 6, 1, 8, 0),
+)
+
+
+def _utc_text(value: Any) -> Any:
+    if value is None:
+        return None
+    if value.utcoffset() is None:
+        raise ValueError("Datetime values must have timezone information")
+    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _utc_aware(value: Any) -> Any:
+    if value is None:
+        return None
+    if value.utcoffset() is None:
+        raise ValueError("Datetime values must have timezone information")
+    return value.astimezone(dt.UTC)
+
+
+def _lookup_column(table: dict[Any, Any], slow: Processor) -> ColumnProcessor:
+    def process(values: Sequence[Any]) -> list[Any]:
+        try:
+            return list(map(table.__getitem__, values))
+        except (KeyError, TypeError):
+            return list(map(slow, values))  # raises the ORM's error
+
     return process
 
 
-def _processors(conn: Connection, table: Table, columns: Sequence[str]) -> list[Processor | None]:
+def _outcome(proc: Processor, value: Any) -> tuple[str, Any]:
+    try:
+        return "ok", proc(value)
+    except Exception as exc:
+        return "error", type(exc)
+
+
+def _twin(type_: Any, dialect: Any, slow: Processor) -> ColumnProcessor | None:
+    if not isinstance(slow, types.FunctionType):
+        # A compiled processor (e.g. ``to_float``): already fast, map it directly.
+        return lambda values: list(map(slow, values))
+    base = getattr(type_, "impl_instance", type_)  # under a TypeDecorator
+    try:
+        python_type = base.python_type
+    except NotImplementedError:
+        return None
+    sqlite = dialect.name == "sqlite"
+    if python_type is dt.datetime:
+        fast: Processor = _utc_text if sqlite else _utc_aware
+        column: ColumnProcessor = lambda values: list(map(fast, values))  # noqa: E731
+    elif python_type is bool:
+        table = _BOOLS if sqlite else {None: None, True: True, False: False}
+        fast = table.__getitem__
+        column = _lookup_column(table, slow)
+    else:
+        return None
+    probes = [v for v in _PROBES if python_type is not bool or v in (None, True, False)]
+    for value in probes:
+        if _outcome(fast, value) != _outcome(slow, value):
+            return None
+    return column
+
+
+def _processors(
+    conn: Connection, table: Table, columns: Sequence[str]
+) -> list[ColumnProcessor | None]:
     dialect = conn.dialect
-    out: list[Processor | None] = []
+    out: list[ColumnProcessor | None] = []
     for name in columns:
-        proc = table.c[name].type._cached_bind_processor(dialect)
-        out.append(_memoised(proc) if proc is not None else None)
+        type_ = table.c[name].type
+        proc = type_._cached_bind_processor(dialect)
+        if proc is None:
+            out.append(None)
+        else:
+            out.append(_twin(type_, dialect, proc) or _memoised(proc))
     return out
 
 
@@ -135,12 +224,12 @@ class _Writer:
         self.columns = [*columns, *extra_names]
         if self.mode == "core":
             # Core applies the bind processors itself.
-            self.processors: list[Processor | None] = [None] * self.width
+            self.processors: list[ColumnProcessor | None] = [None] * self.width
             self.extra = extra_values
         else:
             self.processors = _processors(conn, table, columns)
             self.extra = tuple(
-                proc(v) if proc is not None else _plain(v)
+                proc([v])[0] if proc is not None else _plain(v)
                 for proc, v in zip(_processors(conn, table, extra_names), extra_values, strict=True)
             )
         if not conn.in_transaction():
@@ -154,7 +243,7 @@ class _Writer:
         plain_enums = self.mode == "copy"
         for i, proc in enumerate(self.processors):
             if proc is not None:
-                cols[i] = list(map(proc, cols[i]))
+                cols[i] = proc(cols[i])
             elif plain_enums:
                 cols[i] = list(map(_plain, cols[i]))
         cols.extend([value] * n for value in self.extra)
