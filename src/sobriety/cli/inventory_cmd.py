@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from sqlalchemy import Engine
 
 from sobriety.cli import context
 from sobriety.i18n import _, fmt_number
@@ -13,7 +14,12 @@ from sobriety.storage import repository
 
 def summary(ctx: typer.Context) -> None:
     """Print an inventory summary: devices by category and status."""
-    counts = repository.inventory_counts(context.get(ctx).engine)
+    print_summary(context.get(ctx).engine)
+
+
+def print_summary(engine: Engine) -> None:
+    """The summary of the inventory in ``engine`` (also printed by ``sobriety demo``)."""
+    counts = repository.inventory_counts(engine)
     typer.echo(
         _("{devices} devices on {sites} sites, {agents} agents").format(
             devices=fmt_number(counts.devices),

@@ -11,6 +11,7 @@ from sobriety import __version__
 from sobriety.cli import (
     context,
     db_cmd,
+    demo_cmd,
     erasure_cmd,
     estimate_cmd,
     export_cmd,
@@ -32,6 +33,7 @@ app = typer.Typer(
 )
 app.add_typer(db_cmd.app, name="db")
 inventory_cmd.register(app)
+demo_cmd.register(app)
 app.add_typer(flag_cmd.app, name="flag")
 app.add_typer(lot_cmd.app, name="lot")
 app.add_typer(erasure_cmd.app, name="erasure")
