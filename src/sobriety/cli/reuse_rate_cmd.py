@@ -47,6 +47,7 @@ def reuse_rate(
                     "a_by_channel": result.a_by_channel,
                     "pending_proof": result.pending_proof,
                     "excluded_from_b": result.excluded,
+                    "undated_retired": result.undated_retired,
                     "source": result.source,
                 },
                 ensure_ascii=False,
@@ -90,6 +91,13 @@ def reuse_rate(
             + _(
                 "{n} take-back device(s) not counted yet: commitment or proof of reuse missing"
             ).format(n=fmt_number(result.pending_proof))
+        )
+    if result.undated_retired:
+        typer.echo(
+            "  "
+            + _(
+                "{n} retired device(s) have no retirement date: record it so B can count them"
+            ).format(n=fmt_number(result.undated_retired))
         )
     left_out = {k: v for k, v in result.excluded.items() if v}
     if left_out:

@@ -52,6 +52,8 @@ class History:
     transfer_date: np.ndarray
     transfer_channel: np.ndarray
     transfer_proven: np.ndarray
+    #: Devices retired now whose retirement date is unknown (left out of B).
+    undated_retired: int = 0
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ class ReuseRate:
     #: Retired devices held on 1 January left out of B, by reason.
     excluded: dict[str, int] = field(default_factory=dict)
     source: str | None = None
+    #: Devices retired now with no retirement date: B may miss them.
+    undated_retired: int = 0
 
     @property
     def met(self) -> bool | None:
@@ -161,6 +165,7 @@ def compute_reuse_rate(h: History, policy: Policy, year: int) -> ReuseRate:
         pending_proof=len(np.unique(rows[pending])),
         excluded=excluded,
         source=rr.source,
+        undated_retired=h.undated_retired,
     )
 
 

@@ -96,6 +96,9 @@ def read_history(engine: Engine) -> rr.History:
     with_retire = {d for d, k in zip(e_dev, e_kind, strict=True) if k == rr.RETIRE}
     with_leave = {d for d, k in zip(e_dev, e_kind, strict=True) if k == rr.LEAVE}
     ret = cols["retirement_date"]
+    retired_now = np.isin(cols["status"], [Status.RETIRED.value, Status.IN_REUSE_CHANNEL.value])
+    undated = retired_now & np.isnat(ret)
+    undated_retired = sum(1 for pos in np.flatnonzero(undated) if int(ids[pos]) not in with_retire)
     for pos in np.flatnonzero(~np.isnat(ret)):
         dev = int(ids[pos])
         if dev not in with_retire:
@@ -117,6 +120,7 @@ def read_history(engine: Engine) -> rr.History:
         transfer_date=np.array(t_date, dtype="datetime64[D]"),
         transfer_channel=np.array(t_chan, dtype=object),
         transfer_proven=np.array(t_proven, dtype=bool),
+        undated_retired=undated_retired,
     )
 
 
