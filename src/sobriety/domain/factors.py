@@ -380,7 +380,9 @@ class _Reader:
         try:
             q = parse_quantity(text, kind)
         except UnitError as exc:
-            self.problem(file, entry, text, str(exc).split("; ", 1)[-1])
+            message = str(exc)
+            prefix = f"{text!r} "
+            self.problem(file, entry, text, message.removeprefix(prefix))
             return None
         value = float(q.to(kind_of(kind).unit).magnitude)
         if value < 0:

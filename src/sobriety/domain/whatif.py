@@ -46,7 +46,7 @@ class WhatIfResult:
     site_kinds: tuple[str, ...]
     devices_in_scope: int
     years: list[WhatIfYear]
-    #: Devices acquired per year over the three years before the horizon.
+    #: Devices in scope acquired per year over the three years before ``as_of``.
     observed_purchases_per_year: float
     priced_share: float
     unpriced_devices: int
@@ -136,7 +136,8 @@ def lifespan_what_if(
             )
         )
     acquired = fleet.acquired[scope]
-    window = (acquired >= t0 - 3 * DAYS_PER_YEAR) & (acquired < t0)
+    now = carbon.date_to_days(as_of)
+    window = (acquired >= now - 3 * DAYS_PER_YEAR) & (acquired < now)
     priced = ~np.isnan(price)
     return WhatIfResult(
         extra_years=extra_years,
