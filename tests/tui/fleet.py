@@ -55,7 +55,11 @@ COLUMNS = (
     "storage_gb",
     "reuse_channel",
     "sensitive_data",
+    "created_at",
+    "updated_at",
 )
+#: Fixed timestamps, so that screens (and their snapshots) do not depend on the day.
+STAMP = dt.datetime(2026, 2, 2, 9, 30, tzinfo=dt.UTC)
 
 
 def _rows(n: int, site_ids: list[int]) -> Iterator[tuple]:
@@ -79,6 +83,8 @@ def _rows(n: int, site_ids: list[int]) -> Iterator[tuple]:
             float(128 * (1 + i % 4)) if cat in ("laptop", "desktop") else None,
             CHANNELS[(i * 3) % len(CHANNELS)],
             i % 4 == 0,
+            STAMP,
+            STAMP,
         )
 
 

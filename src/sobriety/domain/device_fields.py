@@ -56,7 +56,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     _spec("category", N_("Category"), "choice", required=True, choices=vocab.Category),
     _spec("manufacturer", N_("Manufacturer"), "text", max_length=120),
     _spec("model", N_("Model"), "text", max_length=200),
-    _spec("assignee", N_("Assignee (pseudonymous ref.)"), "text", max_length=64),
+    _spec("assignee", N_("Assignee (pseudonym)"), "text", max_length=64),
     _spec("status", N_("Status"), "choice", required=True, choices=vocab.Status),
     _spec("condition", N_("Condition"), "choice", required=True, choices=vocab.Condition),
     _spec("acquisition_date", N_("Acquired on"), "date"),
@@ -67,9 +67,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         required=True,
         choices=vocab.AcquisitionType,
     ),
-    _spec(
-        "purchase_price_eur", N_("Purchase price excl. VAT (EUR)"), "float", minimum=0, unit="EUR"
-    ),
+    _spec("purchase_price_eur", N_("Price excl. VAT (EUR)"), "float", minimum=0, unit="EUR"),
     _spec("warranty_end", N_("Warranty end"), "date"),
     _spec("battery_health_pct", N_("Battery health (%)"), "float", minimum=0, maximum=100),
     _spec("ram_gb", N_("RAM (GB)"), "float", minimum=0, maximum=4096, unit="GB"),

@@ -91,7 +91,7 @@ def action_form(
         fields = [
             DialogField(
                 "assignee",
-                _("Assignee (pseudonymous ref.)"),
+                _("Assignee (pseudonym)"),
                 value=device.get("assignee"),
                 parser=_field("assignee"),
                 placeholder=_("e.g. AG-0042; empty to unassign"),

@@ -46,6 +46,16 @@ ACTION_KEYS = {
     "retire": "t",
 }
 
+#: Short names of the actions, for the footer.
+ACTION_KEYS_HELP = {
+    "assign": "Assign",
+    "move": "Move",
+    "repair": "Repair",
+    "upgrade": "Upgrade",
+    "erasure": "Erasure",
+    "retire": "Retire",
+}
+
 
 def show_value(name: str, value: Any) -> str:
     """A stored value as shown to a person (labels, local dates and numbers)."""
@@ -84,7 +94,7 @@ class DeviceScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", _("Back")),
         Binding("e", "edit", _("Edit")),
-        *(Binding(key, f"act('{a}')", _(ACTION_TITLES[a])) for a, key in ACTION_KEYS.items()),
+        *(Binding(key, f"act('{a}')", _(ACTION_KEYS_HELP[a])) for a, key in ACTION_KEYS.items()),
         Binding("r", "reload", _("Reload"), show=False),
     ]
 

@@ -21,8 +21,10 @@ class FieldRow(Vertical):
     DEFAULT_CSS = """
     FieldRow { height: auto; margin: 0 0 0 0; }
     FieldRow > Horizontal { height: auto; }
-    FieldRow .field-label { width: 24; padding: 0 1 0 0; color: $text-muted; }
+    FieldRow .field-label { width: 24; padding: 0 1 0 0; color: $text-muted;
+        text-wrap: nowrap; text-overflow: ellipsis; }
     FieldRow .field-control { width: 1fr; }
+    FieldRow Input.field-control { background: $boost; }
     FieldRow .field-error { color: $error; padding: 0 0 0 24; height: auto; display: none; }
     FieldRow.-invalid .field-error { display: block; }
     FieldRow.-invalid .field-label { color: $error; }
