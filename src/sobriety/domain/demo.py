@@ -16,10 +16,13 @@ The model behind the numbers:
   years for laptops, longer for screens and network gear); retired devices
   have retirement dates spread since 2021 and lifetimes from the same law,
   with a few premature failures;
-- a retired device waits for a decision (status ``retired``), joins a reuse
-  channel, then leaves (``gone``, with a ``transferred`` event and, if it held
-  data, an erasure record); the share sent to reuse rather than recycling
-  grows from about 21 % (2021) to about 44 %.
+- a retired device waits in a storeroom for a decision (status ``retired``,
+  about 200 days median), joins a reuse channel, then leaves (``gone``, with a
+  ``transferred`` event and, if it held data, an erasure record); devices
+  retired in 2020 and still held on 1 January 2021 are part of the history;
+- the share of departures going to reuse rather than recycling grows from
+  about 21 % (2021) to about 44 %, which puts the décret 2023-266 rate (reused
+  during the year / retired devices held on 1 January) between 20 and 45 %.
 """
 
 from __future__ import annotations
@@ -65,6 +68,8 @@ HISTORY_START = dt.date(2021, 1, 1)
 #: Share of the devices leaving in a year that go to reuse (by year of departure).
 REUSE_TARGETS = {2021: 0.21, 2022: 0.26, 2023: 0.31, 2024: 0.36, 2025: 0.41}
 REUSE_TARGET_LATER = 0.44
+#: Median time between retirement and the decision on a device (storeroom time).
+WAIT_MEDIAN_DAYS = 200
 ASSET_PREFIX = "DEMO-"
 _DAY = 86_400
 
@@ -312,7 +317,13 @@ def _chunk(plan: FleetPlan, start: int, stop: int) -> FleetChunk:
     age = rng.random(n) * life_active * 365.25
     fresh = (status == _S_STOCK) & (rng.random(n) < 0.7)
     age = np.where(fresh, rng.uniform(0, 120, n), age)
-    retire = rng.integers(hist_start, as_of, n)
+    # Retired devices wait (storeroom, decision, lot) before leaving; devices retired
+    # in the year before the history starts are there if still held on that date.
+    retire = rng.integers(hist_start - 365, as_of, n)
+    wait = np.clip(rng.lognormal(math.log(WAIT_MEDIAN_DAYS), 0.8, n), 7, 1000).astype(np.int64)
+    lot_delay = rng.integers(14, 120, n)
+    left_before = retire + wait + lot_delay < hist_start
+    retire = np.where(left_before, rng.integers(hist_start, as_of, n), retire)
     acq = np.where(active, as_of - age, retire - life_hist * 365.25).astype(np.int64)
     oldest = as_of - 14 * 365
     acq = np.minimum(np.where(acq < oldest, 2 * oldest - acq, acq), as_of)
@@ -348,8 +359,8 @@ def _chunk(plan: FleetPlan, start: int, stop: int) -> FleetChunk:
     ram, storage, stype = hardware(rng, ci, acq_year, n)
 
     # Retired devices: decision, channel, departure.
-    decide = retire + np.clip(rng.lognormal(math.log(45), 0.9, n), 3, 720).astype(np.int64)
-    leave = decide + rng.integers(14, 120, n)
+    decide = retire + wait
+    leave = decide + lot_delay
     status = np.where(hist, _S_GONE, status)
     status = np.where(hist & (leave > as_of), _S_CHANNEL, status)
     status = np.where(hist & (decide > as_of), _S_RETIRED, status)

@@ -115,6 +115,8 @@ def base36(values: np.ndarray, width: int) -> np.ndarray:
 
 
 def numbered(prefix: str, values: np.ndarray, width: int) -> np.ndarray:
+    if values.size == 0:
+        return np.array([], dtype=np.str_)
     digits = np.strings.zfill(values.astype(np.int64).astype(np.str_), width)
     return np.strings.add(prefix, digits)
 
