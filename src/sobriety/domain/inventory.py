@@ -10,7 +10,7 @@ batch of 100,000 records is read and checked in a fraction of a second:
   without a time), vocabulary values through a :class:`Synonyms` table. Each
   distinct cell value is read once per column (inventories repeat values).
 - :func:`validate_columns` checks the typed columns: required fields, lengths,
-  ranges (vectorised with numpy), date order.
+  ranges, date order, each rule once per distinct value of a column.
 
 Both return :class:`Problem` objects located by record index and field; the
 file readers turn them into line and column numbers.
@@ -22,12 +22,10 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
-
-import numpy as np
 
 from sobriety.domain import vocab
 from sobriety.i18n import _
@@ -469,17 +467,26 @@ class Columns:
     problems: list[Problem]
 
 
+_UNREADABLE = object()
+#: Distinct values remembered per column across batches (then forgotten).
+CACHE_LIMIT = 200_000
+
+
 def read_columns(
     raw: Mapping[str, Sequence[Any]],
     *,
     synonyms: Synonyms,
     decimal_comma: bool = True,
     prepare: Callable[[Any], Any] | None = None,
+    caches: dict[str, tuple[dict, dict]] | None = None,
 ) -> Columns:
     """Read raw cells (``{field: [cell per record]}``) into typed values.
 
     Blank cells become None. Each distinct cell value is read once per column,
-    after ``prepare`` (e.g. undoing a spreadsheet's formula neutralisation).
+    after ``prepare`` (e.g. undoing a spreadsheet's formula neutralisation);
+    pass the same ``caches`` dict for successive batches of one file to read
+    each distinct value once per file. Text columns of mostly distinct values
+    (asset tags, serials) are read in one pass instead.
     """
     sizes = {len(v) for v in raw.values()}
     if len(sizes) > 1:
@@ -489,26 +496,43 @@ def read_columns(
     problems: list[Problem] = []
     for name, cells in raw.items():
         spec = FIELDS[name]
-        reader = cell_reader(spec, synonyms=synonyms, decimal_comma=decimal_comma)
-        results: dict[Hashable, Any] = {}
-        bad: dict[Hashable, str] = {}
-        for cell in set(cells):
-            value = prepare(cell) if prepare is not None else cell
-            if _is_blank(value):
-                results[cell] = None
+        results, bad = caches.setdefault(name, ({}, {})) if caches is not None else ({}, {})
+        if len(results) > CACHE_LIMIT:
+            results.clear()
+            bad.clear()
+        try:
+            out = list(map(results.__getitem__, cells))
+        except KeyError:
+            missing = set(cells).difference(results)
+            if spec.kind == TEXT and len(missing) * 4 > size:
+                values[name] = _text_column(cells, prepare)
                 continue
-            try:
-                results[cell] = reader(value)
-            except CellError as exc:
-                results[cell] = None
-                bad[cell] = str(exc)
-        values[name] = [results[c] for c in cells]
-        if bad:
+            reader = cell_reader(spec, synonyms=synonyms, decimal_comma=decimal_comma)
+            for cell in missing:
+                value = prepare(cell) if prepare is not None else cell
+                if _is_blank(value):
+                    results[cell] = None
+                    continue
+                try:
+                    results[cell] = reader(value)
+                except CellError as exc:
+                    results[cell] = _UNREADABLE
+                    bad[cell] = str(exc)
+            out = list(map(results.__getitem__, cells))
+        if bad and any(v is _UNREADABLE for v in out):
             for i, cell in enumerate(cells):
-                if cell in bad:
+                if out[i] is _UNREADABLE:
+                    out[i] = None
                     problems.append(Problem(i, name, cell, expected_text(spec, bad[cell])))
+        values[name] = out
     problems.sort(key=lambda p: p.row)
     return Columns(values, size, problems)
+
+
+def _text_column(cells: Sequence[Any], prepare: Callable[[Any], Any] | None) -> list[str | None]:
+    if prepare is not None:
+        cells = [prepare(c) if type(c) is str and c[:1] == "'" else c for c in cells]
+    return [(c.strip() or None) if type(c) is str else _text(c) for c in cells]
 
 
 # --- validating typed columns -----------------------------------------------
@@ -517,8 +541,10 @@ def read_columns(
 def validate_columns(columns: Columns, *, bad_rows: set[int] | None = None) -> list[Problem]:
     """Check typed columns: identity, category, lengths, ranges, dates, date order.
 
-    ``bad_rows`` (records that already failed reading) are not checked again
-    for missing values their failed cells caused.
+    Column-wise: each rule is checked once per distinct value of a column, and
+    rows are looked up only for the values that break it. ``bad_rows``
+    (records that already failed reading) are not reported again as missing
+    the values their failed cells caused.
     """
     vals = columns.values
     n = columns.size
@@ -527,63 +553,45 @@ def validate_columns(columns: Columns, *, bad_rows: set[int] | None = None) -> l
     if "asset_tag" in vals or "serial" in vals:
         tags = vals.get("asset_tag", [None] * n)
         serials = vals.get("serial", [None] * n)
-        for i in np.flatnonzero(_is_none(tags) & _is_none(serials)):
-            if int(i) not in skip:
-                problems.append(
-                    Problem(
-                        int(i), "asset_tag", None, _("an asset tag (or at least a serial number)")
-                    )
-                )
-    if "category" in vals:
-        for i in np.flatnonzero(_is_none(vals["category"])):
-            if int(i) not in skip:
-                expected = expected_text(FIELDS["category"])
-                problems.append(Problem(int(i), "category", None, expected))
+        if None in set(tags) and None in set(serials):
+            expected = _("an asset tag (or at least a serial number)")
+            for i, (tag, serial) in enumerate(zip(tags, serials, strict=True)):
+                if tag is None and serial is None and i not in skip:
+                    problems.append(Problem(i, "asset_tag", None, expected))
+    if "category" in vals and None in set(vals["category"]):
+        expected = expected_text(FIELDS["category"])
+        for i, value in enumerate(vals["category"]):
+            if value is None and i not in skip:
+                problems.append(Problem(i, "category", None, expected))
     for name, data in vals.items():
         spec = FIELDS[name]
+        distinct = set(data)
+        distinct.discard(None)
+        if not distinct:
+            continue
         if spec.kind == TEXT and spec.max_length:
-            lengths = np.fromiter((len(v) if v else 0 for v in data), dtype=np.int64, count=n)
-            for i in np.flatnonzero(lengths > spec.max_length):
-                problems.append(Problem(int(i), name, data[i], expected_text(spec)))
-        elif spec.kind in (FLOAT, INT) and (spec.minimum is not None or spec.maximum is not None):
-            arr = np.array(data, dtype=np.float64)
-            with np.errstate(invalid="ignore"):
-                out = np.zeros(n, dtype=bool)
-                if spec.minimum is not None:
-                    out |= arr < spec.minimum
-                if spec.maximum is not None:
-                    out |= arr > spec.maximum
-            for i in np.flatnonzero(out):
-                problems.append(Problem(int(i), name, data[i], expected_text(spec)))
+            bad = {v for v in distinct if len(v) > spec.max_length}
+        elif spec.kind in (FLOAT, INT):
+            low = -math.inf if spec.minimum is None else spec.minimum
+            high = math.inf if spec.maximum is None else spec.maximum
+            bad = {v for v in distinct if not low <= v <= high}
         elif spec.kind == DATE:
-            arr = _dates(data)
-            with np.errstate(invalid="ignore"):
-                out = (arr < np.datetime64(DATE_RANGE[0])) | (arr > np.datetime64(DATE_RANGE[1]))
-            for i in np.flatnonzero(out):
-                problems.append(Problem(int(i), name, data[i], expected_text(spec)))
-    if "retirement_date" in vals and "acquisition_date" in vals:
-        retired, acquired = _dates(vals["retirement_date"]), _dates(vals["acquisition_date"])
-        for i in np.flatnonzero(retired < acquired):  # NaT compares False
-            problems.append(
-                Problem(
-                    int(i),
-                    "retirement_date",
-                    vals["retirement_date"][i],
-                    _("a date on or after the acquisition date ({date})").format(
-                        date=vals["acquisition_date"][i].isoformat()
-                    ),
+            bad = {v for v in distinct if not DATE_RANGE[0] <= v <= DATE_RANGE[1]}
+        else:
+            continue
+        if bad:
+            expected = expected_text(spec)
+            problems.extend(Problem(i, name, v, expected) for i, v in enumerate(data) if v in bad)
+    retired, acquired = vals.get("retirement_date"), vals.get("acquisition_date")
+    if retired is not None and acquired is not None and any(r is not None for r in retired):
+        for i, (out, got) in enumerate(zip(retired, acquired, strict=True)):
+            if out is not None and got is not None and out < got:
+                expected = _("a date on or after the acquisition date ({date})").format(
+                    date=got.isoformat()
                 )
-            )
+                problems.append(Problem(i, "retirement_date", out, expected))
     problems.sort(key=lambda p: p.row)
     return problems
-
-
-def _is_none(data: Sequence[Any]) -> np.ndarray:
-    return np.fromiter((v is None for v in data), dtype=bool, count=len(data))
-
-
-def _dates(data: Sequence[Any]) -> np.ndarray:
-    return np.array(data, dtype="datetime64[D]")
 
 
 def check_records(
@@ -592,9 +600,12 @@ def check_records(
     synonyms: Synonyms,
     decimal_comma: bool = True,
     prepare: Callable[[Any], Any] | None = None,
+    caches: dict[str, tuple[dict, dict]] | None = None,
 ) -> Columns:
     """:func:`read_columns` then :func:`validate_columns`; every problem, sorted by record."""
-    columns = read_columns(raw, synonyms=synonyms, decimal_comma=decimal_comma, prepare=prepare)
+    columns = read_columns(
+        raw, synonyms=synonyms, decimal_comma=decimal_comma, prepare=prepare, caches=caches
+    )
     bad = {p.row for p in columns.problems}
     columns.problems = sorted(
         columns.problems + validate_columns(columns, bad_rows=bad), key=lambda p: p.row

@@ -172,6 +172,7 @@ class _Run:
         self.now = dt.datetime.now(dt.UTC)
         self.failed = False
         self.seen: dict[str, int] = {}
+        self.caches: dict[str, tuple[dict, dict]] = {}
         self.claimed: dict[int, int] = {}
         self.width = len(table.headers)
         self.site_mapped = any(c in columns.fields for c in SITE_COLUMNS)
@@ -243,15 +244,16 @@ class _Run:
         rows = [row for _line, row in chunk]
         n = len(rows)
         self.report.rows += n
-        raw = {
-            name: [r[idx] if idx < len(r) else None for r in rows]
-            for name, (idx, _header) in self.map.fields.items()
-        }
+        width = self.width
+        padded = [r if len(r) >= width else [*r, *[None] * (width - len(r))] for r in rows]
+        transposed = list(zip(*padded, strict=False)) if padded else []
+        raw = {name: transposed[idx] for name, (idx, _header) in self.map.fields.items()}
         cols = check_records(
             raw,
             synonyms=self.synonyms,
             decimal_comma=self.table.decimal_comma,
             prepare=unneutralise if self.table.spreadsheet else None,
+            caches=self.caches,
         )
         problems: dict[int, list[LocatedProblem]] = defaultdict(list)
         for p in cols.problems:
@@ -290,13 +292,13 @@ class _Run:
 
     def _upsert(self, good, values, tags, serials, rows, lines) -> None:
         conn = self.conn
-        by_tag = {
-            d["asset_tag"]: d
-            for d in store.devices_where(conn, "asset_tag", {tags[i] or serials[i] for i in good})
-        }
-        wanted = {
-            serials[i] for i in good if serials[i] and (tags[i] is None or tags[i] not in by_tag)
-        }
+        # One lookup by asset tag: each row's tag (or serial when it has no tag),
+        # plus the serials of tagged rows (a device tagged with its serial is
+        # relabelled when its real tag arrives).
+        keys = {tags[i] or serials[i] for i in good}
+        keys.update(serials[i] for i in good if tags[i] is not None and serials[i])
+        by_tag = {d["asset_tag"]: d for d in store.devices_where(conn, "asset_tag", keys)}
+        wanted = {serials[i] for i in good if tags[i] is None}
         by_serial: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for d in store.devices_where(conn, "serial", wanted) if wanted else ():
             by_serial[d["serial"]].append(d)
@@ -308,8 +310,9 @@ class _Run:
             if tag is not None:
                 device = by_tag.get(tag)
                 if device is None and serial:
-                    relabel = [d for d in by_serial.get(serial, ()) if d["asset_tag"] == serial]
-                    device = relabel[0] if len(relabel) == 1 else None
+                    relabel = by_tag.get(serial)
+                    if relabel is not None and relabel["serial"] == serial:
+                        device = relabel
             else:
                 candidates = by_serial.get(serial, [])
                 if len(candidates) > 1:
@@ -359,7 +362,7 @@ class _Run:
             self._fail_or_reject(problems, rows, lines)
         if self.failed:
             return
-        site_ids = self._site_ids(list(matches), values) if self.site_mapped else {}
+        site_ids = self._site_ids(list(matches), values) if self.site_mapped else None
         self._create([i for i, d in matches.items() if d is None], values, tags, serials, site_ids)
         self._update(
             [(i, d) for i, d in matches.items() if d is not None], values, tags, site_ids, lines
@@ -369,31 +372,35 @@ class _Run:
         m = len(idx)
         if not m:
             return
+        every = m == len(tags)  # the whole chunk: no selection needed
+
+        def pick(col: list[Any]) -> list[Any]:
+            return col if every else [col[i] for i in idx]
+
         columns: dict[str, list[Any]] = {}
         for name in DEVICE_FIELD_NAMES:
             default = FIELDS[name].default
             if name == "asset_tag":
-                columns[name] = [tags[i] or serials[i] for i in idx]
+                picked = pick(tags)
+                if None in picked:
+                    picked = [t or s for t, s in zip(picked, pick(serials), strict=True)]
+                columns[name] = picked
             elif name in values:
-                col = values[name]
-                columns[name] = (
-                    [col[i] for i in idx]
-                    if default is None
-                    else [default if col[i] is None else col[i] for i in idx]
-                )
+                picked = pick(values[name])
+                if default is not None and None in picked:
+                    picked = [default if v is None else v for v in picked]
+                columns[name] = picked
             else:
                 columns[name] = [default] * m
-        columns["site_id"] = [site_ids.get(i) for i in idx]
-        columns["version"] = [1] * m
-        columns["created_at"] = [self.now] * m
-        columns["updated_at"] = [self.now] * m
+        columns["site_id"] = [None] * m if site_ids is None else pick(site_ids)
+        # version, created_at and updated_at (and the event date) take the
+        # table's defaults, computed once per bulk insert.
         ids = store.insert_devices(self.conn, columns)
         store.insert_events(
             self.conn,
             {
                 "device_id": [ids[t] for t in columns["asset_tag"]],
                 "kind": ["created"] * m,
-                "date": [self.now] * m,
                 "actor": [self.actor] * m,
                 "details": [self.created_details] * m,
             },
@@ -415,7 +422,7 @@ class _Run:
                 if name == "asset_tag":
                     new = tags[i] or device["asset_tag"]
                 elif name == "site_id":
-                    new = site_ids.get(i)
+                    new = site_ids[i]
                 else:
                     new = values[name][i]
                     if new is None and FIELDS[name].default is not None:
@@ -436,24 +443,27 @@ class _Run:
             {
                 "device_id": [e[0] for e in events],
                 "kind": ["updated"] * len(events),
-                "date": [self.now] * len(events),
                 "actor": [self.actor] * len(events),
                 "details": [e[1] for e in events],
             },
         )
         self.report.updated += len(rows)
 
-    def _site_ids(self, idx, values) -> dict[int, int | None]:
-        cols = [values.get(name) for name in SITE_COLUMNS]
-        cache: dict[tuple[Any, ...], int | None] = {}
-        out: dict[int, int | None] = {}
-        for i in idx:
-            key = tuple(c[i] if c is not None else None for c in cols)
-            if key not in cache:
-                code, name, ref, kind = key
-                cache[key] = self.sites.resolve(code, name, ref, kind)
-            out[i] = cache[key]
-        return out
+    def _site_ids(self, idx, values) -> list[int | None]:
+        """The site id of every row of the chunk (None for rows not in ``idx``)."""
+        present = [(n, values[n]) for n in SITE_COLUMNS if n in values]
+        names = [n for n, _col in present]
+        keys = list(zip(*(col for _n, col in present), strict=True))
+        resolved: dict[tuple[Any, ...], int | None] = {}
+        for key in {keys[i] for i in idx}:
+            given = dict(zip(names, key, strict=True))
+            resolved[key] = self.sites.resolve(
+                given.get("site_code"),
+                given.get("site_name"),
+                given.get("site"),
+                given.get("site_kind"),
+            )
+        return list(map(resolved.get, keys))
 
     # -- sites shipped with an export -------------------------------------------
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import ARRAY, Connection, String, any_, bindparam, func, insert, select, update
 
 from sobriety.domain.inventory import DEVICE_FIELD_NAMES, normalise_label
 from sobriety.i18n import _
@@ -27,7 +28,7 @@ EVENT = DeviceEvent.__table__
 
 #: Columns read back for matching and comparing devices.
 DEVICE_COLUMNS = ("id", "version", *DEVICE_FIELD_NAMES, "site_id")
-_LOOKUP_BATCH = 5_000
+_LOOKUP_BATCH = 20_000
 SITE_CODE_MAX = 40
 
 
@@ -91,33 +92,49 @@ def _batches(values: Sequence[Any], size: int = _LOOKUP_BATCH) -> Iterable[Seque
         yield values[start : start + size]
 
 
+def _by_key(dialect: str, column: str) -> Any:
+    """Devices whose ``column`` is in the list bound as ``keys`` (one parameter).
+
+    SQLite reads the list from a JSON array (``json_each``), PostgreSQL from an
+    array (``= ANY``); others expand it into one parameter per key.
+    """
+    cols = [DEVICE.c[c] for c in DEVICE_COLUMNS]
+    target = DEVICE.c[column]
+    if dialect == "sqlite":
+        each = func.json_each(bindparam("keys", type_=String)).table_valued("value")
+        return select(*cols).where(target.in_(select(each.c.value)))
+    if dialect == "postgresql":
+        return select(*cols).where(target == any_(bindparam("keys", type_=ARRAY(String))))
+    return select(*cols).where(target.in_(bindparam("keys", expanding=True)))
+
+
 def devices_where(conn: Connection, column: str, keys: Iterable[str]) -> list[dict[str, Any]]:
     """Existing devices whose ``column`` (asset_tag or serial) is one of ``keys``."""
     wanted = sorted(set(keys))
-    cols = [DEVICE.c[name] for name in DEVICE_COLUMNS]
+    dialect = conn.dialect.name
+    stmt = _by_key(dialect, column)
     out: list[dict[str, Any]] = []
     for batch in _batches(wanted):
-        result = conn.execute(select(*cols).where(DEVICE.c[column].in_(batch)))
+        bound = json.dumps(list(batch)) if dialect == "sqlite" else list(batch)
+        result = conn.execute(stmt, {"keys": bound})
         out.extend(dict(row._mapping) for row in result)
     return out
 
 
-def ids_by_tag(conn: Connection, tags: Sequence[str]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for batch in _batches(list(tags)):
-        result = conn.execute(
-            select(DEVICE.c.asset_tag, DEVICE.c.id).where(DEVICE.c.asset_tag.in_(batch))
-        )
-        out.update(dict(result.all()))
-    return out
-
-
 def insert_devices(conn: Connection, columns: Mapping[str, Sequence[Any]]) -> dict[str, int]:
-    """Insert new devices given column-wise; returns their ids by asset tag."""
-    if not columns["asset_tag"]:
+    """Insert new devices given column-wise; returns their ids by asset tag.
+
+    The new rows are found again by id above the largest id before the
+    insert (ids only grow, on both back-ends), then by asset tag.
+    """
+    tags = columns["asset_tag"]
+    if not tags:
         return {}
+    before = conn.execute(select(func.coalesce(func.max(DEVICE.c.id), 0))).scalar_one()
     bulk.insert_columns(conn, DEVICE, [columns])
-    return ids_by_tag(conn, columns["asset_tag"])
+    rows = conn.execute(select(DEVICE.c.asset_tag, DEVICE.c.id).where(DEVICE.c.id > before)).all()
+    found = dict(rows)
+    return {tag: found[tag] for tag in tags}
 
 
 def insert_events(conn: Connection, columns: Mapping[str, Sequence[Any]]) -> None:

@@ -166,7 +166,7 @@ def _open_csv(path: Path) -> Table:
             for record in reader:
                 line = previous + 1
                 previous = reader.line_num
-                if any(record):
+                if record and (record[0] or any(record)):
                     yield line, record
         except csv.Error as exc:
             raise UnreadableFile(
