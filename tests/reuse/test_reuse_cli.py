@@ -61,6 +61,8 @@ def test_flag_table_explains_the_recommendation(seeded: str) -> None:
     assert "Recommended: transfer to a public body" in out
     assert "to do: erasure not recorded (purge level needed)" in out
     assert "value 520 EUR above 300 EUR: sale required" in out
+    assert "Following these recommendations avoids about" in out
+    assert "avoids about" in out.split("PC-001")[1]
 
 
 def test_flag_one_device_shows_every_rule_with_its_source(seeded: str) -> None:
@@ -80,6 +82,10 @@ def test_flag_json_and_csv_exports(seeded: str, tmp_path: Path) -> None:
     (reason,) = [r for r in donate["reasons"] if r["effect"] == "out"]
     assert reason["code"] == "value_over_cap" and reason["params"]["cap"] == 300
     assert "2022-791" in reason["source"] or "300 EUR" in reason["source"]
+    # Avoided emissions per channel come from the carbon engine's factors.
+    avoided = {c["channel"]: c["avoided_kgco2e"] for c in dev["flag"]["channels"]}
+    assert avoided["transfer"] > 50 and avoided["recycle"] == 0
+    assert avoided["transfer"] == avoided["sell"]
     target = tmp_path / "flags.csv"
     run(seeded, "flag", "--site", "HQ", "--format", "csv", "--output", str(target))
     rows = list(csv.DictReader(target.open(encoding="utf-8")))

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import numpy as np
 import pytest
 from sqlalchemy import Engine, select
 
 from sobriety.domain.lots import ErasureInput
 from sobriety.domain.policy import resolve_policy
+from sobriety.domain.reuse import Fleet
 from sobriety.storage import db, lot_store, repository, reuse_store
 from sobriety.storage.models import Device, DeviceEvent, Erasure, Lot
 
@@ -439,3 +441,47 @@ def test_a_stale_version_is_refused(fleet: Engine) -> None:
         )
     d = device(fleet, "KEEP-1")
     assert d.reuse_channel is None and d.repair_estimate_eur == 80.0
+
+
+def test_sqlite_fast_read_equals_the_generic_read(sqlite_url: str) -> None:
+    from sobriety.storage import fleet_read
+
+    engine = db.make_engine(sqlite_url)
+    db.upgrade(engine)
+    add_devices(
+        engine,
+        {"asset_tag": "A"},
+        {
+            "asset_tag": "B",
+            "tpm_version": "TPM 2.0",
+            "acquisition_date": None,
+            "ram_gb": None,
+            "category": "wifi_access_point",
+            "status": "in_repair",
+            "condition": "broken",
+            "sensitive_data": True,
+            "repair_estimate_eur": 12.5,
+            "retirement_date": dt.date(1969, 12, 31),
+        },
+        {
+            "asset_tag": "C",
+            "tpm_version": "1.2",
+            "purchase_price_eur": None,
+            "declared_value_eur": 0.1,
+            "battery_health_pct": None,
+            "cpu_generation": None,
+            "acquisition_date": dt.date(1999, 2, 28),
+        },
+    )
+    erase(engine, "C", "destroy", "destruction")
+    site = add_site(engine, "S")
+    add_devices(engine, {"asset_tag": "D", "serial": "X"}, site_id=site)
+    for where in (None, Device.site_id == site):
+        ids_a, fast = fleet_read.read_fleet_sqlite(engine, where)
+        ids_b, slow = fleet_read.read_fleet_generic(engine, where)
+        assert ids_a.tolist() == ids_b.tolist()
+        for name in Fleet.__dataclass_fields__:
+            a, b = getattr(fast, name), getattr(slow, name)
+            assert a.dtype.kind == b.dtype.kind or name in ("category", "status", "condition")
+            np.testing.assert_array_equal(a, b, err_msg=name)
+    engine.dispose()

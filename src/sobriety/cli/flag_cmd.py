@@ -19,8 +19,10 @@ import numpy as np
 import typer
 
 from sobriety.cli import context, reuse_common
+from sobriety.domain.factors import FactorSet, FactorSetError, load_factor_set
+from sobriety.domain.policy import CATEGORIES
 from sobriety.domain.reuse import bulk_rows
-from sobriety.domain.reuse_explain import DeviceFlag
+from sobriety.domain.reuse_explain import DeviceFlag, avoided_if_followed, avoided_table
 from sobriety.domain.reuse_text import (
     category_name,
     channel_name,
@@ -79,6 +81,26 @@ def flag_to_dict(flag: DeviceFlag, with_sources: bool = True) -> dict[str, Any]:
     }
 
 
+def _factors(ctx: typer.Context) -> FactorSet | None:
+    """The emission factors for avoided emissions (None, with a warning, if unusable)."""
+    try:
+        return load_factor_set(context.get(ctx).settings.factors_dir)
+    except (FactorSetError, OSError) as exc:
+        typer.secho(
+            _("Avoided emissions not shown: {error}").format(error=str(exc).splitlines()[0]),
+            err=True,
+            fg=typer.colors.YELLOW,
+        )
+        return None
+
+
+def _avoided(run, rows: np.ndarray, factors: FactorSet | None) -> list[dict | None]:
+    if factors is None:
+        return [None] * len(rows)
+    cats = [CATEGORIES[int(c)] for c in run.fleet.category[rows]]
+    return avoided_table(cats, run.evaluation.channels, factors)
+
+
 def _selection(
     ctx: typer.Context, all_: bool, devices: list[str] | None, site: str | None
 ) -> tuple[str | None, list[str] | None]:
@@ -88,7 +110,7 @@ def _selection(
     return site, devices or None
 
 
-def _header(run: reuse_store.FlagRun, scope: str) -> list[str]:
+def _header(run: reuse_store.FlagRun, scope: str, factors: FactorSet | None) -> list[str]:
     ev = run.evaluation
     flagged = int(ev.flagged.sum())
     lines = [
@@ -105,6 +127,13 @@ def _header(run: reuse_store.FlagRun, scope: str) -> list[str]:
             lines.append(f"  {name:<{width}}  {fmt_number(n):>10}")
         scope_n = int((ev.flagged & ev.in_scope).sum())
         lines.append(_("{n} of them in the décret 2023-266 scope.").format(n=fmt_number(scope_n)))
+        if factors is not None:
+            kg = avoided_if_followed(ev, run.fleet, run.flagged_rows(), factors)
+            lines.append(
+                _("Following these recommendations avoids about {t} tCO2e.").format(
+                    t=fmt_number(kg / 1000.0, 1)
+                )
+            )
     return lines
 
 
@@ -180,8 +209,6 @@ def _bulk(engine, run: reuse_store.FlagRun, rows: np.ndarray) -> list[dict[str, 
     lots = read_columns(engine, ["id", "code"], table=Lot.__table__)
     lot_code = dict(zip(lots["id"].tolist(), lots["code"].tolist(), strict=True))
     cats = run.fleet.category[rows]
-    from sobriety.domain.policy import CATEGORIES
-
     out = []
     for j, p in enumerate(pos.tolist()):
         site_id = extra["site_id"][p]
@@ -267,13 +294,15 @@ def flag(
         if site
         else (_("{n} asked").format(n=len(tags)) if tags else _("whole fleet"))
     )
+    factors = _factors(ctx)
     if fmt == "table":
-        lines = [] if tags else _header(run, scope)
+        lines = [] if tags else _header(run, scope, factors)
         shown = rows if (limit <= 0 or tags) else rows[:limit]
         infos = reuse_store.device_infos(engine, run.ids[shown].tolist())
-        for info, row in zip(infos, shown, strict=True):
+        avoided = _avoided(run, shown, factors)
+        for info, row, av in zip(infos, shown, avoided, strict=True):
             lines.append("")
-            lines += _device_block(info, run.explain(int(row)), sources or bool(tags))
+            lines += _device_block(info, run.explain(int(row), av), sources or bool(tags))
         if not tags and len(shown) < len(rows):
             lines.append("")
             lines.append(
@@ -285,8 +314,9 @@ def flag(
         return
     records = _bulk(engine, run, rows)
     if explain_rows or tags:
-        for rec, row in zip(records, rows, strict=True):
-            flag_obj = run.explain(int(row))
+        avoided = _avoided(run, rows, factors)
+        for rec, row, av in zip(records, rows, avoided, strict=True):
+            flag_obj = run.explain(int(row), av)
             if fmt == "json":
                 rec["flag"] = flag_to_dict(flag_obj)
             else:

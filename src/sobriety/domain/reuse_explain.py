@@ -8,12 +8,14 @@ source and date of the rule). :mod:`sobriety.domain.reuse_text` renders them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from sobriety.domain.avoided import avoided_emissions
+from sobriety.domain.factors import FactorSet
 from sobriety.domain.policy import CATEGORIES, LEVEL_RANK, ChannelPolicy, Threshold
 from sobriety.domain.reuse import (
     _CO,
@@ -343,3 +345,29 @@ def channel_problems(ev: Evaluation, fleet: Fleet, i: int, channel: Channel) -> 
     k = ev.channels.index(channel)
     reasons = _channel_reasons(ev, fleet, i, k, ev.policy.channels[channel])
     return [r for r in reasons if r.effect in ("out", "block")]
+
+
+def avoided_table(
+    categories: Sequence[str], channels: Sequence[Channel], factors: FactorSet
+) -> list[dict[Channel, float]]:
+    """kgCO2e each channel would avoid, per device (from :mod:`sobriety.domain.avoided`)."""
+    n, k = len(categories), len(channels)
+    if n == 0:
+        return []
+    cats = np.repeat(np.asarray(categories, dtype=object), k)
+    chans = np.tile(np.asarray([str(c) for c in channels], dtype=object), n)
+    values = avoided_emissions(cats, chans, factors).reshape(n, k)
+    return [{c: float(values[i, j]) for j, c in enumerate(channels)} for i in range(n)]
+
+
+def avoided_if_followed(
+    ev: Evaluation, fleet: Fleet, rows: np.ndarray, factors: FactorSet
+) -> float:
+    """Total kgCO2e avoided if the recommendations of ``rows`` are followed."""
+    rec = ev.recommended[rows]
+    keep = rec >= 0
+    if not keep.any():
+        return 0.0
+    cats = np.asarray(CATEGORIES, dtype=object)[fleet.category[rows][keep]]
+    chans = np.asarray([str(c) for c in ev.channels], dtype=object)[rec[keep]]
+    return float(avoided_emissions(cats, chans, factors).sum())

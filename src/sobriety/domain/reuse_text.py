@@ -225,11 +225,18 @@ def render_reason(reason: Reason, with_source: bool = False) -> str:
     return text
 
 
+def avoided_text(kg: float) -> str:
+    return _("avoids about {kg} kgCO2e").format(kg=fmt_number(kg))
+
+
 def outcome_summary(outcome: ChannelOutcome) -> str:
     """``channel (state): reason; reason`` - the blockers first when there are any."""
     picked = outcome.rule_outs or outcome.blockers or outcome.reasons
     why = "; ".join(render_reason(r) for r in picked)
     head = f"{channel_name(outcome.channel)} ({state_name(outcome.state)})"
+    if outcome.avoided_kgco2e is not None and outcome.state != "ruled_out":
+        head = f"{channel_name(outcome.channel)} ({state_name(outcome.state)}, "
+        head += avoided_text(outcome.avoided_kgco2e) + ")"
     return f"{head}: {why}" if why else head
 
 
@@ -240,10 +247,11 @@ def describe(flag: DeviceFlag) -> list[str]:
     if rec is None:
         lines.append(_("No channel possible under the policy."))
     else:
-        lines.append(
-            _("Recommended: {channel}").format(channel=channel_name(rec.channel))
-            + f" ({counts_text(rec.counts_toward_target)})"
-        )
+        head = _("Recommended: {channel}").format(channel=channel_name(rec.channel))
+        head += f" ({counts_text(rec.counts_toward_target)})"
+        if rec.avoided_kgco2e is not None:
+            head += "; " + avoided_text(rec.avoided_kgco2e)
+        lines.append(head)
         for r in rec.reasons:
             if r.effect != "block":
                 lines.append("  + " + render_reason(r))

@@ -33,7 +33,7 @@ from sobriety.domain.reuse_text import channel_name, render_reason
 from sobriety.domain.vocab import Channel, EventKind, Status
 from sobriety.i18n import _
 from sobriety.storage import repository
-from sobriety.storage.arrays import read_columns
+from sobriety.storage.fleet_read import read_fleet
 from sobriety.storage.models import Device, Erasure, Lot, Site, utcnow
 
 ACTIVE = (Status.IN_SERVICE, Status.IN_STOCK, Status.IN_REPAIR)
@@ -99,38 +99,6 @@ class FlagRun:
 
     def explain(self, row: int, avoided_kgco2e: dict[Channel, float] | None = None) -> DeviceFlag:
         return explain(self.evaluation, self.fleet, row, avoided_kgco2e)
-
-
-def _erasure_ranks(engine: Engine, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    rank = _level_rank_sql()
-    stmt = select(
-        Erasure.device_id,
-        func.max(rank),
-        func.max(case((Erasure.verified, rank), else_=0)),
-    ).group_by(Erasure.device_id)
-    with engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-    best = np.zeros(len(ids), dtype=np.int8)
-    verified = np.zeros(len(ids), dtype=bool)
-    if rows and len(ids):
-        dev = np.array([r[0] for r in rows], dtype=np.int64)
-        pos = np.searchsorted(ids, dev)
-        pos_ok = pos < len(ids)
-        hit = np.zeros(len(dev), dtype=bool)
-        hit[pos_ok] = ids[pos[pos_ok]] == dev[pos_ok]
-        b = np.array([r[1] or 0 for r in rows], dtype=np.int8)
-        v = np.array([r[2] or 0 for r in rows], dtype=np.int8)
-        best[pos[hit]] = b[hit]
-        verified[pos[hit]] = v[hit] >= b[hit]
-    return best, verified
-
-
-def read_fleet(engine: Engine, where: Any = None) -> tuple[np.ndarray, Fleet]:
-    """Device ids (ascending) and the :class:`Fleet` arrays the rules need."""
-    cols = read_columns(engine, ["id", *Fleet.COLUMNS], where=where)
-    ids = cols.pop("id").astype(np.int64)
-    best, verified = _erasure_ranks(engine, ids)
-    return ids, Fleet.from_columns(cols, best, verified)
 
 
 def flag_fleet(
