@@ -68,6 +68,12 @@ async def test_device_screen_shows_every_field_history_and_slots(sqlite_fleet: E
         assert {"Carbon", "Reuse", "History", "Erasures"} <= {
             str(t.label) for t in screen.query("Tab")
         }
+        console = Console(width=110, record=True, file=io.StringIO())
+        console.print(screen.query_one("#carbon-body", Static).content)
+        carbon = console.export_text()
+        assert "Total" in carbon and "manufacturing" in carbon and "devices.toml" in carbon
+        console.print(screen.query_one("#reuse-body", Static).content)
+        assert "Recommended:" in console.export_text()
 
 
 async def test_edit_refuses_a_bad_value_in_place_then_saves_a_good_one(

@@ -99,3 +99,16 @@ class SaveFailed(Message):
     asset_tag: str
     action: str
     error: str
+
+
+@dataclass
+class DeviceInsightLoaded(Message):
+    """The carbon breakdown or the reuse recommendation of a device is ready.
+
+    ``slot`` is ``"carbon"`` or ``"reuse"``; ``body`` a Rich renderable (or the
+    reason it could not be computed).
+    """
+
+    asset_tag: str
+    slot: str
+    body: Any

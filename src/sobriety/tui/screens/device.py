@@ -19,7 +19,13 @@ from sobriety.storage.device_query import SiteChoice, device_detail, site_choice
 from sobriety.storage.repository import NotFoundError
 from sobriety.tui.action_forms import ACTION_TITLES, action_form
 from sobriety.tui.labels import label
-from sobriety.tui.messages import DeviceLoaded, DeviceSaved, SaveConflicted, SaveFailed
+from sobriety.tui.messages import (
+    DeviceInsightLoaded,
+    DeviceLoaded,
+    DeviceSaved,
+    SaveConflicted,
+    SaveFailed,
+)
 from sobriety.tui.screens.action_dialog import ActionDialog
 from sobriety.tui.screens.conflict import ConflictDialog
 from sobriety.tui.writer import write_change
@@ -122,15 +128,9 @@ class DeviceScreen(Screen[None]):
             with TabPane(_("Erasures"), id="tab-erasures"):
                 yield DataTable(id="erasures", cursor_type="row")
             with TabPane(_("Carbon"), id="tab-carbon"), VerticalScroll(id="carbon-slot"):
-                yield Static(
-                    _("The carbon breakdown by phase appears here once the carbon engine is in."),
-                    classes="slot-empty",
-                )
+                yield Static(_("Estimating…"), id="carbon-body", classes="slot-empty")
             with TabPane(_("Reuse"), id="tab-reuse"), VerticalScroll(id="reuse-slot"):
-                yield Static(
-                    _("The reuse recommendation appears here once the reuse rules are in."),
-                    classes="slot-empty",
-                )
+                yield Static(_("Evaluating the channels…"), id="reuse-body", classes="slot-empty")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -198,10 +198,29 @@ class DeviceScreen(Screen[None]):
                 _("yes") if e["verified"] else _("no"),
                 e.get("certificate_id") or "-",
             )
+        self._insight(message.asset_tag)
         if self._pending is not None:
             action, values = self._pending
             self._pending = None
             self._write(action, values)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="device-insight")
+    def _insight(self, asset_tag: str) -> None:
+        """Fill the Carbon and Reuse tabs (same engines as ``estimate`` and ``flag``)."""
+        from sobriety.tui.device_insight import carbon_breakdown, reuse_recommendation
+
+        app = self.sobriety
+        for slot, build in (("carbon", carbon_breakdown), ("reuse", reuse_recommendation)):
+            try:
+                body: Any = build(app.engine, app.settings, asset_tag, app.today())
+            except Exception as exc:  # shown in the tab, the rest of the screen works
+                body = _("Could not compute this: {error}").format(error=exc)
+            self.post_message(DeviceInsightLoaded(asset_tag, slot, body))
+
+    def on_device_insight_loaded(self, message: DeviceInsightLoaded) -> None:
+        body = self.query_one(f"#{message.slot}-body", Static)
+        body.remove_class("slot-empty")
+        body.update(message.body)
 
     def _fill_details(self, v: dict[str, Any], site: tuple[str, str] | None) -> None:
         grid = self.query_one("#details", Grid)
