@@ -500,13 +500,13 @@ def read_columns(
         if len(results) > CACHE_LIMIT:
             results.clear()
             bad.clear()
+        if spec.kind == TEXT and _mostly_distinct(cells):
+            values[name] = _text_column(cells, prepare)
+            continue
         try:
             out = list(map(results.__getitem__, cells))
         except KeyError:
             missing = set(cells).difference(results)
-            if spec.kind == TEXT and len(missing) * 4 > size:
-                values[name] = _text_column(cells, prepare)
-                continue
             reader = cell_reader(spec, synonyms=synonyms, decimal_comma=decimal_comma)
             for cell in missing:
                 value = prepare(cell) if prepare is not None else cell
@@ -527,6 +527,12 @@ def read_columns(
         values[name] = out
     problems.sort(key=lambda p: p.row)
     return Columns(values, size, problems)
+
+
+def _mostly_distinct(cells: Sequence[Any], sample: int = 1000) -> bool:
+    """Whether a column looks like identifiers (a quarter or more distinct values)."""
+    head = cells[:sample]
+    return len(set(head)) * 4 > len(head)
 
 
 def _text_column(cells: Sequence[Any], prepare: Callable[[Any], Any] | None) -> list[str | None]:
@@ -553,25 +559,32 @@ def validate_columns(columns: Columns, *, bad_rows: set[int] | None = None) -> l
     if "asset_tag" in vals or "serial" in vals:
         tags = vals.get("asset_tag", [None] * n)
         serials = vals.get("serial", [None] * n)
-        if None in set(tags) and None in set(serials):
+        if None in tags and None in serials:
             expected = _("an asset tag (or at least a serial number)")
             for i, (tag, serial) in enumerate(zip(tags, serials, strict=True)):
                 if tag is None and serial is None and i not in skip:
                     problems.append(Problem(i, "asset_tag", None, expected))
-    if "category" in vals and None in set(vals["category"]):
+    if "category" in vals and None in vals["category"]:
         expected = expected_text(FIELDS["category"])
         for i, value in enumerate(vals["category"]):
             if value is None and i not in skip:
                 problems.append(Problem(i, "category", None, expected))
     for name, data in vals.items():
         spec = FIELDS[name]
+        if spec.kind == TEXT:
+            if spec.max_length and max(map(len, filter(None, data)), default=0) > spec.max_length:
+                expected = expected_text(spec)
+                problems.extend(
+                    Problem(i, name, v, expected)
+                    for i, v in enumerate(data)
+                    if v is not None and len(v) > spec.max_length
+                )
+            continue
         distinct = set(data)
         distinct.discard(None)
         if not distinct:
             continue
-        if spec.kind == TEXT and spec.max_length:
-            bad = {v for v in distinct if len(v) > spec.max_length}
-        elif spec.kind in (FLOAT, INT):
+        if spec.kind in (FLOAT, INT):
             low = -math.inf if spec.minimum is None else spec.minimum
             high = math.inf if spec.maximum is None else spec.maximum
             bad = {v for v in distinct if not low <= v <= high}
