@@ -28,3 +28,25 @@ def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path.name}"
     path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def add_inventory(engine, sites: list[dict], devices: list[dict]) -> None:
+    """Insert sites (by code) and devices (``site`` = a site code) through the ORM."""
+    from sqlmodel import Session
+
+    from sobriety.storage.models import Device, Site
+
+    with Session(engine) as session:
+        by_code = {}
+        for s in sites:
+            site = Site(**s)
+            session.add(site)
+            by_code[s["code"]] = site
+        session.flush()
+        for d in devices:
+            d = dict(d)
+            code = d.pop("site", None)
+            if code is not None:
+                d["site_id"] = by_code[code].id
+            session.add(Device(**d))
+        session.commit()

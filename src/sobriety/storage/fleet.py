@@ -91,7 +91,7 @@ def read_fleet(
         if mapping
         else ""
     )
-    sql = f"SELECT {select_sql} FROM device d {join} {where}"
+    sql = f"SELECT {select_sql} FROM device d {join} {where} ORDER BY d.id"
     raw = engine.raw_connection()
     try:
         cur = raw.cursor()
