@@ -18,6 +18,9 @@ import locale as _locale
 import os
 from pathlib import Path
 
+import re
+
+from babel import Locale
 from babel.dates import format_date as _babel_format_date
 from babel.numbers import format_decimal, format_percent
 
@@ -90,8 +93,10 @@ def fmt_number(value: float | int | None, digits: int = 0) -> str:
 def fmt_percent(ratio: float | None, digits: int = 0) -> str:
     if ratio is None:
         return "-"
-    fmt = "#,##0" + ("." + "0" * digits if digits > 0 else "") + " %"
-    return format_percent(ratio, format=fmt, locale=babel_locale())
+    pattern = Locale.parse(babel_locale()).percent_formats[None].pattern
+    if digits > 0:
+        pattern = re.sub(r"0(?![0.])", "0." + "0" * digits, pattern, count=1)
+    return format_percent(ratio, format=pattern, locale=babel_locale())
 
 
 def fmt_date(value: dt.date | None) -> str:
