@@ -16,9 +16,8 @@ import datetime as dt
 import gettext
 import locale as _locale
 import os
-from pathlib import Path
-
 import re
+from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
