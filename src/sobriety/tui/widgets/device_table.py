@@ -51,15 +51,15 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("asset_tag", "Asset tag", 10),
+    Column("asset_tag", "Asset tag", 12),
     Column("category", "Category", 13, "category"),
-    Column("manufacturer", "Maker", 9),
-    Column("model", "Model", 17),
-    Column("site", "Site", 8),
+    Column("manufacturer", "Maker", 8),
+    Column("model", "Model", 16),
+    Column("site", "Site", 12),
     Column("assignee", "Assignee", 8),
     Column("status", "Status", 11, "status"),
     Column("condition", "Condition", 9, "condition"),
-    Column("acquisition_date", "Acquired", 11),
+    Column("acquisition_date", "Acquired", 12),
     Column("serial", "Serial", 10),
     Column("reuse_channel", "Channel", 15, "reuse_channel"),
 )
