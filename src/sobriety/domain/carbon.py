@@ -230,24 +230,43 @@ def category_arrays(factor_set: FactorSet) -> CategoryArrays:
 
 @dataclass
 class GridTable:
-    """Cumulative grid intensity per zone, for the use-phase integral."""
+    """Cumulative grid intensity per zone, for the use-phase integral.
+
+    The intensity is constant within a calendar year, so its integral is
+    piecewise linear: ``cumulative + rate x (t - knot)`` from the year's knot.
+    """
 
     zones: list[str]
-    knots: np.ndarray  # (K,) days of 1 January of each year
-    cumulative: np.ndarray  # (Z, 3, K): kgCO2e.day/kWh since the first knot
+    knots: np.ndarray  # (K,) days of 1 January of each year, knots[0] = 0 (1970)
+    cumulative: np.ndarray  # (3, Z * K): kgCO2e.day/kWh from 1970 to each knot
+    rate: np.ndarray  # (3, Z * K): intensity (kgCO2e/kWh) of the year starting at the knot
     known_years: dict[str, tuple[int, int]]
+
+    def _year_index(self, t: np.ndarray) -> np.ndarray:
+        """Index of the year holding each day ``t`` (clamped to the table)."""
+        last = len(self.knots) - 2
+        idx = np.floor_divide(t, 365.2425).astype(np.int64)
+        np.clip(idx, 0, last, out=idx)
+        idx -= t < self.knots[idx]
+        np.clip(idx, 0, last, out=idx)
+        idx += t >= self.knots[idx + 1]
+        np.clip(idx, 0, last, out=idx)
+        return idx
 
     def integral(self, zone: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
         """(3, N): integral of the intensity over [start, end] (kgCO2e.day/kWh)."""
-        out = np.zeros((3, len(zone)))
-        for z in range(len(self.zones)):
-            mask = zone == z
-            if not mask.any():
-                continue
-            s, e = start[mask], end[mask]
-            for b in range(3):
-                cum = self.cumulative[z, b]
-                out[b, mask] = np.interp(e, self.knots, cum) - np.interp(s, self.knots, cum)
+        k = len(self.knots)
+        i_s, i_e = self._year_index(start), self._year_index(end)
+        d_s, d_e = start - self.knots[i_s], end - self.knots[i_e]
+        base = zone * k
+        i_s += base
+        i_e += base
+        out = np.empty((3, len(zone)))
+        for b in range(3):
+            cum, rate = self.cumulative[b], self.rate[b]
+            np.subtract(cum[i_e], cum[i_s], out=out[b])
+            out[b] += rate[i_e] * d_e
+            out[b] -= rate[i_s] * d_s
         return out
 
 
@@ -258,15 +277,20 @@ def grid_table(factor_set: FactorSet) -> GridTable:
     years = np.arange(_FIRST_YEAR, _LAST_YEAR + 1)
     knots = np.array([year_start(int(y)) for y in years])
     zones = list(factor_set.grid.zones)
-    cumulative = np.zeros((len(zones), 3, len(knots)))
+    k = len(knots)
+    cumulative = np.zeros((3, len(zones) * k))
+    rate = np.zeros((3, len(zones) * k))
     known: dict[str, tuple[int, int]] = {}
     for zi, code in enumerate(zones):
         zone = factor_set.grid.zones[code]
         known[code] = (zone.years[0], zone.years[-1])
         for b, bound in enumerate(BOUNDS):
-            per_year = np.array([zone.for_year(int(y))[0].bound(bound) for y in years[:-1]])
-            cumulative[zi, b, 1:] = np.cumsum(per_year * np.diff(knots))
-    table = GridTable(zones, knots, cumulative, known)
+            per_year = np.array([zone.for_year(int(y))[0].bound(bound) for y in years])
+            rate[b, zi * k : (zi + 1) * k] = per_year
+            cum = np.zeros(k)
+            cum[1:] = np.cumsum(per_year[:-1] * np.diff(knots))
+            cumulative[b, zi * k : (zi + 1) * k] = cum
+    table = GridTable(zones, knots, cumulative, rate, known)
     factor_set._cache["grid_table"] = table
     return table
 
@@ -313,6 +337,12 @@ def _site_zones(fleet: Fleet, factor_set: FactorSet, table: GridTable, grid_zone
     return np.array([*zones, default], dtype=np.int64), np.array([*fallback, False])
 
 
+def _lookup(codes: list[int], size: int) -> np.ndarray:
+    lut = np.zeros(size, dtype=bool)
+    lut[codes] = True
+    return lut
+
+
 def resolve(
     fleet: Fleet,
     factor_set: FactorSet,
@@ -325,62 +355,78 @@ def resolve(
     table = grid_table(factor_set)
     c = fleet.category
     n = len(fleet)
+    manufacturing = np.take(cat.manufacturing, c, axis=1)
+    distribution = np.take(cat.distribution, c, axis=1)
+    end_of_life = np.take(cat.end_of_life, c, axis=1)
+    energy = np.take(cat.energy, c, axis=1)
+    life = np.take(cat.lifespan_days, c)
+    weight = fleet.weight_kg.copy()
+
+    # Per-model factors, phase by phase, on the devices that have one.
     mf = fleet.model_factors
     has_model = fleet.model >= 0
-    midx = np.where(has_model, fleet.model, 0)
+    with_model = np.flatnonzero(has_model) if len(mf) else np.zeros(0, dtype=np.int64)
+    if len(with_model):
+        m = fleet.model[with_model]
+        unc = mf.uncertainty[m]
+        for arr, values in (
+            (manufacturing, mf.manufacturing),
+            (distribution, mf.distribution),
+            (end_of_life, mf.end_of_life),
+            (energy, mf.yearly_energy),
+        ):
+            mv = values[m]
+            ok = ~np.isnan(mv)
+            sel, v, u = with_model[ok], mv[ok], unc[ok]
+            base = arr[:, sel]
+            rel_low = np.divide(base[1], base[0], out=np.ones(len(sel)), where=base[0] > 0)
+            rel_high = np.divide(base[2], base[0], out=np.ones(len(sel)), where=base[0] > 0)
+            arr[0, sel] = v
+            arr[1, sel] = np.where(np.isnan(u), v * rel_low, v * (1 - np.minimum(u, 1)))
+            arr[2, sel] = np.where(np.isnan(u), v * rel_high, v * (1 + u))
+        m_life = mf.lifespan_years[m]
+        ok = ~np.isnan(m_life)
+        life[with_model[ok]] = m_life[ok] * DAYS_PER_YEAR
+        m_weight = mf.weight_kg[m]
+        fill = np.isnan(weight[with_model]) & ~np.isnan(m_weight)
+        weight[with_model[fill]] = m_weight[fill]
+    no_weight = np.isnan(weight)
+    weight[no_weight] = cat.weight[c[no_weight]]
 
-    def model_col(values: np.ndarray) -> np.ndarray:
-        if len(mf) == 0:
-            return np.full(n, np.nan)
-        out = values[midx]
-        return np.where(has_model, out, np.nan)
-
-    m_unc = model_col(mf.uncertainty)
-
-    def phase(defaults: np.ndarray, model_values: np.ndarray) -> np.ndarray:
-        base = defaults[:, c]
-        mv = model_col(model_values)
-        use_model = ~np.isnan(mv)
-        if not use_model.any():
-            return base
-        rel_low = np.divide(base[1], base[0], out=np.ones(n), where=base[0] > 0)
-        rel_high = np.divide(base[2], base[0], out=np.ones(n), where=base[0] > 0)
-        low = np.where(np.isnan(m_unc), mv * rel_low, mv * (1 - np.minimum(m_unc, 1)))
-        high = np.where(np.isnan(m_unc), mv * rel_high, mv * (1 + m_unc))
-        return np.where(use_model, np.stack([mv, low, high]), base)
-
-    manufacturing = phase(cat.manufacturing, mf.manufacturing)
-    second_hand_codes = [ACQUISITION_TYPES.index(a.value) for a in SECOND_HAND]
-    second_hand = np.isin(fleet.acquisition_type, second_hand_codes)
-    if second_hand.any():
-        manufacturing = np.where(second_hand, manufacturing * cat.refurbished[:, c], manufacturing)
-    distribution = phase(cat.distribution, mf.distribution)
-    end_of_life = phase(cat.end_of_life, mf.end_of_life)
-    energy = phase(cat.energy, mf.yearly_energy)
+    # Second-hand acquisitions carry the refurbished share of manufacturing.
+    second_hand = _lookup(
+        [ACQUISITION_TYPES.index(a.value) for a in SECOND_HAND], len(ACQUISITION_TYPES)
+    )[fleet.acquisition_type]
+    sel = np.flatnonzero(second_hand)
+    if len(sel):
+        manufacturing[:, sel] *= cat.refurbished[:, c[sel]]
     measured = ~np.isnan(fleet.measured_power_w)
-    if measured.any():
-        from_power = fleet.measured_power_w * cat.hours[:, c] / 1000.0
-        energy = np.where(measured, from_power, energy)
+    sel = np.flatnonzero(measured)
+    if len(sel):
+        energy[:, sel] = fleet.measured_power_w[sel] * cat.hours[:, c[sel]] / 1000.0
 
-    m_life = model_col(mf.lifespan_years) * DAYS_PER_YEAR
-    default_life = np.where(np.isnan(m_life), cat.lifespan_days[c], m_life)
-    weight = fleet.weight_kg
-    weight = np.where(np.isnan(weight), model_col(mf.weight_kg), weight)
-    weight = np.where(np.isnan(weight), cat.weight[c], weight)
-
+    # Dates: start, end of use, amortisation period.
     now = date_to_days(as_of)
-    acquired = fleet.acquired
-    assumed = np.isnan(acquired)
-    start = np.where(assumed, now - default_life / 2.0, acquired)
+    start = fleet.acquired.copy()
+    assumed = np.isnan(start)
+    start[assumed] = now - life[assumed] / 2.0
     retired = fleet.retired
     retired_known = ~np.isnan(retired)
-    ended_codes = [STATUSES.index(s.value) for s in ENDED_STATUSES]
-    ended_no_date = np.isin(fleet.status, ended_codes) & ~retired_known
-    real_end = np.maximum(np.where(retired_known, retired, start), start)
-    assumed_end = np.maximum(np.minimum(start + default_life, now), start)
-    end = np.where(retired_known, real_end, np.where(ended_no_date, assumed_end, np.inf))
-    amortisation = np.where(retired_known, np.maximum(real_end - start, 1.0), default_life)
-    use_end_lifetime = np.where(np.isinf(end), start + np.maximum(default_life, now - start), end)
+    ended = _lookup([STATUSES.index(s.value) for s in ENDED_STATUSES], len(STATUSES))
+    ended_no_date = ended[fleet.status] & ~retired_known
+    end = np.full(n, np.inf)
+    rk = np.flatnonzero(retired_known)
+    end[rk] = np.maximum(retired[rk], start[rk])
+    nd = np.flatnonzero(ended_no_date)
+    end[nd] = np.maximum(np.minimum(start[nd] + life[nd], now), start[nd])
+    amortisation = life.copy()
+    amortisation[rk] = np.maximum(end[rk] - start[rk], 1.0)
+    use_end_lifetime = end.copy()
+    still = np.flatnonzero(np.isinf(end))
+    use_end_lifetime[still] = start[still] + np.maximum(life[still], now - start[still])
+    eol_day = np.full(n, np.nan)
+    eol_day[rk] = end[rk]
+
     site_zone, site_fallback = _site_zones(fleet, factor_set, table, grid_zone)
     site = np.where(fleet.site >= 0, fleet.site, len(site_zone) - 1)
     return DeviceTerms(
@@ -392,7 +438,7 @@ def resolve(
         amortisation_days=amortisation,
         use_end_lifetime=use_end_lifetime,
         use_end_open=end,
-        eol_day=np.where(retired_known, real_end, np.nan),
+        eol_day=eol_day,
         zone=site_zone[site],
         weight_kg=weight,
         assumed_start=assumed,
@@ -405,9 +451,12 @@ def resolve(
 def lifetime(terms: DeviceTerms, factor_set: FactorSet) -> np.ndarray:
     """(4 phases, 3 bounds, N) kgCO2e over each device's whole life."""
     table = grid_table(factor_set)
+    out = np.empty((4, 3, len(terms)))
+    out[0], out[1], out[3] = terms.manufacturing, terms.distribution, terms.end_of_life
     integral = table.integral(terms.zone, terms.start, terms.use_end_lifetime)
-    use = terms.energy * integral / DAYS_PER_YEAR
-    return np.stack([terms.manufacturing, terms.distribution, use, terms.end_of_life])
+    np.multiply(terms.energy, integral, out=out[2])
+    out[2] /= DAYS_PER_YEAR
+    return out
 
 
 def year_share(
@@ -418,31 +467,27 @@ def year_share(
         raise ValueError(f"unknown accounting mode {mode!r}; expected one of {', '.join(MODES)}")
     ys, ye = year_start(year), year_start(year + 1)
     table = grid_table(factor_set)
+    out = np.empty((4, 3, len(terms)))
     use_start = np.maximum(terms.start, ys)
-    use_end = np.maximum(np.minimum(terms.use_end_open, ye), use_start)
-    use = terms.energy * table.integral(terms.zone, use_start, use_end) / DAYS_PER_YEAR
+    use_end = np.minimum(terms.use_end_open, ye)
+    np.maximum(use_end, use_start, out=use_end)
+    np.multiply(terms.energy, table.integral(terms.zone, use_start, use_end), out=out[2])
+    out[2] /= DAYS_PER_YEAR
     if mode == "amortised":
-        a_end = terms.start + terms.amortisation_days
-        overlap = np.clip(np.minimum(a_end, ye) - np.maximum(terms.start, ys), 0.0, None)
-        share = overlap / terms.amortisation_days
-        return np.stack(
-            [
-                terms.manufacturing * share,
-                terms.distribution * share,
-                use,
-                terms.end_of_life * share,
-            ]
-        )
+        overlap = np.minimum(terms.start + terms.amortisation_days, ye)
+        overlap -= use_start  # max(start, ys)
+        np.clip(overlap, 0.0, None, out=overlap)
+        overlap /= terms.amortisation_days
+        np.multiply(terms.manufacturing, overlap, out=out[0])
+        np.multiply(terms.distribution, overlap, out=out[1])
+        np.multiply(terms.end_of_life, overlap, out=out[3])
+        return out
     bought = (terms.start >= ys) & (terms.start < ye)
     ended = (terms.eol_day >= ys) & (terms.eol_day < ye)
-    return np.stack(
-        [
-            terms.manufacturing * bought,
-            terms.distribution * bought,
-            use,
-            terms.end_of_life * ended,
-        ]
-    )
+    np.multiply(terms.manufacturing, bought, out=out[0])
+    np.multiply(terms.distribution, bought, out=out[1])
+    np.multiply(terms.end_of_life, ended, out=out[3])
+    return out
 
 
 def group_sum(values: np.ndarray, keys: np.ndarray, n_groups: int) -> np.ndarray:
