@@ -230,6 +230,13 @@ def test_skip_invalid_imports_valid_rows_and_writes_rejects(engine, write, tmp_p
     assert set(again.ignored_columns) == {"rejected_line", "rejected_reason"}
 
 
+def test_the_rejects_file_cannot_be_the_imported_file(engine, write) -> None:
+    path = write("ok.csv", VALID)
+    with pytest.raises(UnreadableFile, match="another file"):
+        import_file(engine, path, skip_invalid=path)
+    assert path.read_text(encoding="utf-8") == VALID
+
+
 def test_skip_invalid_with_only_valid_rows_leaves_an_empty_rejects_file(engine, write, tmp_path):
     rejects = tmp_path / "rejects.csv"
     report = import_file(engine, write("ok.csv", VALID), skip_invalid=rejects)

@@ -56,7 +56,7 @@ from sobriety.io import store
 from sobriety.io.cells import neutralise, unneutralise
 from sobriety.io.profiles import ColumnMap, map_columns
 from sobriety.io.synonyms import load_synonyms
-from sobriety.io.tables import Table, open_table
+from sobriety.io.tables import Table, UnreadableFile, open_table
 
 DEFAULT_CHUNK_SIZE = 10_000
 SITE_COLUMNS = ("site_code", "site_name", "site", "site_kind")
@@ -130,6 +130,10 @@ def import_file(
     or :class:`ImportFailed` (database unchanged).
     """
     synonyms = synonyms if synonyms is not None else load_synonyms()
+    if skip_invalid is not None and Path(skip_invalid).resolve() == Path(path).resolve():
+        raise UnreadableFile(
+            _("{path}: the rejects file must be another file").format(path=skip_invalid)
+        )
     with open_table(Path(path)) as table:
         columns = map_columns(table.headers, profile)
         report = ImportReport(
