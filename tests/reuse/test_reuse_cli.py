@@ -261,7 +261,10 @@ def test_slip_follows_the_language_and_marks_open_lots(seeded: str, tmp_path: Pa
     run(seeded, "lot", "add", "VENTE-1", "PC-003")
     pdf, csv_path = tmp_path / "v.pdf", tmp_path / "v.csv"
     run(seeded, "lot", "slip", "VENTE-1", "--pdf", str(pdf), "--csv", str(csv_path), lang="fr")
-    assert "DRAFT" in pdf_text(pdf) or "BROUILLON" in pdf_text(pdf)
+    text = pdf_text(pdf)
+    assert "Bordereau de cession - VENTE-1" in text  # French catalog
+    assert "PROJET" in text and "DRAFT" not in text  # open lot: marked as a draft
+    assert "Pour le bénéficiaire" in text
     first = csv_path.read_text(encoding="utf-8-sig").splitlines()[2]
     assert first.count(";") >= 1  # French spreadsheets: semicolon-separated
 

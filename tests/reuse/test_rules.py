@@ -390,3 +390,27 @@ def test_whole_fleet_evaluation_equals_device_by_device() -> None:
                 assert bool(o.rule_outs) == (o.state == "ruled_out")
                 if o.state in ("open", "blocked"):
                     assert bool(o.blockers) == (o.state == "blocked")
+
+
+def test_calendar_age_matches_a_plain_python_reference() -> None:
+    import calendar
+
+    from sobriety.domain.reuse import DAYS_PER_YEAR, calendar_years
+
+    def reference(a: dt.date, b: dt.date) -> float:
+        months = (b.year - a.year) * 12 + (b.month - a.month) - (b.day < a.day)
+        y, m = divmod(a.year * 12 + a.month - 1 + months, 12)
+        anniversary = dt.date(y, m + 1, min(a.day, calendar.monthrange(y, m + 1)[1]))
+        return months / 12 + (b - anniversary).days / DAYS_PER_YEAR
+
+    rng = np.random.default_rng(3)
+    starts = [dt.date(1960, 1, 1) + dt.timedelta(days=int(x)) for x in rng.integers(0, 30000, 500)]
+    ends = [
+        s + dt.timedelta(days=int(x))
+        for s, x in zip(starts, rng.integers(0, 9000, 500), strict=True)
+    ]
+    got = calendar_years(
+        np.array(starts, dtype="datetime64[D]"), np.array(ends, dtype="datetime64[D]")
+    )
+    want = [reference(a, b) for a, b in zip(starts, ends, strict=True)]
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)

@@ -485,3 +485,43 @@ def test_sqlite_fast_read_equals_the_generic_read(sqlite_url: str) -> None:
             assert a.dtype.kind == b.dtype.kind or name in ("category", "status", "condition")
             np.testing.assert_array_equal(a, b, err_msg=name)
     engine.dispose()
+
+
+def test_sqlite_fast_read_rounds_down_without_changing_any_decision(sqlite_url: str) -> None:
+    from sobriety.domain.reuse import evaluate
+    from sobriety.storage import fleet_read
+
+    engine = db.make_engine(sqlite_url)
+    db.upgrade(engine)
+    add_devices(
+        engine,
+        {"asset_tag": "EDGE-1", "storage_gb": 63.9, "ram_gb": 3.99, "battery_health_pct": 64.99},
+        {"asset_tag": "EDGE-2", "declared_value_eur": 300.004, "cpu_generation": 3},
+        {"asset_tag": "EDGE-3", "declared_value_eur": 300.006, "cpu_generation": 3},
+        {
+            "asset_tag": "EDGE-4",
+            "condition": "broken",
+            "purchase_price_eur": 999.99,
+            "repair_estimate_eur": 499.995,
+        },
+    )
+    _, fast = fleet_read.read_fleet_sqlite(engine)
+    _, slow = fleet_read.read_fleet_generic(engine)
+    a, b = evaluate(fast, POLICY, TODAY), evaluate(slow, POLICY, TODAY)
+    np.testing.assert_array_equal(a.out, b.out)
+    np.testing.assert_array_equal(a.blocked, b.blocked)
+    np.testing.assert_array_equal(a.recommended, b.recommended)
+    assert fast.storage_gb[0] == 63.0 and fast.battery_health_pct[0] == pytest.approx(64.9)
+    engine.dispose()
+
+
+def test_fast_read_of_an_empty_selection(sqlite_url: str) -> None:
+    from sobriety.storage import fleet_read
+
+    engine = db.make_engine(sqlite_url)
+    db.upgrade(engine)
+    ids, fleet = fleet_read.read_fleet_sqlite(engine)
+    assert len(ids) == 0 and len(fleet) == 0
+    run = reuse_store.flag_fleet(engine, POLICY, on=TODAY)
+    assert len(run) == 0 and run.evaluation.counts_by_channel() == {}
+    engine.dispose()

@@ -12,14 +12,14 @@ import typer
 from sobriety.cli import context, reuse_common
 from sobriety.domain.policy import PolicyError, default_policy_path, resolve_policy
 from sobriety.domain.reuse_text import channel_name
-from sobriety.i18n import _, fmt_number
+from sobriety.i18n import N_, _, fmt_number
 from sobriety.storage import reuse_history
 
 EXCLUDED = {
-    "category": "category out of scope",
-    "sensitive": "sensitive data",
-    "age_unknown": "acquisition date unknown",
-    "too_old": "10 years or older at retirement",
+    "category": N_("category out of scope"),
+    "sensitive": N_("sensitive data"),
+    "age_unknown": N_("acquisition date unknown"),
+    "too_old": N_("10 years or older at retirement"),
 }
 
 

@@ -84,6 +84,11 @@ def _bit(code: IntEnum) -> np.uint32:
     return np.uint32(1 << int(code))
 
 
+def _set(masks: np.ndarray, where: np.ndarray | np.bool_, code: IntEnum) -> None:
+    """Set ``code``'s bit in ``masks`` where ``where`` holds (no scatter: two passes)."""
+    np.bitwise_or(masks, np.asarray(where, dtype=np.uint32) << np.uint32(int(code)), out=masks)
+
+
 # --------------------------------------------------------------------------
 # Input
 
@@ -206,27 +211,56 @@ class Fleet:
 # Derived figures
 
 
+def _civil(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Year, month, day of days since 1970-01-01 (H. Hinnant's civil_from_days)."""
+    z = days + 719468
+    era = np.floor_divide(z, 146097)
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    d = doy - (153 * mp + 2) // 5 + 1
+    m = np.where(mp < 10, mp + 3, mp - 9)
+    y = yoe + era * 400 + (m <= 2)
+    return y, m, d
+
+
+def _days_from_civil(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
+    y = y - (m <= 2)
+    era = np.floor_divide(y, 400)
+    yoe = y - era * 400
+    mp = np.where(m > 2, m - 3, m + 9)
+    doy = (153 * mp + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
 def calendar_years(start: np.ndarray, end: np.ndarray | np.datetime64) -> np.ndarray:
     """Age in years between dates, exact on anniversaries (``nan`` where unknown).
 
     Whole months between the dates count as twelfths of a year, so a device
     bought on 29 November 2016 is exactly 10 years old on 29 November 2026 and
     2.5 years old 30 months after purchase; the days since the last monthly
-    anniversary add their share of a 365.25-day year.
+    anniversary add their share of a 365.25-day year. Integer arithmetic only
+    (no calendar conversions through numpy's datetime units).
     """
     start = np.asarray(start, dtype="datetime64[D]")
     end = np.broadcast_to(np.asarray(end, dtype="datetime64[D]"), start.shape)
-    sm = start.astype("datetime64[M]")
-    em = end.astype("datetime64[M]")
-    sd = (start - sm.astype("datetime64[D]")).astype(np.int64)
-    ed = (end - em.astype("datetime64[D]")).astype(np.int64)
-    months = (em - sm).astype(np.int64) - (ed < sd)
-    anniv_month = (sm + months.astype("timedelta64[M]")).astype("datetime64[D]")
-    month_end = (sm + (months + 1).astype("timedelta64[M]")).astype("datetime64[D]") - 1
-    anniv = np.minimum(anniv_month + sd.astype("timedelta64[D]"), month_end)
-    extra = (end - anniv).astype(np.float64)
-    out = months / 12.0 + extra / DAYS_PER_YEAR
-    out[np.isnat(start) | np.isnat(end)] = np.nan
+    unknown = np.isnat(start) | np.isnat(end)
+    s_days = np.where(unknown, 0, start.view(np.int64))
+    e_days = np.where(unknown, 0, end.view(np.int64))
+    sy, sm, sd = _civil(s_days)
+    ey, em, ed = _civil(e_days)
+    months = (ey * 12 + em) - (sy * 12 + sm) - (ed < sd)
+    total = sy * 12 + (sm - 1) + months
+    ay, am = total // 12, total % 12 + 1
+    next_y, next_m = np.where(am == 12, ay + 1, ay), np.where(am == 12, 1, am + 1)
+    month_len = _days_from_civil(next_y, next_m, np.ones_like(sd)) - _days_from_civil(
+        ay, am, np.ones_like(sd)
+    )
+    anniversary = _days_from_civil(ay, am, np.minimum(sd, month_len))
+    out = months / 12.0 + (e_days - anniversary) / DAYS_PER_YEAR
+    out[unknown] = np.nan
     return out
 
 
@@ -345,10 +379,10 @@ def _spec_checks(fleet: Fleet, spec: SpecProfile, out: np.ndarray, blocked: np.n
         unknown |= applies & nan
         below = applies & ~nan & (values < minimum)
         if part in spec.upgradeable and upgrade_code is not None:
-            blocked[below] |= _bit(upgrade_code)
+            _set(blocked, below, upgrade_code)
         else:
-            out[below] |= _bit(out_code)
-    blocked[unknown] |= _bit(Block.SPECS_UNKNOWN)
+            _set(out, below, out_code)
+    _set(blocked, unknown, Block.SPECS_UNKNOWN)
 
 
 def _channel_masks(
@@ -365,19 +399,19 @@ def _channel_masks(
     cat = fleet.category
     if not cp.enabled:
         out |= _bit(Out.CHANNEL_DISABLED)
-    out[fleet.status == _ST[Status.GONE]] |= _bit(Out.DEVICE_GONE)
+    _set(out, fleet.status == _ST[Status.GONE], Out.DEVICE_GONE)
     if cp.categories is not None:
-        out[~_cat_mask(cp.categories)[cat]] |= _bit(Out.CATEGORY_EXCLUDED)
+        _set(out, ~_cat_mask(cp.categories)[cat], Out.CATEGORY_EXCLUDED)
     if cp.statuses is not None:
-        out[~_code_mask(cp.statuses, STATUSES)[fleet.status]] |= _bit(Out.STATUS_EXCLUDED)
+        _set(out, ~_code_mask(cp.statuses, STATUSES)[fleet.status], Out.STATUS_EXCLUDED)
     if cp.conditions is not None:
-        out[~_code_mask(cp.conditions, CONDITIONS)[fleet.condition]] |= _bit(Out.CONDITION_EXCLUDED)
+        _set(out, ~_code_mask(cp.conditions, CONDITIONS)[fleet.condition], Out.CONDITION_EXCLUDED)
     limit = _threshold_array(cp.max_age_years)
     if limit is not None:
         lim = limit[cat]
         has = ~np.isnan(lim)
-        out[has & (age >= lim)] |= _bit(Out.AGE_OVER_LIMIT)
-        blocked[has & np.isnan(age)] |= _bit(Block.AGE_UNKNOWN)
+        _set(out, has & (age >= lim), Out.AGE_OVER_LIMIT)
+        _set(blocked, has & np.isnan(age), Block.AGE_UNKNOWN)
     for threshold, over in ((cp.max_value_eur, True), (cp.min_value_eur, False)):
         arr = _threshold_array(threshold)
         if arr is None:
@@ -385,10 +419,10 @@ def _channel_masks(
         cap = arr[cat]
         has = ~np.isnan(cap)
         if over:
-            out[has & (value > cap)] |= _bit(Out.VALUE_OVER_CAP)
+            _set(out, has & (value > cap), Out.VALUE_OVER_CAP)
         else:
-            out[has & (value < cap)] |= _bit(Out.VALUE_UNDER_MIN)
-        blocked[has & np.isnan(value)] |= _bit(Block.VALUE_UNKNOWN)
+            _set(out, has & (value < cap), Out.VALUE_UNDER_MIN)
+        _set(blocked, has & np.isnan(value), Block.VALUE_UNKNOWN)
     if cp.specs is not None:
         _spec_checks(fleet, policy.specs[cp.specs], out, blocked)
     if cp.min_battery_grade is not None:
@@ -399,10 +433,10 @@ def _channel_masks(
         )[cat]
         low = has_battery & (battery_rank >= 0) & (battery_rank < need)
         if cp.battery_action == "exclude":
-            out[low] |= _bit(Out.BATTERY_LOW)
+            _set(out, low, Out.BATTERY_LOW)
         else:
-            blocked[low] |= _bit(Block.BATTERY_REPLACE)
-        blocked[has_battery & (battery_rank < 0) & (need > 0)] |= _bit(Block.BATTERY_UNKNOWN)
+            _set(blocked, low, Block.BATTERY_REPLACE)
+        _set(blocked, has_battery & (battery_rank < 0) & (need > 0), Block.BATTERY_UNKNOWN)
     ceiling = _threshold_array(cp.repair_cost_ceiling_pct)
     if ceiling is not None:
         broken = fleet.condition == _CO[Condition.BROKEN]
@@ -411,10 +445,10 @@ def _channel_masks(
         est = fleet.repair_estimate_eur
         known = ~np.isnan(est)
         # An unknown price gives no ceiling to compare with: the repair is ruled out.
-        out[broken & known & ~(est <= allowed)] |= _bit(Out.REPAIR_OVER_CEILING)
-        blocked[broken & ~known] |= _bit(Block.REPAIR_ESTIMATE_MISSING)
+        _set(out, broken & known & ~(est <= allowed), Out.REPAIR_OVER_CEILING)
+        _set(blocked, broken & ~known, Block.REPAIR_ESTIMATE_MISSING)
     if cp.exclude_sensitive is not None and cp.exclude_sensitive.default:
-        out[fleet.sensitive] |= _bit(Out.SENSITIVE_EXCLUDED)
+        _set(out, fleet.sensitive, Out.SENSITIVE_EXCLUDED)
     if cp.requires_erasure:
         er = policy.erasure
         min_rank = er.min_rank_array()[cat]
@@ -422,12 +456,12 @@ def _channel_masks(
         needs = min_rank > 0
         sensitive = fleet.sensitive & needs
         rank = fleet.erasure_rank
-        blocked[sensitive & (rank < sens_rank)] |= _bit(Block.SENSITIVE_DESTROY_STORAGE)
+        _set(blocked, sensitive & (rank < sens_rank), Block.SENSITIVE_DESTROY_STORAGE)
         plain = needs & ~fleet.sensitive
-        blocked[plain & (rank == 0)] |= _bit(Block.ERASURE_MISSING)
-        blocked[plain & (rank > 0) & (rank < min_rank)] |= _bit(Block.ERASURE_LEVEL_LOW)
+        _set(blocked, plain & (rank == 0), Block.ERASURE_MISSING)
+        _set(blocked, plain & (rank > 0) & (rank < min_rank), Block.ERASURE_LEVEL_LOW)
         if er.require_verified:
-            blocked[needs & (rank > 0) & ~fleet.erasure_verified] |= _bit(Block.ERASURE_UNVERIFIED)
+            _set(blocked, needs & (rank > 0) & ~fleet.erasure_verified, Block.ERASURE_UNVERIFIED)
     return out, blocked
 
 
@@ -464,22 +498,25 @@ def evaluate(fleet: Fleet, policy: Policy, on: dt.date) -> Evaluation:
         age=age,
         value=value,
         flagged=flagged,
-        in_scope=in_reuse_scope(fleet, policy, on),
+        in_scope=in_reuse_scope(fleet, policy, on, age),
     )
 
 
-def in_reuse_scope(fleet: Fleet, policy: Policy, on: dt.date) -> np.ndarray:
+def in_reuse_scope(
+    fleet: Fleet, policy: Policy, on: dt.date, age_on: np.ndarray | None = None
+) -> np.ndarray:
     """Décret 2023-266 scope: category, under the age limit at retirement, no sensitive data.
 
-    The age is taken at the retirement date when recorded, else at ``on``;
-    an unknown acquisition date leaves the device out of scope.
+    The age is taken at the retirement date when recorded, else at ``on``
+    (``age_on``, when given, is the age at ``on``); an unknown acquisition
+    date leaves the device out of scope.
     """
     rr = policy.reuse_rate
+    age = age_years(fleet, on) if age_on is None else age_on.copy()
     ref = fleet.retirement_date
-    if len(ref) != len(fleet):
-        ref = np.full(len(fleet), np.datetime64("NaT"), dtype="datetime64[D]")
-    ref = np.where(np.isnat(ref), np.datetime64(on, "D"), ref)
-    age = calendar_years(fleet.acquisition_date, ref)
+    if len(ref) == len(fleet):
+        dated = ~np.isnat(ref)
+        age[dated] = calendar_years(fleet.acquisition_date[dated], ref[dated])
     scope = _cat_mask(rr.categories)[fleet.category] & ~np.isnat(fleet.acquisition_date)
     scope &= age < rr.max_age_years
     if rr.exclude_sensitive:
