@@ -96,7 +96,7 @@ def estimate(
     if device is not None:
         _explain(ctx, engine, fs, device, year, mode, state, grid, fmt)
         return
-    fleet = read_fleet(engine, fs)
+    fleet = read_fleet(engine, fs, prices=False)
     if by == "year":
         first = _first_year(fleet, year)
         years = range(first, year + 1)

@@ -64,34 +64,45 @@ def _model_mapping(
 
 
 def read_fleet(
-    engine: Engine, factor_set: FactorSet, *, asset_tag: str | None = None
+    engine: Engine,
+    factor_set: FactorSet,
+    *,
+    asset_tag: str | None = None,
+    prices: bool = True,
 ) -> carbon.Fleet:
-    """Every device (or the one with ``asset_tag``) as a fleet, with sites and model factors."""
+    """Every device (or the one with ``asset_tag``) as a fleet, with sites and model factors.
+
+    ``prices=False`` skips the purchase prices (only the what-if needs them).
+    """
     sites, site_ids = site_table(engine)
     where = "WHERE d.asset_tag = :tag" if asset_tag is not None else ""
     params = {"tag": asset_tag} if asset_tag is not None else {}
     mapping, mtable = _model_mapping(engine, where, params)
     other = factor_set.category_order.index("other")
-    select_sql = ", ".join(
-        [
-            _case("category", factor_set.category_order, -1),
-            _days(engine, "acquisition_date"),
-            _days(engine, "retirement_date"),
-            _case("acquisition_type", carbon.ACQUISITION_TYPES, 0),
-            _case("status", carbon.STATUSES, carbon.STATUSES.index("in_service")),
-            "d.site_id",
-            "d.measured_power_w",
-            "d.weight_kg",
-            "d.purchase_price_eur",
-            "m.idx" if mapping else "-1",
-        ]
+    # The three vocabulary codes travel packed in one integer (fewer Python objects).
+    packed = (
+        f"(1 + {_case('category', factor_set.category_order, -1)})"
+        f" + 32 * {_case('acquisition_type', carbon.ACQUISITION_TYPES, 0)}"
+        f" + 256 * {_case('status', carbon.STATUSES, carbon.STATUSES.index('in_service'))}"
     )
+    columns = [
+        packed,
+        _days(engine, "acquisition_date"),
+        _days(engine, "retirement_date"),
+        "d.site_id",
+        "d.measured_power_w",
+        "d.weight_kg",
+    ]
+    if prices:
+        columns.append("d.purchase_price_eur")
+    if mapping:
+        columns.append("m.idx")
     join = (
         f"LEFT JOIN {_MAP_TABLE} m ON m.manufacturer = d.manufacturer AND m.model = d.model"
         if mapping
         else ""
     )
-    sql = f"SELECT {select_sql} FROM device d {join} {where} ORDER BY d.id"
+    sql = f"SELECT {', '.join(columns)} FROM device d {join} {where} ORDER BY d.id"
     raw = engine.raw_connection()
     try:
         cur = raw.cursor()
@@ -118,29 +129,36 @@ def read_fleet(
         raise
     finally:
         raw.close()
-    data = np.array(rows, dtype=np.float64).reshape(len(rows), 10)
-    category = data[:, 0].astype(np.int64)
+    n = len(rows)
+    data = np.array(rows, dtype=np.float64).reshape(n, len(columns))
+    del rows
+    codes = data[:, 0].astype(np.int64)
+    category = codes % 32 - 1
     notes = []
     unknown = category < 0
     if unknown.any():
         category[unknown] = other
         notes.append(f"{int(unknown.sum())} devices of an unknown category counted as 'other'.")
-    site_col = data[:, 5]
+    site_col = data[:, 3]
     has_site = ~np.isnan(site_col)
-    site = np.full(len(rows), -1, dtype=np.int64)
+    site = np.full(n, -1, dtype=np.int64)
     if len(site_ids):
         site[has_site] = np.searchsorted(site_ids, site_col[has_site].astype(np.int64))
-    model = np.where(np.isnan(data[:, 9]), -1, data[:, 9]).astype(np.int64)
+    model = np.full(n, -1, dtype=np.int64)
+    if mapping:
+        col = data[:, -1]
+        matched = ~np.isnan(col)
+        model[matched] = col[matched].astype(np.int64)
     return carbon.Fleet(
         category=category,
         acquired=data[:, 1],
         retired=data[:, 2],
-        acquisition_type=data[:, 3].astype(np.int64),
-        status=data[:, 4].astype(np.int64),
+        acquisition_type=(codes // 32) % 8,
+        status=codes // 256,
         site=site,
-        measured_power_w=data[:, 6],
-        weight_kg=data[:, 7],
-        purchase_price_eur=data[:, 8],
+        measured_power_w=data[:, 4],
+        weight_kg=data[:, 5],
+        purchase_price_eur=data[:, 6] if prices else np.full(n, np.nan),
         model=model,
         sites=sites,
         model_factors=mtable,
