@@ -12,6 +12,7 @@ import csv
 import json
 import math
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -282,10 +283,14 @@ def flag(
     policy = reuse_common.policy(ctx)
     day = reuse_common.parse_day(on, "--date")
     engine = context.get(ctx).engine
-    try:
-        run = reuse_store.flag_fleet(engine, policy, on=day, site=site, asset_tags=tags)
-    except repository.NotFoundError as exc:
-        raise context.fail(str(exc)) from exc
+    # Emission factors load (pure Python) while SQLite scans the fleet (GIL released).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        factors_future = pool.submit(_factors, ctx)
+        try:
+            run = reuse_store.flag_fleet(engine, policy, on=day, site=site, asset_tags=tags)
+        except repository.NotFoundError as exc:
+            raise context.fail(str(exc)) from exc
+        factors = factors_future.result()
     ev = run.evaluation
     # One device asked by tag: show it whatever its status.
     rows = np.arange(len(run)) if tags else run.flagged_rows()
@@ -294,7 +299,6 @@ def flag(
         if site
         else (_("{n} asked").format(n=len(tags)) if tags else _("whole fleet"))
     )
-    factors = _factors(ctx)
     if fmt == "table":
         lines = [] if tags else _header(run, scope, factors)
         shown = rows if (limit <= 0 or tags) else rows[:limit]

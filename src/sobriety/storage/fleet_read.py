@@ -18,6 +18,7 @@ Two paths, same result:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -137,7 +138,8 @@ def _concat(engine: Engine, sql: str, keys: Sequence[str]) -> list[np.ndarray] |
     ]
 
 
-def _erasure_ranks_sqlite(engine: Engine, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _erasure_concat(engine: Engine) -> list[np.ndarray] | None:
+    """Per device: id, best erasure rank, best verified rank (three aligned arrays)."""
     rank = _level_rank()
     per_device = select(
         Erasure.device_id.label("d"),
@@ -146,9 +148,10 @@ def _erasure_ranks_sqlite(engine: Engine, ids: np.ndarray) -> tuple[np.ndarray, 
     ).group_by(Erasure.device_id)
     sub = per_device.subquery()
     stmt = select(*[func.group_concat(sub.c[k], ",") for k in ("d", "r", "v")])
-    parsed = _concat(
-        engine, str(stmt.compile(engine, compile_kwargs={"literal_binds": True})), "drv"
-    )
+    return _concat(engine, str(stmt.compile(engine, compile_kwargs={"literal_binds": True})), "drv")
+
+
+def _align_ranks(parsed: list[np.ndarray] | None, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     best = np.zeros(len(ids), dtype=np.int8)
     verified = np.zeros(len(ids), dtype=bool)
     if parsed is not None and len(ids):
@@ -213,9 +216,16 @@ def read_fleet_sqlite(engine: Engine, where: Any = None) -> tuple[np.ndarray, Fl
         inner = inner.where(where)
     sub = inner.subquery()
     stmt = select(*[func.group_concat(sub.c[k], ",") for k in exprs])
-    parsed = _concat(
-        engine, str(stmt.compile(engine, compile_kwargs={"literal_binds": True})), list(exprs)
-    )
+    # The erasure aggregate runs on its own connection while the device scan runs:
+    # SQLite releases the GIL, so the two scans overlap on two cores.
+    sql = str(stmt.compile(engine, compile_kwargs={"literal_binds": True}))
+    if engine.url.database in (None, "", ":memory:"):  # one connection per thread: no overlap
+        parsed, erasure_rows = _concat(engine, sql, list(exprs)), _erasure_concat(engine)
+    else:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            erasures = pool.submit(_erasure_concat, engine)
+            parsed = _concat(engine, sql, list(exprs))
+            erasure_rows = erasures.result()
     if parsed is None:
         parsed = [np.array([], dtype=np.int64) for _ in exprs]
     arrays = dict(zip(exprs, parsed, strict=True))
@@ -225,7 +235,7 @@ def read_fleet_sqlite(engine: Engine, where: Any = None) -> tuple[np.ndarray, Fl
         arrays = {k: v[order] for k, v in arrays.items()}
         ids = arrays["id"]
     cols = _unpack(arrays)
-    best, verified = _erasure_ranks_sqlite(engine, ids)
+    best, verified = _align_ranks(erasure_rows, ids)
     return ids.astype(np.int64), Fleet(**cols, erasure_rank=best, erasure_verified=verified)
 
 
