@@ -211,3 +211,19 @@ def test_import_efd_and_add_a_user_factor(run, shared_data: Path) -> None:
     again = ("--manufacturing", "280 kgCO2e", "--source", "s", "--quality", "measured")
     twice = run("factors", "add", "--manufacturer", "Dell", "--model", "Latitude 5420", *again)
     assert twice.exit_code == 1 and "--replace" in twice.output
+
+
+def test_an_empty_inventory_estimates_zero(db_url) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["--db", db_url, "--lang", "en", "estimate", "--by", "site"])
+    assert result.exit_code == 0, result.output
+    assert "Total                               0          0.00" in result.stdout
+    data = json.loads(runner.invoke(app, ["--db", db_url, "estimate", "-f", "json"]).stdout)
+    assert data["rows"] == [] and data["total"] == {"value": 0.0, "low": 0.0, "high": 0.0}
+
+
+def test_numbers_follow_the_language(run) -> None:
+    fr = run("--lang", "fr", "estimate", "-y", "2024", "--as-of", "2025-06-30")
+    assert fr.exit_code == 0, fr.output
+    total = next(line for line in fr.stdout.splitlines() if line.startswith("Total"))
+    assert "," in total and "." not in total  # French decimal commas

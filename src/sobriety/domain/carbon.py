@@ -31,13 +31,14 @@ import numpy as np
 
 from sobriety.domain.factors import DAYS_PER_YEAR, FactorSet
 from sobriety.domain.vocab import AcquisitionType, Status
+from sobriety.i18n import N_
 
 PHASES = ("manufacturing", "distribution", "use", "end_of_life")
 BOUNDS = ("value", "low", "high")
 MODES = ("amortised", "acquisition")
 MODE_LABELS = {
-    "amortised": "amortised over the lifespan (Bilan Carbone style)",
-    "acquisition": "acquisition year (GHG Protocol scope 3, category 2)",
+    "amortised": N_("amortised over the lifespan (Bilan Carbone style)"),
+    "acquisition": N_("acquisition year (GHG Protocol scope 3, category 2)"),
 }
 ACQUISITION_TYPES = [a.value for a in AcquisitionType]
 STATUSES = [s.value for s in Status]
@@ -494,7 +495,7 @@ def group_sum(values: np.ndarray, keys: np.ndarray, n_groups: int) -> np.ndarray
     """Sum (4, 3, N) per group: returns (n_groups, 4, 3). Keys < 0 are dropped."""
     keep = keys >= 0
     k = keys[keep]
-    flat = values.reshape(-1, values.shape[-1])[:, keep]
+    flat = values.reshape(values.shape[0] * values.shape[1], values.shape[-1])[:, keep]
     out = np.stack([np.bincount(k, weights=row, minlength=n_groups) for row in flat])
     return out.T.reshape(n_groups, *values.shape[:-1])
 
