@@ -414,3 +414,30 @@ def test_calendar_age_matches_a_plain_python_reference() -> None:
     )
     want = [reference(a, b) for a, b in zip(starts, ends, strict=True)]
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
+
+
+def test_avoided_total_equals_the_sum_over_devices() -> None:
+    from sobriety.domain.avoided import avoided_emissions
+    from sobriety.domain.factors import load_factor_set
+    from sobriety.domain.policy import CATEGORIES
+    from sobriety.domain.reuse_explain import avoided_if_followed, avoided_table
+    from sobriety.settings import packaged_factors_dir
+
+    factors = load_factor_set(packaged_factors_dir())
+    policy = parse_policy(tomllib.loads(default_policy_path().read_text("utf-8")))
+    f = fleet(
+        {},
+        {"cpu_generation": 3, "erasure": "purge"},
+        {"category": "smartphone", "cpu_generation": None},
+        {"category": "monitor", "acquisition_date": years_ago(12)},
+        {"category": "monitor", "acquisition_date": years_ago(12)},
+    )
+    ev = evaluate(f, policy, TODAY)
+    rows = np.arange(len(f))
+    cats = [CATEGORIES[c] for c in f.category]
+    chans = [str(ev.channels[r]) for r in ev.recommended]
+    expected = avoided_emissions(cats, chans, factors).sum()
+    assert avoided_if_followed(ev, f, rows, factors) == pytest.approx(expected)
+    table = avoided_table(cats, ev.channels, factors)
+    assert table[0]["keep"] > 100 and table[0]["recycle"] == 0
+    assert table[3]["take_back"] == 0  # nothing claimed without proof of reuse

@@ -368,6 +368,11 @@ def avoided_if_followed(
     keep = rec >= 0
     if not keep.any():
         return 0.0
-    cats = np.asarray(CATEGORIES, dtype=object)[fleet.category[rows][keep]]
-    chans = np.asarray([str(c) for c in ev.channels], dtype=object)[rec[keep]]
-    return float(avoided_emissions(cats, chans, factors).sum())
+    # Count devices per (category, channel) pair, then price each pair once.
+    k = len(ev.channels)
+    pair = fleet.category[rows][keep].astype(np.int64) * k + rec[keep]
+    counts = np.bincount(pair, minlength=len(CATEGORIES) * k)
+    used = np.flatnonzero(counts)
+    cats = np.asarray(CATEGORIES, dtype=object)[used // k]
+    chans = np.asarray([str(c) for c in ev.channels], dtype=object)[used % k]
+    return float((avoided_emissions(cats, chans, factors) * counts[used]).sum())
