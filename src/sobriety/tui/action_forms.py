@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sobriety.domain.device_fields import FieldError, parse_field
-from sobriety.i18n import _
+from sobriety.i18n import N_, _
 from sobriety.storage.device_query import SiteChoice
 from sobriety.tui.labels import choices
 from sobriety.tui.screens.action_dialog import ActionForm, DialogField
@@ -67,12 +67,12 @@ def _number(name: str):
 
 
 ACTION_TITLES = {
-    "assign": "Assign",
-    "move": "Move to another site",
-    "repair": "Record a repair",
-    "upgrade": "Record an upgrade",
-    "erasure": "Record a data erasure",
-    "retire": "Retire",
+    "assign": N_("Assign"),
+    "move": N_("Move to another site"),
+    "repair": N_("Record a repair"),
+    "upgrade": N_("Record an upgrade"),
+    "erasure": N_("Record a data erasure"),
+    "retire": N_("Retire"),
 }
 
 

@@ -19,7 +19,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
-from sobriety.i18n import _
+from sobriety.i18n import N_, _
 from sobriety.settings import Settings
 from sobriety.tui.commands import SobrietyCommands
 from sobriety.tui.messages import DeviceChosen, DeviceSaved
@@ -42,7 +42,7 @@ class Section:
 
 
 #: The app's sections, in the order of their keys.
-SECTIONS: tuple[Section, ...] = (Section("inventory", "Inventory", "1", InventoryScreen),)
+SECTIONS: tuple[Section, ...] = (Section("inventory", N_("Inventory"), "1", InventoryScreen),)
 
 
 class SobrietyApp(App[None]):
@@ -55,10 +55,10 @@ class SobrietyApp(App[None]):
     DEFAULT_MODE = SECTIONS[0].mode
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
-        Binding("f1", "help", "Help"),
-        Binding("question_mark", "help", "Help", show=False),
-        Binding("ctrl+t", "toggle_theme", "Light/dark"),
-        *(Binding(s.key, f"switch_mode('{s.mode}')", s.title, show=False) for s in SECTIONS),
+        Binding("f1", "help", _("Help")),
+        Binding("question_mark", "help", _("Help"), show=False),
+        Binding("ctrl+t", "toggle_theme", _("Light/dark")),
+        *(Binding(s.key, f"switch_mode('{s.mode}')", _(s.title), show=False) for s in SECTIONS),
     ]
 
     def __init__(

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static, TabbedContent, TabPane
 
 from sobriety.domain.device_fields import FIELDS
-from sobriety.i18n import _, fmt_date, fmt_number
+from sobriety.i18n import N_, _, fmt_date, fmt_number
 from sobriety.storage.device_query import SiteChoice, device_detail, site_choices
 from sobriety.storage.repository import NotFoundError
 from sobriety.tui.action_forms import ACTION_TITLES, action_form
@@ -54,12 +54,12 @@ ACTION_KEYS = {
 
 #: Short names of the actions, for the footer.
 ACTION_KEYS_HELP = {
-    "assign": "Assign",
-    "move": "Move",
-    "repair": "Repair",
-    "upgrade": "Upgrade",
-    "erasure": "Erasure",
-    "retire": "Retire",
+    "assign": N_("Assign"),
+    "move": N_("Move"),
+    "repair": N_("Repair"),
+    "upgrade": N_("Upgrade"),
+    "erasure": N_("Erasure"),
+    "retire": N_("Retire"),
 }
 
 

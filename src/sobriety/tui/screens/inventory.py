@@ -37,11 +37,11 @@ class InventoryScreen(Screen[None]):
     """Search, filter and sort the whole fleet; Enter opens a device."""
 
     BINDINGS = [
-        Binding("slash", "focus_search", "Search"),
-        Binding("f", "focus_filters", "Filters"),
-        Binding("x", "clear_filters", "Clear filters"),
-        Binding("r", "reload", "Reload"),
-        Binding("escape", "focus_table", "Back to the table", show=False),
+        Binding("slash", "focus_search", _("Search")),
+        Binding("f", "focus_filters", _("Filters")),
+        Binding("x", "clear_filters", _("Clear filters")),
+        Binding("r", "reload", _("Reload")),
+        Binding("escape", "focus_table", _("Back to the table"), show=False),
     ]
 
     def __init__(self) -> None:

@@ -26,7 +26,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from sobriety.i18n import _, fmt_date
+from sobriety.i18n import N_, _, fmt_date
 from sobriety.storage.device_query import DeviceQuery, DeviceRow, count_devices, fetch_page
 from sobriety.tui.labels import label
 from sobriety.tui.messages import CountLoaded, DeviceChosen, LoadFailed, PageLoaded
@@ -51,17 +51,17 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("asset_tag", "Asset tag", 12),
-    Column("category", "Category", 13, "category"),
-    Column("manufacturer", "Maker", 8),
-    Column("model", "Model", 16),
-    Column("site", "Site", 12),
-    Column("assignee", "Assignee", 8),
-    Column("status", "Status", 11, "status"),
-    Column("condition", "Condition", 9, "condition"),
-    Column("acquisition_date", "Acquired", 12),
-    Column("serial", "Serial", 10),
-    Column("reuse_channel", "Channel", 15, "reuse_channel"),
+    Column("asset_tag", N_("Asset tag"), 12),
+    Column("category", N_("Category"), 13, "category"),
+    Column("manufacturer", N_("Maker"), 8),
+    Column("model", N_("Model"), 16),
+    Column("site", N_("Site"), 12),
+    Column("assignee", N_("Assignee"), 8),
+    Column("status", N_("Status"), 11, "status"),
+    Column("condition", N_("Condition"), 9, "condition"),
+    Column("acquisition_date", N_("Acquired"), 12),
+    Column("serial", N_("Serial"), 10),
+    Column("reuse_channel", N_("Channel"), 15, "reuse_channel"),
 )
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 _GAP = 1
@@ -78,16 +78,16 @@ class DeviceTable(ScrollView, can_focus=True):
     """Every device matching a :class:`DeviceQuery`, read page by page."""
 
     BINDINGS = [
-        Binding("up", "cursor_up", "Previous device", show=False),
-        Binding("down", "cursor_down", "Next device", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "first", "First device", show=False),
-        Binding("end", "last", "Last device", show=False),
-        Binding("left", "column_left", "Previous column", show=False),
-        Binding("right", "column_right", "Next column", show=False),
-        Binding("enter", "open", "Open"),
-        Binding("s", "sort", "Sort"),
+        Binding("up", "cursor_up", _("Previous device"), show=False),
+        Binding("down", "cursor_down", _("Next device"), show=False),
+        Binding("pageup", "page_up", _("Page up"), show=False),
+        Binding("pagedown", "page_down", _("Page down"), show=False),
+        Binding("home", "first", _("First device"), show=False),
+        Binding("end", "last", _("Last device"), show=False),
+        Binding("left", "column_left", _("Previous column"), show=False),
+        Binding("right", "column_right", _("Next column"), show=False),
+        Binding("enter", "open", _("Open")),
+        Binding("s", "sort", _("Sort")),
     ]
 
     COMPONENT_CLASSES = {
