@@ -80,6 +80,11 @@ class FieldRow(Vertical):
             compact=True,
         )
 
+    def on_mount(self) -> None:
+        control = self.control
+        if isinstance(control, Input) and self.app.is_headless:
+            control.cursor_blink = False  # a steady cursor: reproducible screenshots
+
     @staticmethod
     def as_text(value: Any) -> str:
         if value is None:
