@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from sobriety.domain.device_fields import FieldError, parse_field
+from sobriety.domain.labels import choices
 from sobriety.i18n import N_, _
 from sobriety.storage.device_query import SiteChoice
-from sobriety.tui.labels import choices
 from sobriety.tui.screens.action_dialog import ActionForm, DialogField
 
 

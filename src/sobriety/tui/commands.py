@@ -14,9 +14,9 @@ from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from sobriety.domain.labels import label
 from sobriety.i18n import _
 from sobriety.storage.device_query import DeviceFilter, DeviceQuery, fetch_page
-from sobriety.tui.labels import label
 
 Command = tuple[str, str, Callable[[], Any]]
 

@@ -18,9 +18,9 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
 
 from sobriety.domain.device_fields import FIELDS, FieldError, FieldSpec, check_device, parse_field
+from sobriety.domain.labels import choices
 from sobriety.i18n import _
 from sobriety.storage.device_query import SiteChoice, device_detail
-from sobriety.tui.labels import choices
 from sobriety.tui.messages import DeviceLoaded, DeviceSaved, SaveConflicted, SaveFailed
 from sobriety.tui.screens.conflict import ConflictDialog
 from sobriety.tui.widgets.field_row import FieldRow

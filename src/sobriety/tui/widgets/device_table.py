@@ -26,9 +26,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from sobriety.domain.labels import label
 from sobriety.i18n import N_, _, fmt_date
 from sobriety.storage.device_query import DeviceQuery, DeviceRow, count_devices, fetch_page
-from sobriety.tui.labels import label
 from sobriety.tui.messages import CountLoaded, DeviceChosen, LoadFailed, PageLoaded
 
 

@@ -1,4 +1,7 @@
-"""Labels shown for the stored vocabulary values (translated when shown)."""
+"""Labels shown for the stored vocabulary values (translated when shown).
+
+Shared by the terminal UI, the CLI and the reports: one wording per value.
+"""
 
 from __future__ import annotations
 
