@@ -45,6 +45,14 @@ def seeded(db_url: str) -> str:
     return db_url
 
 
+def pdf_page_image(path: Path):
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        return doc[0].render(scale=1).to_pil().convert("L")
+    finally:
+        doc.close()
+
+
 def pdf_text(path: Path) -> str:
     doc = pdfium.PdfDocument(str(path))
     try:
@@ -205,6 +213,10 @@ def test_from_flag_to_signed_slip(seeded: str, tmp_path: Path) -> None:
     ):
         assert expected in text, expected
     assert "DRAFT" not in text
+    page = pdf_page_image(pdf)
+    assert page.width > page.height  # A4 landscape
+    dark = sum(page.histogram()[:128])
+    assert dark > 2000  # the page actually draws its table, boxes and text
     rows = list(csv.reader(csv_path.open(encoding="utf-8-sig")))
     assert rows[0] == ["Transfer slip"]
     header = rows.index(
