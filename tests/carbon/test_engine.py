@@ -75,6 +75,8 @@ def test_lifetime_uses_each_years_grid_intensity(factor_set: FactorSet) -> None:
     expected_use = sum(18.78 * FR[y] / 1000 * n / 365.25 for y, n in in_year.items())
     assert life[2] == pytest.approx(expected_use)
     assert life[[0, 1, 3]] == pytest.approx([170.3, 12.3, 2.8])
+    totals = carbon.lifetime_totals(terms, factor_set)
+    assert totals == pytest.approx(carbon.lifetime(terms, factor_set).sum(axis=2))
 
 
 def test_a_device_in_service_across_years_gets_each_year_in_turn(factor_set: FactorSet) -> None:

@@ -93,7 +93,7 @@ def estimate_fleet(
     as_of = as_of or dt.date.today()
     terms = carbon.resolve(fleet, factor_set, as_of=as_of, grid_zone=grid_zone)
     share = carbon.year_share(terms, factor_set, year, mode)
-    life = carbon.lifetime(terms, factor_set).sum(axis=2)
+    life = carbon.lifetime_totals(terms, factor_set)
     est = FleetEstimate(
         year=year,
         mode=mode,

@@ -115,6 +115,7 @@ def read_fleet(
                 f"INSERT INTO {_MAP_TABLE} VALUES ({_ph(engine)}, {_ph(engine)}, {_ph(engine)})",
                 [(m, mo, i) for (m, mo), i in mapping.items()],
             )
+            cur.execute(f"CREATE INDEX {_MAP_TABLE}_key ON {_MAP_TABLE} (manufacturer, model)")
         if asset_tag is not None:
             cur.execute(sql.replace(":tag", _ph(engine)), (asset_tag,))
         else:
