@@ -227,3 +227,18 @@ def test_numbers_follow_the_language(run) -> None:
     assert fr.exit_code == 0, fr.output
     total = next(line for line in fr.stdout.splitlines() if line.startswith("Total"))
     assert "," in total and "." not in total  # French decimal commas
+
+
+def test_match_again_after_the_inventory_grew(run, engine, shared_data: Path) -> None:
+    path = shared_data / "boavizta-efd" / "boavizta-data-us.csv"
+    assert run("factors", "import-efd", str(path)).exit_code == 0
+    add_inventory(
+        engine,
+        [],
+        [{"asset_tag": "TC-1", "category": "thin_client", "manufacturer": "Dell",
+          "model": "Wyse 5070"}],
+    )  # fmt: skip
+    result = run("factors", "match")
+    assert result.exit_code == 0, result.output
+    assert "Dell Wyse 5070 (1) -> Dell Wyse 5070 Thin Client  [normalised 0.90]" in result.stdout
+    assert "Inventory models: 2 matched (2 devices), 0 unmatched" in result.stdout
