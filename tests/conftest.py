@@ -89,7 +89,13 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[N
     monkeypatch.setenv("SOBRIETY_CONFIG", str(tmp_path / "no-config.toml"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    for var in ("SOBRIETY_DATABASE_URL", "SOBRIETY_FACTORS", "SOBRIETY_LANG", "SOBRIETY_POLICY"):
+    for var in (
+        "SOBRIETY_DATABASE_URL",
+        "SOBRIETY_FACTORS",
+        "SOBRIETY_LANG",
+        "SOBRIETY_POLICY",
+        "SOBRIETY_GRID",
+    ):
         monkeypatch.delenv(var, raising=False)
     set_language("en")
     yield

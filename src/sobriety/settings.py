@@ -59,6 +59,8 @@ class Settings(BaseSettings):
 
     database_url: str = Field(default_factory=default_database_url)
     factors: Path | None = None
+    #: One grid zone (e.g. "EU") for every site's use phase; each site's country when unset.
+    grid: str | None = None
     lang: str | None = None
     actor: str | None = None
     #: Extra synonyms for import (TOML file with the same shape as the shipped one).

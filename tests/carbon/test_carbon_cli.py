@@ -128,6 +128,8 @@ def test_estimate_with_a_global_grid(run) -> None:
     use_eu = {r["key"]: r["use"]["value"] for r in eu["rows"]}["use"]
     assert use_eu == pytest.approx(use * 211.2 / 44.2)
     assert eu["grid"] == "EU"
+    by_env = run("estimate", "-y", "2024", "-f", "json", env={"SOBRIETY_GRID": "EU"})
+    assert json.loads(by_env.stdout)["total"] == eu["total"]
 
 
 def test_what_if(run) -> None:

@@ -69,7 +69,8 @@ def estimate(
         str | None, typer.Option("--device", "-d", help="Explain one device (asset tag).")
     ] = None,
     grid: Annotated[
-        str | None, typer.Option("--grid", help="One grid zone for every site (e.g. FR, EU).")
+        str | None,
+        typer.Option("--grid", help="One grid zone for every site, e.g. EU (or SOBRIETY_GRID)."),
     ] = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="State date YYYY-MM-DD (default: today).")
@@ -84,6 +85,7 @@ def estimate(
     state = _as_of(as_of)
     year = year or state.year - 1
     fs = factor_set(ctx)
+    grid = grid or context.get(ctx).settings.grid
     if grid is not None and grid.upper() not in fs.grid.zones:
         raise context.fail(
             _("--grid: {value!r} is not one of {choices}").format(
