@@ -9,6 +9,12 @@ Measured in the same run, on the demo fleet seeded into a fresh SQLite file:
 - **floor**: the same work done with plain ``sqlite3`` (the first page of the
   query and its ``COUNT``), so the ratios tell what the UI adds.
 
+Sorting walks the column's index (migration 0004). The free-text search uses
+the in-memory search index (``storage/device_search.py``) that the app builds
+in a background thread once the inventory is on screen: its build time is
+printed, and the search is measured once it is ready (the floor is the raw
+``LIKE`` query an index-less search runs).
+
 Usage: ``python bench/bench_tui.py [--devices 100000]``.
 """
 
@@ -78,6 +84,8 @@ async def _measure(url: str) -> dict[str, float]:
         await _until(pilot, lambda: _ready(table))
         out["start"] = time.perf_counter() - start
         screen = app.screen
+        await _until(pilot, lambda: app.search_index.ready)
+        out["search index built (background)"] = time.perf_counter() - start
 
         async def timed(name: str, action) -> None:
             generation = table.generation
@@ -174,7 +182,8 @@ def main() -> None:
             ),
         }
         results = asyncio.run(_measure(url))
-    targets = {"start": 1.5}
+    floors["search index built (background)"] = floors["start"]
+    targets = {"start": 1.5, "search index built (background)": 3.0}
     print(f"{'step':34} {'TUI':>9} {'floor':>9} {'ratio':>7} {'target':>8}")
     for name, seconds in results.items():
         floor = floors[name]

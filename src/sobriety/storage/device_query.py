@@ -19,10 +19,27 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
-from sqlalchemy import Boolean, Engine, Select, and_, func, or_, select
+import numpy as np
+from sqlalchemy import (
+    ARRAY,
+    Boolean,
+    Engine,
+    Integer,
+    Select,
+    String,
+    and_,
+    any_,
+    bindparam,
+    false,
+    func,
+    not_,
+    or_,
+    select,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 
+from sobriety.storage.device_search import DeviceSearchIndex, SearchHits
 from sobriety.storage.models import Device, Site
 
 _device = Device.__table__
@@ -149,15 +166,45 @@ def _contains_text_sqlite(element: _ContainsText, compiler: Any, **kw: Any) -> s
     return compiler.process(element.column.like(element.pattern, escape="\\"), **kw)
 
 
-def where_clause(flt: DeviceFilter) -> ColumnElement[bool] | None:
+def _ids_in(ids: np.ndarray, dialect: str) -> ColumnElement[bool]:
+    """``device.id`` is one of ``ids``, bound as ONE parameter whatever their number."""
+    values = ids.tolist()
+    if dialect == "sqlite":
+        each = func.json_each(bindparam("search_ids", json.dumps(values), type_=String))
+        return _device.c.id.in_(select(each.table_valued("value").c.value))
+    if dialect == "postgresql":
+        return _device.c.id == any_(bindparam("search_ids", values, type_=ARRAY(Integer)))
+    return _device.c.id.in_(bindparam("search_ids", values, expanding=True))
+
+
+def _hits_clause(hits: SearchHits, dialect: str) -> ColumnElement[bool] | None:
+    if hits.count == 0:
+        return false()
+    if hits.count == hits.total:
+        return None
+    if hits.count > hits.total // 2:  # bind the smaller list: the devices that do not match
+        return not_(_ids_in(hits.excluded, dialect))
+    return _ids_in(hits.ids, dialect)
+
+
+def where_clause(
+    flt: DeviceFilter, *, hits: SearchHits | None = None, dialect: str = "default"
+) -> ColumnElement[bool] | None:
     """The WHERE condition of ``flt`` on the device table (no join needed).
 
-    Every word of the free text must occur in one of :data:`TEXT_COLUMNS`.
+    Every word of the free text must occur in one of :data:`TEXT_COLUMNS`: with
+    ``hits`` (the search index's answer for ``flt.text``) the matching ids are
+    bound as one parameter; without, each word is a ``LIKE`` on every column.
     """
     conds: list[ColumnElement[bool]] = []
-    for word in flt.text.split():
-        pattern = f"%{_escape_like(word)}%"
-        conds.append(or_(*(_ContainsText(_device.c[name], pattern) for name in TEXT_COLUMNS)))
+    if hits is not None and flt.text.split():
+        cond = _hits_clause(hits, dialect)
+        if cond is not None:
+            conds.append(cond)
+    else:
+        for word in flt.text.split():
+            pattern = f"%{_escape_like(word)}%"
+            conds.append(or_(*(_ContainsText(_device.c[name], pattern) for name in TEXT_COLUMNS)))
     for name, value in (
         ("category", flt.category),
         ("site_id", flt.site_id),
@@ -197,13 +244,19 @@ def _after(query: DeviceQuery, row: DeviceRow) -> ColumnElement[bool]:
 
 
 def page_statement(
-    query: DeviceQuery, *, offset: int = 0, limit: int = 100, after: DeviceRow | None = None
+    query: DeviceQuery,
+    *,
+    offset: int = 0,
+    limit: int = 100,
+    after: DeviceRow | None = None,
+    hits: SearchHits | None = None,
+    dialect: str = "default",
 ) -> Select[Any]:
     """The SELECT of one page; with ``after``, by keyset (``offset`` is then ignored)."""
     stmt = select(*_ROW_COLUMNS).select_from(
         _device.outerjoin(_site, _device.c.site_id == _site.c.id)
     )
-    cond = where_clause(query.filter)
+    cond = where_clause(query.filter, hits=hits, dialect=dialect)
     if cond is not None:
         stmt = stmt.where(cond)
     if after is not None:
@@ -213,10 +266,19 @@ def page_statement(
     return stmt.order_by(*_order_by(query)).limit(limit)
 
 
-def count_statement(flt: DeviceFilter) -> Select[Any]:
+def count_statement(
+    flt: DeviceFilter, *, hits: SearchHits | None = None, dialect: str = "default"
+) -> Select[Any]:
     stmt = select(func.count()).select_from(_device)
-    cond = where_clause(flt)
+    cond = where_clause(flt, hits=hits, dialect=dialect)
     return stmt.where(cond) if cond is not None else stmt
+
+
+def search_hits(search: DeviceSearchIndex | None, flt: DeviceFilter) -> SearchHits | None:
+    """The index's answer for the filter's text (None: no text, no index, or not built)."""
+    if search is None or not flt.text.split():
+        return None
+    return search.match(flt.text)
 
 
 def fetch_page(
@@ -227,34 +289,60 @@ def fetch_page(
     limit: int = 100,
     after: DeviceRow | None = None,
     total: int | None = None,
+    search: DeviceSearchIndex | None = None,
 ) -> list[DeviceRow]:
     """Rows ``offset .. offset+limit`` of the query (or the ``limit`` rows after ``after``).
 
     With ``total`` (the query's count) an offset in the second half is read
     from the end, in the reverse order: jumping to the last page costs what
-    the first page costs instead of sorting and skipping every row.
+    the first page costs instead of sorting and skipping every row. With
+    ``search`` (a built :class:`DeviceSearchIndex`) the free text is matched
+    in memory and only the matching ids are read.
     """
+    hits = search_hits(search, query.filter)
+    dialect = engine.dialect.name
     if after is None and total is not None and offset > total // 2:
         end = min(offset + limit, total)
         reverse = replace(query, descending=not query.descending)
-        stmt = page_statement(reverse, offset=total - end, limit=end - offset)
+        stmt = page_statement(
+            reverse, offset=total - end, limit=end - offset, hits=hits, dialect=dialect
+        )
         with engine.connect() as conn:
             rows = [DeviceRow(*r) for r in conn.execute(stmt)]
         rows.reverse()
         return rows
-    stmt = page_statement(query, offset=offset, limit=limit, after=after)
+    stmt = page_statement(
+        query, offset=offset, limit=limit, after=after, hits=hits, dialect=dialect
+    )
     with engine.connect() as conn:
         return [DeviceRow(*r) for r in conn.execute(stmt)]
 
 
-def count_devices(engine: Engine, flt: DeviceFilter | None = None) -> int:
+def count_devices(
+    engine: Engine, flt: DeviceFilter | None = None, *, search: DeviceSearchIndex | None = None
+) -> int:
+    flt = flt or DeviceFilter()
+    hits = search_hits(search, flt)
+    if hits is not None and replace(flt, text="").is_empty:
+        return hits.count  # the text is the only filter: the index knows the count
+    stmt = count_statement(flt, hits=hits, dialect=engine.dialect.name)
     with engine.connect() as conn:
-        return int(conn.execute(count_statement(flt or DeviceFilter())).scalar_one())
+        return int(conn.execute(stmt).scalar_one())
 
 
-def position_of(engine: Engine, query: DeviceQuery, device_id: int) -> int | None:
+def position_of(
+    engine: Engine,
+    query: DeviceQuery,
+    device_id: int,
+    *,
+    search: DeviceSearchIndex | None = None,
+) -> int | None:
     """The 0-based index of a device in the query's order, or None if filtered out."""
-    row_stmt = page_statement(query, limit=1).where(_device.c.id == device_id)
+    hits = search_hits(search, query.filter)
+    dialect = engine.dialect.name
+    row_stmt = page_statement(query, limit=1, hits=hits, dialect=dialect).where(
+        _device.c.id == device_id
+    )
     with engine.connect() as conn:
         found = conn.execute(row_stmt).first()
         if found is None:
@@ -264,7 +352,7 @@ def position_of(engine: Engine, query: DeviceQuery, device_id: int) -> int | Non
         stmt = select(func.count()).select_from(
             _device.outerjoin(_site, _device.c.site_id == _site.c.id)
         )
-        cond = where_clause(query.filter)
+        cond = where_clause(query.filter, hits=hits, dialect=dialect)
         if cond is not None:
             stmt = stmt.where(cond)
         reverse = replace(query, descending=not query.descending)

@@ -37,17 +37,17 @@ class DeviceBase(SQLModel):
     asset_tag: str = Field(max_length=64)
     serial: str | None = Field(default=None, max_length=120, index=True)
     category: str = Field(max_length=32, index=True)
-    manufacturer: str | None = Field(default=None, max_length=120)
-    model: str | None = Field(default=None, max_length=200)
+    manufacturer: str | None = Field(default=None, max_length=120, index=True)
+    model: str | None = Field(default=None, max_length=200, index=True)
     site_id: int | None = Field(default=None, foreign_key="site.id", index=True)
     #: Pseudonymous reference of the user (never a person's name by default).
-    assignee: str | None = Field(default=None, max_length=64)
-    acquisition_date: dt.date | None = None
+    assignee: str | None = Field(default=None, max_length=64, index=True)
+    acquisition_date: dt.date | None = Field(default=None, index=True)
     acquisition_type: str = Field(default="new", max_length=20)
     purchase_price_eur: float | None = Field(default=None, ge=0)
     warranty_end: dt.date | None = None
     status: str = Field(default="in_service", max_length=20, index=True)
-    condition: str = Field(default="working", max_length=20)
+    condition: str = Field(default="working", max_length=20, index=True)
     battery_health_pct: float | None = Field(default=None, ge=0, le=100)
     ram_gb: float | None = Field(default=None, ge=0)
     storage_gb: float | None = Field(default=None, ge=0)
@@ -64,13 +64,15 @@ class DeviceBase(SQLModel):
     #: Residual value declared by the user; overrides straight-line depreciation.
     declared_value_eur: float | None = Field(default=None, ge=0)
     #: Reuse channel accepted (or chosen by override) by a technician.
-    reuse_channel: str | None = Field(default=None, max_length=32)
+    reuse_channel: str | None = Field(default=None, max_length=32, index=True)
     #: Estimated cost of repairing a broken device (compared with the policy's ceiling).
     repair_estimate_eur: float | None = Field(default=None, ge=0)
     notes: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class Device(DeviceBase, table=True):
+    # Sortable columns are indexed (migration 0004; on PostgreSQL as (column NULLS
+    # FIRST, id), the inventory's page order).
     __tablename__ = "device"
     __table_args__ = (
         UniqueConstraint("asset_tag", name="uq_device_asset_tag"),
@@ -82,7 +84,7 @@ class Device(DeviceBase, table=True):
     #: Optimistic-locking counter, incremented by every update.
     version: int = Field(default=1)
     created_at: dt.datetime = Field(default_factory=utcnow)
-    updated_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow, index=True)
 
 
 class DeviceEvent(SQLModel, table=True):

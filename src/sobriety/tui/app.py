@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
 from sobriety.i18n import N_, _
 from sobriety.settings import Settings
+from sobriety.storage.device_search import DeviceSearchIndex
 from sobriety.tui.commands import SobrietyCommands
 from sobriety.tui.messages import DeviceChosen, DeviceSaved
 from sobriety.tui.screens.device import DeviceScreen
@@ -74,6 +76,9 @@ class SobrietyApp(App[None]):
         self.settings = settings
         self.today = today
         self._start_dark = dark
+        #: Free-text search index of the devices, shared by tables and the palette.
+        self.search_index = DeviceSearchIndex(engine)
+        self._search_index_started = False
 
     @property
     def actor(self) -> str:
@@ -82,6 +87,16 @@ class SobrietyApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme = DARK_THEME if self._start_dark else LIGHT_THEME
+
+    def build_search_index(self) -> None:
+        """Index the devices' text in a background thread (once; searches use SQL until then)."""
+        if not self._search_index_started:
+            self._search_index_started = True
+            self._build_search_index()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search-index")
+    def _build_search_index(self) -> None:
+        self.search_index.build()
 
     # -------------------------------------------------------------- actions
     def action_toggle_theme(self) -> None:

@@ -45,7 +45,11 @@ class SobrietyCommands(Provider):
         if len(text) < 2 or engine is None or not hasattr(self.app, "open_device"):
             return
         rows = await asyncio.to_thread(
-            fetch_page, engine, DeviceQuery(DeviceFilter(text=text)), limit=8
+            fetch_page,
+            engine,
+            DeviceQuery(DeviceFilter(text=text)),
+            limit=8,
+            search=getattr(self.app, "search_index", None),
         )
         for row in rows:
             title = _("Open device {tag}").format(tag=row.asset_tag)

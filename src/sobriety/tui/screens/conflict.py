@@ -19,6 +19,7 @@ from textual.widgets import Button, Label, Static
 
 from sobriety.domain.device_fields import FIELDS_BY_NAME
 from sobriety.i18n import _
+from sobriety.storage.models import Device
 from sobriety.tui.messages import SaveConflicted
 
 
@@ -69,7 +70,18 @@ class ConflictDialog(ModalScreen[bool]):
         table.add_column(_("Field"))
         table.add_column(_("They changed"))
         table.add_column(_("Yours"))
-        names = list(dict.fromkeys([*self.conflict.theirs, *self.mine]))
+        theirs_changed, mine_changed = self.conflict.theirs, self.mine
+        order = {name: i for i, name in enumerate(Device.__table__.columns.keys())}
+        # Fields both sides changed first, then theirs, then yours; each in the device's order.
+        names = sorted(
+            set(theirs_changed) | set(mine_changed),
+            key=lambda n: (
+                not (n in theirs_changed and n in mine_changed),
+                n not in theirs_changed,
+                order.get(n, len(order)),
+                n,
+            ),
+        )
         for name in names:
             theirs = self.conflict.theirs.get(name)
             mine = self.mine.get(name, None)

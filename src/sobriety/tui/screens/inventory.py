@@ -69,7 +69,7 @@ class InventoryScreen(Screen[None]):
                     id=f"filter-{facet}",
                     compact=True,
                 )
-        yield DeviceTable(self.sobriety.engine, id="devices")
+        yield DeviceTable(self.sobriety.engine, id="devices", search=self.sobriety.search_index)
         yield Static(_("Loading…"), id="inventory-status")
         yield Footer()
 
@@ -152,6 +152,11 @@ class InventoryScreen(Screen[None]):
         self.table.reload()
 
     # --------------------------------------------------------------- status
+    @on(CountLoaded)
+    def _count_loaded(self) -> None:
+        # The inventory is on screen: index the devices' text for fast searches.
+        self.sobriety.build_search_index()
+
     @on(PageLoaded)
     @on(CountLoaded)
     @on(DeviceTable.QueryChanged)

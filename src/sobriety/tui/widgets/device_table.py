@@ -29,6 +29,7 @@ from textual.strip import Strip
 from sobriety.domain.labels import label
 from sobriety.i18n import N_, _, fmt_date
 from sobriety.storage.device_query import DeviceQuery, DeviceRow, count_devices, fetch_page
+from sobriety.storage.device_search import DeviceSearchIndex
 from sobriety.tui.messages import CountLoaded, DeviceChosen, LoadFailed, PageLoaded
 
 
@@ -136,12 +137,15 @@ class DeviceTable(ScrollView, can_focus=True):
         *,
         page_size: int = 100,
         max_pages: int = 60,
+        search: DeviceSearchIndex | None = None,
         name: str | None = None,
         id: str | None = None,  # noqa: A002 - Textual's own argument name
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._engine = engine
+        #: In-memory text index (used once built; SQL LIKE until then).
+        self.search = search
         self.query_spec = query or DeviceQuery()
         self.page_size = page_size
         self._max_pages = max_pages
@@ -248,6 +252,7 @@ class DeviceTable(ScrollView, can_focus=True):
                     limit=self.page_size,
                     after=anchors.get(page),
                     total=total,
+                    search=self.search,
                 )
             except Exception as exc:  # reported in the UI, never a crash
                 self.post_message(LoadFailed(generation, str(exc)))
@@ -258,7 +263,7 @@ class DeviceTable(ScrollView, can_focus=True):
     def _count(self, generation: int, query: DeviceQuery) -> None:
         start = time.perf_counter()
         try:
-            total = count_devices(self._engine, query.filter)
+            total = count_devices(self._engine, query.filter, search=self.search)
             seconds = time.perf_counter() - start
             fleet = total if query.filter.is_empty else count_devices(self._engine)
         except Exception as exc:
