@@ -35,9 +35,10 @@ def sqlite_fleet(sqlite_url: str) -> Iterator[Engine]:
     eng.dispose()
 
 
-def make_app(engine: Engine, *, dark: bool = True) -> SobrietyApp:
+def make_app(engine: Engine, *, dark: bool = True, start: str | None = "inventory") -> SobrietyApp:
+    """The app on ``engine``, opened on ``start`` (None: the default first section)."""
     settings = load_settings(database_url=str(engine.url), actor="tech-1")
-    return create_app(settings, engine, today=lambda: TODAY, dark=dark)
+    return create_app(settings, engine, today=lambda: TODAY, dark=dark, start=start)
 
 
 async def settle(pilot, app: SobrietyApp) -> None:

@@ -24,7 +24,8 @@ from sobriety.i18n import N_, _
 from sobriety.settings import Settings
 from sobriety.storage.device_search import DeviceSearchIndex
 from sobriety.tui.commands import SobrietyCommands
-from sobriety.tui.messages import DeviceChosen, DeviceSaved
+from sobriety.tui.messages import DataChanged, DeviceChosen, DeviceSaved
+from sobriety.tui.screens.dashboard import DashboardScreen
 from sobriety.tui.screens.device import DeviceScreen
 from sobriety.tui.screens.help import HelpScreen
 from sobriety.tui.screens.inventory import InventoryScreen
@@ -44,7 +45,10 @@ class Section:
 
 
 #: The app's sections, in the order of their keys.
-SECTIONS: tuple[Section, ...] = (Section("inventory", N_("Inventory"), "1", InventoryScreen),)
+SECTIONS: tuple[Section, ...] = (
+    Section("dashboard", N_("Dashboard"), "1", DashboardScreen),
+    Section("inventory", N_("Inventory"), "2", InventoryScreen),
+)
 
 
 class SobrietyApp(App[None]):
@@ -70,7 +74,12 @@ class SobrietyApp(App[None]):
         settings: Settings,
         today: Callable[[], dt.date] = dt.date.today,
         dark: bool = True,
+        start: str | None = None,
     ) -> None:
+        if start is not None:
+            if start not in self.MODES:
+                raise ValueError(f"unknown section {start!r}; expected one of {list(self.MODES)}")
+            self.DEFAULT_MODE = start  # read by App.__init__
         super().__init__()
         self.engine = engine
         self.settings = settings
@@ -79,6 +88,8 @@ class SobrietyApp(App[None]):
         #: Free-text search index of the devices, shared by tables and the palette.
         self.search_index = DeviceSearchIndex(engine)
         self._search_index_started = False
+        #: Bumped by every write (DataChanged): screens showing figures recompute them.
+        self.data_generation = 0
 
     @property
     def actor(self) -> str:
@@ -115,9 +126,24 @@ class SobrietyApp(App[None]):
 
     def on_device_saved(self, message: DeviceSaved) -> None:
         """A device changed: every inventory table shows the new values."""
-        for screen in self.screen_stack:
+        self.data_changed("device")
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        self.data_changed(message.what)
+
+    def data_changed(self, what: str) -> None:
+        """Data was written: tables reload now, figures when shown next."""
+        self.data_generation += 1
+        for screen in self._all_screens():
             if isinstance(screen, InventoryScreen):
                 screen.table.reload()
+
+    def _all_screens(self) -> list[Screen[Any]]:
+        """Every screen alive: the stack and the other sections' stacks."""
+        screens: list[Screen[Any]] = list(self.screen_stack)
+        for stack in self._screen_stacks.values():
+            screens.extend(s for s in stack if s not in screens)
+        return screens
 
     def palette_commands(self) -> Iterator[tuple[str, str, Callable[[], Any]]]:
         """Commands available everywhere (the screens add their own)."""
@@ -141,6 +167,10 @@ def create_app(
     *,
     today: Callable[[], dt.date] = dt.date.today,
     dark: bool = True,
+    start: str | None = None,
 ) -> SobrietyApp:
-    """The app on ``engine`` (migrated) with ``settings``; used by the CLI, tests and bench."""
-    return SobrietyApp(engine=engine, settings=settings, today=today, dark=dark)
+    """The app on ``engine`` (migrated) with ``settings``; used by the CLI, tests and bench.
+
+    ``start`` names the section shown first (default: the dashboard).
+    """
+    return SobrietyApp(engine=engine, settings=settings, today=today, dark=dark, start=start)

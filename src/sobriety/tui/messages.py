@@ -112,3 +112,20 @@ class DeviceInsightLoaded(Message):
     asset_tag: str
     slot: str
     body: Any
+
+
+@dataclass
+class DashboardLoaded(Message):
+    """The dashboard's figures are computed (``error``: why they could not be)."""
+
+    dashboard: Any = None  # sobriety.domain.kpis.Dashboard
+    reuse_rate: Any = None  # sobriety.domain.reuse_rate.ReuseRate
+    seconds: float = 0.0
+    error: str | None = None
+
+
+@dataclass
+class DataChanged(Message):
+    """Something was written (a decision, a lot, an import, a factor): figures are stale."""
+
+    what: str

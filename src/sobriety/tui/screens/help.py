@@ -23,6 +23,7 @@ def binding_groups() -> list[tuple[str, list[Binding]]]:
     from sobriety.tui.app import SobrietyApp
     from sobriety.tui.screens.action_dialog import ActionDialog
     from sobriety.tui.screens.conflict import ConflictDialog
+    from sobriety.tui.screens.dashboard import DashboardScreen
     from sobriety.tui.screens.device import DeviceScreen
     from sobriety.tui.screens.device_edit import DeviceEditScreen
     from sobriety.tui.screens.inventory import InventoryScreen
@@ -35,6 +36,7 @@ def binding_groups() -> list[tuple[str, list[Binding]]]:
     ]
     return [
         (_("Everywhere"), [b for b in everywhere if b.description]),
+        (_("Dashboard"), _bindings(DashboardScreen)),
         (_("Inventory"), _bindings(InventoryScreen)),
         (_("Device list"), _bindings(DeviceTable)),
         (_("Device"), _bindings(DeviceScreen)),
