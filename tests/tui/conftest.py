@@ -49,3 +49,14 @@ async def settle(pilot, app: SobrietyApp) -> None:
         await pilot.pause()
         if not any(w.is_running for w in app.workers):
             break
+
+
+def shown(widget) -> str:
+    """The text a Static (or Label) shows, whatever it holds (str, Rich renderable)."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(widget.content)
+    return console.export_text()

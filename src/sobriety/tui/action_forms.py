@@ -73,6 +73,8 @@ ACTION_TITLES = {
     "upgrade": N_("Record an upgrade"),
     "erasure": N_("Record a data erasure"),
     "retire": N_("Retire"),
+    "accept": N_("Accept the recommended channel"),
+    "override": N_("Choose another channel"),
 }
 
 

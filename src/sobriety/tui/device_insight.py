@@ -65,18 +65,38 @@ def carbon_breakdown(engine: Engine, settings: Settings, asset_tag: str, today: 
     return Group(*parts)
 
 
-def reuse_recommendation(
-    engine: Engine, settings: Settings, asset_tag: str, today: dt.date
-) -> Group:
-    """The recommended channel with its reasons, then every other channel's state."""
+def device_flag(engine: Engine, settings: Settings, asset_tag: str, today: dt.date):
+    """The device's :class:`~sobriety.domain.reuse_explain.DeviceFlag` under the policy."""
     from sobriety.domain.policy import resolve_policy
-    from sobriety.domain.reuse_text import channel_name, render_reason, state_name
     from sobriety.storage.reuse_store import flag_device
 
     policy = resolve_policy(settings.policy)
     with Session(engine) as session:
-        flag = flag_device(session, policy, asset_tag, today)
+        return flag_device(session, policy, asset_tag, today)
+
+
+def reuse_recommendation(
+    engine: Engine, settings: Settings, asset_tag: str, today: dt.date
+) -> Group:
+    """The recommended channel with its reasons, then every other channel's state."""
+    return flag_text(device_flag(engine, settings, asset_tag, today))
+
+
+def flag_text(flag, decided: str | None = None) -> Group:
+    """A flag as text: the decision taken, the recommendation and every other channel."""
+    from sobriety.domain.reuse_text import channel_name, render_reason, state_name
+
     parts: list = []
+    if decided:
+        parts.append(
+            Text(
+                _("Decided: {channel} (recorded in the history)").format(
+                    channel=channel_name(decided)
+                ),
+                style="bold reverse",
+            )
+        )
+        parts.append(Text(""))
     if flag.recommended is None:
         parts.append(Text(_("No channel recommended: the device stays in service."), style="bold"))
     else:

@@ -129,3 +129,11 @@ class DataChanged(Message):
     """Something was written (a decision, a lot, an import, a factor): figures are stale."""
 
     what: str
+
+
+@dataclass
+class DeviceFlagLoaded(Message):
+    """The reuse flag of a device is known (``flag``: a DeviceFlag, None if it failed)."""
+
+    asset_tag: str
+    flag: Any

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine
@@ -17,7 +18,9 @@ from textual.message_pump import MessagePump
 from sobriety.storage import db
 from sobriety.storage.device_actions import apply_action
 from sobriety.storage.device_query import device_detail
+from sobriety.storage.models import Device
 from sobriety.storage.repository import ConflictError, NotFoundError
+from sobriety.storage.reuse_store import ReuseError
 from sobriety.tui.messages import DeviceSaved, SaveConflicted, SaveFailed
 
 #: Columns that change on every write and say nothing to the user.
@@ -43,18 +46,23 @@ def write_change(
     base: dict[str, Any],
     values: dict[str, Any],
     actor: str | None,
+    apply: Callable[[Any], Device] | None = None,
 ) -> None:
+    """Run ``action`` (or ``apply(session)``, e.g. a reuse decision) and report it."""
     asset_tag = base["asset_tag"]
     try:
         with db.session_scope(engine) as session:
-            device = apply_action(
-                session=session,
-                action=action,
-                asset_tag=asset_tag,
-                expected_version=base["version"],
-                values=values,
-                actor=actor,
-            )
+            if apply is not None:
+                device = apply(session)
+            else:
+                device = apply_action(
+                    session=session,
+                    action=action,
+                    asset_tag=asset_tag,
+                    expected_version=base["version"],
+                    values=values,
+                    actor=actor,
+                )
             version = device.version
     except ConflictError as exc:
         target.post_message(
@@ -66,6 +74,9 @@ def write_change(
     except IntegrityError as exc:
         reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
         target.post_message(SaveFailed(asset_tag, action, reason))
+        return
+    except ReuseError as exc:  # every reason, not just the first line
+        target.post_message(SaveFailed(asset_tag, action, "; ".join(str(exc).splitlines())))
         return
     except (SQLAlchemyError, NotFoundError, ValueError) as exc:
         target.post_message(SaveFailed(asset_tag, action, str(exc).splitlines()[0]))

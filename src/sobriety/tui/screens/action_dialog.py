@@ -39,6 +39,7 @@ class ActionForm:
     action: str  # assign, move, repair, upgrade, erasure, retire
     title: str  # already translated
     fields: list[DialogField] = field(default_factory=list)
+    text: str = ""  # shown above the fields (already translated)
 
 
 class ActionDialog(ModalScreen[dict[str, Any] | None]):
@@ -59,6 +60,8 @@ class ActionDialog(ModalScreen[dict[str, Any] | None]):
             yield Label(self.form.title, classes="dialog-title")
             if self.subtitle:
                 yield Label(self.subtitle, classes="dialog-subtitle")
+            if self.form.text:
+                yield Label(self.form.text, classes="dialog-text", id="dialog-text")
             with VerticalScroll(classes="dialog-body"):
                 for f in self.form.fields:
                     yield FieldRow(

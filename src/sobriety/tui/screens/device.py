@@ -20,12 +20,14 @@ from sobriety.storage.device_query import SiteChoice, device_detail, site_choice
 from sobriety.storage.repository import NotFoundError
 from sobriety.tui.action_forms import ACTION_TITLES, action_form
 from sobriety.tui.messages import (
+    DeviceFlagLoaded,
     DeviceInsightLoaded,
     DeviceLoaded,
     DeviceSaved,
     SaveConflicted,
     SaveFailed,
 )
+from sobriety.tui.reuse_forms import accept_form, decision, override_form
 from sobriety.tui.screens.action_dialog import ActionDialog
 from sobriety.tui.screens.conflict import ConflictDialog
 from sobriety.tui.writer import write_change
@@ -101,6 +103,8 @@ class DeviceScreen(Screen[None]):
         Binding("escape", "back", _("Back")),
         Binding("e", "edit", _("Edit")),
         *(Binding(key, f"act('{a}')", _(ACTION_KEYS_HELP[a])) for a, key in ACTION_KEYS.items()),
+        Binding("c", "accept_channel", _("Accept channel")),
+        Binding("o", "override_channel", _("Override")),
         Binding("r", "reload", _("Reload"), show=False),
     ]
 
@@ -112,6 +116,7 @@ class DeviceScreen(Screen[None]):
         self.sites: list[SiteChoice] = []
         self._pending: tuple[str, dict[str, Any]] | None = None  # action to re-apply
         self._written: dict[str, dict[str, Any]] = {}  # last values sent, per action
+        self.flag: Any = None  # DeviceFlag: recommended channel and alternatives
 
     @property
     def sobriety(self) -> SobrietyApp:
@@ -207,15 +212,26 @@ class DeviceScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="device-insight")
     def _insight(self, asset_tag: str) -> None:
         """Fill the Carbon and Reuse tabs (same engines as ``estimate`` and ``flag``)."""
-        from sobriety.tui.device_insight import carbon_breakdown, reuse_recommendation
+        from sobriety.tui.device_insight import carbon_breakdown, device_flag, flag_text
 
         app = self.sobriety
-        for slot, build in (("carbon", carbon_breakdown), ("reuse", reuse_recommendation)):
-            try:
-                body: Any = build(app.engine, app.settings, asset_tag, app.today())
-            except Exception as exc:  # shown in the tab, the rest of the screen works
-                body = _("Could not compute this: {error}").format(error=exc)
-            self.post_message(DeviceInsightLoaded(asset_tag, slot, body))
+        try:
+            body: Any = carbon_breakdown(app.engine, app.settings, asset_tag, app.today())
+        except Exception as exc:  # shown in the tab, the rest of the screen works
+            body = _("Could not compute this: {error}").format(error=exc)
+        self.post_message(DeviceInsightLoaded(asset_tag, "carbon", body))
+        flag = None
+        try:
+            flag = device_flag(app.engine, app.settings, asset_tag, app.today())
+            decided = (self.values or {}).get("reuse_channel")
+            body = flag_text(flag, decided)
+        except Exception as exc:
+            body = _("Could not compute this: {error}").format(error=exc)
+        self.post_message(DeviceFlagLoaded(asset_tag, flag))
+        self.post_message(DeviceInsightLoaded(asset_tag, "reuse", body))
+
+    def on_device_flag_loaded(self, message: DeviceFlagLoaded) -> None:
+        self.flag = message.flag
 
     def on_device_insight_loaded(self, message: DeviceInsightLoaded) -> None:
         body = self.query_one(f"#{message.slot}-body", Static)
@@ -283,10 +299,45 @@ class DeviceScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="device-save")
     def _save(self, action: str, base: dict[str, Any], values: dict[str, Any]) -> None:
+        app = self.sobriety
+        apply = None
+        if action in ("accept", "override"):
+            apply = decision(
+                action, base, values, policy_path=app.settings.policy, actor=app.actor,
+                on=app.today(),
+            )  # fmt: skip
         write_change(
-            self, self.sobriety.engine, action=action, base=base, values=values,
-            actor=self.sobriety.actor,
+            self, app.engine, action=action, base=base, values=values, actor=app.actor,
+            apply=apply,
         )  # fmt: skip
+
+    # ---------------------------------------------------------- reuse channel
+    def action_accept_channel(self) -> None:
+        """Record the recommended channel as the decision (asks to confirm)."""
+        if self.values is None or self.flag is None:
+            self.notify(_("The channels are still being evaluated."))
+            return
+        rec = self.flag.recommended
+        if rec is None:
+            self.notify(
+                _("No channel is possible for this device under the policy."), severity="warning"
+            )
+            return
+        self.app.push_screen(
+            ActionDialog(accept_form(self.flag), subtitle=self.values["asset_tag"]),
+            lambda values: None if values is None else self._write("accept", values),
+        )
+
+    def action_override_channel(self) -> None:
+        """Choose another channel than the recommended one, with a reason."""
+        if self.values is None or self.flag is None:
+            self.notify(_("The channels are still being evaluated."))
+            return
+        form = override_form(self.flag, self.values.get("reuse_channel"))
+        self.app.push_screen(
+            ActionDialog(form, subtitle=self.values["asset_tag"]),
+            lambda values: None if values is None else self._write("override", values),
+        )
 
     def on_device_saved(self, message: DeviceSaved) -> None:
         self.asset_tag = message.asset_tag
@@ -322,4 +373,14 @@ class DeviceScreen(Screen[None]):
                 _("{tag} · key {key}").format(tag=tag, key=key),
                 lambda a=action: self.action_act(a),
             )
+        yield (
+            _(ACTION_TITLES["accept"]),
+            _("{tag} · key {key}").format(tag=tag, key="c"),
+            self.action_accept_channel,
+        )
+        yield (
+            _(ACTION_TITLES["override"]),
+            _("{tag} · key {key}").format(tag=tag, key="o"),
+            self.action_override_channel,
+        )
         yield _("Back to the list"), _("Close this device"), self.action_back

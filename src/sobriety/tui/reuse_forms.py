@@ -1,0 +1,139 @@
+"""Reuse decisions from the TUI: the accept and override forms, and the writes.
+
+The forms are :class:`~sobriety.tui.screens.action_dialog.ActionForm` built
+from a device's flag; :func:`decision` returns the write to run in a session
+(``reuse_store.accept`` / ``override``, with the version the user saw, so a
+device changed meanwhile is a conflict, not a silent overwrite).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sobriety.domain.device_fields import FieldError
+from sobriety.domain.reuse_text import channel_name, render_reason, state_name
+from sobriety.i18n import _
+from sobriety.tui.screens.action_dialog import ActionForm, DialogField
+
+REASON_MAX = 500
+
+
+def _reason(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise FieldError("", _("say why (recorded in the history)"))
+    if len(text) > REASON_MAX:
+        raise FieldError(
+            "", _("{n} characters, at most {max} allowed").format(n=len(text), max=REASON_MAX)
+        )
+    return text
+
+
+def _channel(value: Any) -> Any:
+    if value is None:
+        raise FieldError("", _("a value is required"))
+    return value
+
+
+def todo_text(reasons) -> str:
+    return "\n".join("  ! " + render_reason(r) for r in reasons)
+
+
+def accept_form(flag) -> ActionForm:
+    rec = flag.recommended
+    text = _("Recommended: {channel}").format(channel=channel_name(rec.channel))
+    if rec.blockers:
+        text += "\n" + _("Still to do before it leaves:") + "\n" + todo_text(rec.blockers)
+    return ActionForm("accept", _("Accept the recommended channel"), [], text=text)
+
+
+def override_choices(flag, exclude: str | None = None) -> list[tuple[str, str]]:
+    """Channels the policy does not rule out, with their state."""
+    return [
+        (f"{channel_name(o.channel)} ({state_name(o.state)})", str(o.channel))
+        for o in flag.outcomes
+        if o.state != "ruled_out" and str(o.channel) != exclude
+    ]
+
+
+def override_form(flag, decided: str | None = None) -> ActionForm:
+    rec = flag.recommended
+    text = (
+        _("Recommended: {channel}").format(channel=channel_name(rec.channel))
+        if rec is not None
+        else _("No channel recommended.")
+    )
+    if decided:
+        text += "\n" + _("Decided: {channel}").format(channel=channel_name(decided))
+    return ActionForm(
+        "override",
+        _("Choose another channel"),
+        [
+            DialogField(
+                "channel",
+                _("Channel"),
+                kind="choice",
+                choices=override_choices(flag, str(rec.channel) if rec else None),
+                parser=_channel,
+                allow_blank=False,
+            ),
+            DialogField("reason", _("Reason"), parser=_reason, allow_blank=False),
+        ],
+        text=text,
+    )
+
+
+def bulk_override_form(channels: list[tuple[str, str]], n: int) -> ActionForm:
+    return ActionForm(
+        "override",
+        _("Choose another channel for {n} devices").format(n=n),
+        [
+            DialogField(
+                "channel",
+                _("Channel"),
+                kind="choice",
+                choices=channels,
+                parser=_channel,
+                allow_blank=False,
+            ),
+            DialogField("reason", _("Reason"), parser=_reason, allow_blank=False),
+        ],
+    )
+
+
+def decision(
+    action: str,
+    base: dict[str, Any],
+    values: dict[str, Any],
+    *,
+    policy_path: Path | None,
+    actor: str | None,
+    on: dt.date,
+) -> Callable[[Any], Any]:
+    """The write of an accept/override decision on the device ``base`` (its version checked)."""
+    from sobriety.domain.policy import resolve_policy
+    from sobriety.storage import reuse_store
+
+    policy = resolve_policy(policy_path)
+
+    def apply(session) -> Any:
+        common = {
+            "session": session,
+            "policy": policy,
+            "asset_tag": base["asset_tag"],
+            "actor": actor,
+            "on": on,
+            "expected_version": base.get("version"),
+        }
+        if action == "accept":
+            device, _flag = reuse_store.accept(**common)
+        else:
+            device, _flag = reuse_store.override(
+                channel=values["channel"], reason=values["reason"], **common
+            )
+        return device
+
+    return apply
