@@ -1,3 +1,3 @@
-from sobriety.cli.main import run
+from sobriety.cli.entry import run
 
 run()

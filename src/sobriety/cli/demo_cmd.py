@@ -43,26 +43,26 @@ def demo(
         typer.Option(
             "--devices",
             min=0,
-            help="Number of devices (default: the realistic fleet of about 6,000 agents; "
-            "larger fleets add sites and agents).",
+            help=_(
+                "Number of devices (default: the realistic fleet of about 6,000 agents; "
+                "larger fleets add sites and agents)."
+            ),
         ),
     ] = None,
     seed: Annotated[
-        int, typer.Option("--seed", min=0, help="Random seed: the same seed gives the same fleet.")
+        int,
+        typer.Option("--seed", min=0, help=_("Random seed: the same seed gives the same fleet.")),
     ] = 0,
     replace: Annotated[
         bool,
         typer.Option(
             "--replace",
-            help="Delete a non-demo inventory (sites, devices, history, lots) and seed the demo.",
+            help=_(
+                "Delete a non-demo inventory (sites, devices, history, lots) and seed the demo."
+            ),
         ),
     ] = False,
 ) -> None:
-    """Seed the database with a realistic demo fleet of a French département, then summarise it.
-
-    Running it again on a demo database re-seeds it. A database holding other
-    devices or sites is left untouched unless --replace is given.
-    """
     engine = context.get(ctx).engine
     progress = _ProgressBar()
     try:
@@ -93,4 +93,12 @@ def demo(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("demo")(demo)
+    app.command(
+        "demo",
+        help=_(
+            "Seed the database with a realistic demo fleet of a French département, "
+            "then summarise it.\n\n"
+            "Running it again on a demo database re-seeds it. A database holding other "
+            "devices or sites is left untouched unless --replace is given."
+        ),
+    )(demo)

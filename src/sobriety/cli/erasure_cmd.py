@@ -12,30 +12,41 @@ from sobriety.domain.vocab import ErasureLevel, ErasureMethod
 from sobriety.i18n import _, fmt_date
 from sobriety.storage import db, repository, reuse_store
 
-app = typer.Typer(help="Data-erasure records of devices.", no_args_is_help=True)
+app = typer.Typer(help=_("Data-erasure records of devices."), no_args_is_help=True)
 
 
-@app.command()
+@app.command(
+    help=_("Record an erasure; it is checked (method vs level, dates) before anything is written.")
+)
 def record(
     ctx: typer.Context,
-    tag: Annotated[str, typer.Argument(help="Asset tag of the erased device.")],
+    tag: Annotated[str, typer.Argument(help=_("Asset tag of the erased device."))],
     method: Annotated[
-        str, typer.Option("--method", "-m", help="One of: " + ", ".join(ErasureMethod))
+        str,
+        typer.Option(
+            "--method", "-m", help=_("One of: {values}").format(values=", ".join(ErasureMethod))
+        ),
     ],
     level: Annotated[
-        str, typer.Option("--level", "-l", help="NIST SP 800-88 level: " + ", ".join(ErasureLevel))
+        str,
+        typer.Option(
+            "--level",
+            "-l",
+            help=_("NIST SP 800-88 level: {values}").format(values=", ".join(ErasureLevel)),
+        ),
     ],
-    tool: Annotated[str, typer.Option("--tool", "-t", help="Tool or procedure used.")],
-    operator: Annotated[str, typer.Option("--operator", help="Who erased it (pseudonymous).")],
+    tool: Annotated[str, typer.Option("--tool", "-t", help=_("Tool or procedure used."))],
+    operator: Annotated[str, typer.Option("--operator", help=_("Who erased it (pseudonymous)."))],
     date: Annotated[
-        str | None, typer.Option("--date", help="Erasure date (default today).")
+        str | None, typer.Option("--date", help=_("Erasure date (default today)."))
     ] = None,
-    verified: Annotated[bool, typer.Option("--verified", help="The result was verified.")] = False,
+    verified: Annotated[
+        bool, typer.Option("--verified", help=_("The result was verified."))
+    ] = False,
     certificate: Annotated[
-        str | None, typer.Option("--certificate", "-c", help="Erasure certificate id.")
+        str | None, typer.Option("--certificate", "-c", help=_("Erasure certificate id."))
     ] = None,
 ) -> None:
-    """Record an erasure; it is checked (method vs level, dates) before anything is written."""
     policy = reuse_common.policy(ctx)
     day = reuse_common.parse_day(date, "--date")
     entry = ErasureInput(
@@ -67,12 +78,11 @@ def record(
     )
 
 
-@app.command("list")
+@app.command("list", help=_("The erasure records of a device."))
 def list_(
     ctx: typer.Context,
-    tag: Annotated[str, typer.Argument(help="Asset tag.")],
+    tag: Annotated[str, typer.Argument(help=_("Asset tag."))],
 ) -> None:
-    """The erasure records of a device."""
     engine = context.get(ctx).engine
     try:
         with db.session_scope(engine) as session:

@@ -25,7 +25,7 @@ from sobriety.domain.carbon_report import (
 from sobriety.i18n import _, fmt_number
 
 app = typer.Typer(
-    help="Carbon estimates of the fleet (tCO2e) from the sourced emission factors.",
+    help=_("Carbon estimates of the fleet (tCO2e) from the sourced emission factors."),
     invoke_without_command=True,
 )
 
@@ -53,27 +53,27 @@ def _check_choice(option: str, value: str, choices) -> None:
 def estimate(
     ctx: typer.Context,
     year: Annotated[
-        int | None, typer.Option("--year", "-y", help="Reporting year (default: last year).")
+        int | None, typer.Option("--year", "-y", help=_("Reporting year (default: last year)."))
     ] = None,
     mode: Annotated[
         str,
         typer.Option(
-            "--mode", "-m", help="amortised (Bilan Carbone) or acquisition (GHG Protocol)."
+            "--mode", "-m", help=_("amortised (Bilan Carbone) or acquisition (GHG Protocol).")
         ),
     ] = "amortised",
     by: Annotated[
-        str, typer.Option("--by", help="category, site, site-kind, phase or year.")
+        str, typer.Option("--by", help=_("category, site, site-kind, phase or year."))
     ] = "category",
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", help=_("table, csv or json."))] = "table",
     device: Annotated[
-        str | None, typer.Option("--device", "-d", help="Explain one device (asset tag).")
+        str | None, typer.Option("--device", "-d", help=_("Explain one device (asset tag)."))
     ] = None,
     grid: Annotated[
         str | None,
-        typer.Option("--grid", help="One grid zone for every site, e.g. EU (or SOBRIETY_GRID)."),
+        typer.Option("--grid", help=_("One grid zone for every site, e.g. EU (or SOBRIETY_GRID).")),
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="State date YYYY-MM-DD (default: today).")
+        str | None, typer.Option("--as-of", help=_("State date YYYY-MM-DD (default: today)."))
     ] = None,
 ) -> None:
     """Emissions attributed to a year, by category, site, site kind, phase or year."""
@@ -335,24 +335,28 @@ def _explain(ctx, engine, fs, tag, year, mode, state, grid, fmt) -> None:
         typer.echo("  * " + note)
 
 
-@app.command("what-if")
+@app.command(
+    "what-if", help=_("Keep devices N years longer: purchases, tCO2e and budget avoided per year.")
+)
 def what_if(
     ctx: typer.Context,
-    extend: Annotated[float, typer.Option("--extend", help="Years added to the lifespan.")],
+    extend: Annotated[float, typer.Option("--extend", help=_("Years added to the lifespan."))],
     category: Annotated[
-        list[str] | None, typer.Option("--category", "-c", help="Category in scope (repeatable).")
+        list[str] | None,
+        typer.Option("--category", "-c", help=_("Category in scope (repeatable).")),
     ] = None,
     site_kind: Annotated[
-        list[str] | None, typer.Option("--site-kind", "-k", help="Site kind in scope (repeatable).")
+        list[str] | None,
+        typer.Option("--site-kind", "-k", help=_("Site kind in scope (repeatable).")),
     ] = None,
-    horizon: Annotated[int, typer.Option("--horizon", help="Years simulated.")] = 5,
+    horizon: Annotated[int, typer.Option("--horizon", help=_("Years simulated."))] = 5,
     start: Annotated[
-        int | None, typer.Option("--from", help="First year of the horizon (default: next year).")
+        int | None,
+        typer.Option("--from", help=_("First year of the horizon (default: next year).")),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
-    as_of: Annotated[str | None, typer.Option("--as-of", help="State date YYYY-MM-DD.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help=_("table or json."))] = "table",
+    as_of: Annotated[str | None, typer.Option("--as-of", help=_("State date YYYY-MM-DD."))] = None,
 ) -> None:
-    """Keep devices N years longer: purchases, tCO2e and budget avoided per year."""
     from sobriety.domain.vocab import SiteKind
     from sobriety.domain.whatif import lifespan_what_if
     from sobriety.storage.fleet import read_fleet

@@ -14,13 +14,12 @@ from sobriety.io.exporter import ExportError, export_inventory
 
 def export(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="Output file (.csv, .json or .xlsx).")],
+    file: Annotated[Path, typer.Argument(help=_("Output file (.csv, .json or .xlsx)."))],
     fmt: Annotated[
         str | None,
-        typer.Option("--format", help="csv, json or xlsx (default: from the file extension)."),
+        typer.Option("--format", help=_("csv, json or xlsx (default: from the file extension).")),
     ] = None,
 ) -> None:
-    """Export every device, with its site code and name, to FILE."""
     engine = context.get(ctx).engine
     try:
         report = export_inventory(engine, file, fmt)
@@ -41,4 +40,6 @@ def export(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("export")(export)
+    app.command("export", help=_("Export every device, with its site code and name, to FILE."))(
+        export
+    )

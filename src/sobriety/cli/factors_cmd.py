@@ -25,7 +25,7 @@ from sobriety.i18n import _, fmt_number
 from sobriety.units import UnitError, parse_magnitude
 
 app = typer.Typer(
-    help="Emission factors: list, show, check; import the Boavizta dataset; add your own.",
+    help=_("Emission factors: list, show, check; import the Boavizta dataset; add your own."),
     no_args_is_help=True,
 )
 
@@ -51,12 +51,11 @@ def _fq(f: Factor | None) -> str:
     return f"{_num(f.value)} ({_num(f.low)}-{_num(f.high)}) {f.unit}"
 
 
-@app.command("list")
+@app.command("list", help=_("Every factor of the set with its unit, range and source."))
 def list_factors(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", help=_("table, csv or json."))] = "table",
 ) -> None:
-    """Every factor of the set with its unit, range and source."""
     fs = factor_set(ctx)
     rows = [
         {
@@ -125,15 +124,17 @@ def _show_factor(fs: FactorSet, label: str, f: Factor) -> None:
         typer.echo(f"      {f.note}")
 
 
-@app.command("show")
+@app.command(
+    "show",
+    help=_("One entry of the set in full: values, ranges, sources, notes, reference figures."),
+)
 def show(
     ctx: typer.Context,
     key: Annotated[
         str,
-        typer.Argument(help="A category, a grid zone (FR, EU), 'grid', 'reuse' or 'sources'."),
+        typer.Argument(help=_("A category, a grid zone (FR, EU), 'grid', 'reuse' or 'sources'.")),
     ],
 ) -> None:
-    """One entry of the set in full: values, ranges, sources, notes, reference figures."""
     fs = factor_set(ctx)
     if key in fs.categories:
         cf = fs.categories[key]
@@ -187,14 +188,18 @@ def show(
     )
 
 
-@app.command("check")
+@app.command(
+    "check",
+    help=_(
+        "Validate a factor folder: units, ranges, sources, categories. Exit code 1 on problems."
+    ),
+)
 def check(
     ctx: typer.Context,
     directory: Annotated[
-        Path | None, typer.Argument(help="Folder to check (default: the configured one).")
+        Path | None, typer.Argument(help=_("Folder to check (default: the configured one)."))
     ] = None,
 ) -> None:
-    """Validate a factor folder: units, ranges, sources, categories. Exit code 1 on problems."""
     folder = directory or context.get(ctx).settings.factors_dir
     problems = check_factor_set(folder)
     if problems:
@@ -254,15 +259,19 @@ def _print_match_report(report) -> None:
             typer.echo(f"  {manufacturer} {model} ({fmt_number(n)})")
 
 
-@app.command("import-efd")
+@app.command(
+    "import-efd",
+    help=_(
+        "Import the Boavizta manufacturer dataset as per-model factors and match the inventory."
+    ),
+)
 def import_efd(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="boavizta-data-us.csv or boavizta-data-fr.csv.")],
+    file: Annotated[Path, typer.Argument(help=_("boavizta-data-us.csv or boavizta-data-fr.csv."))],
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Read and report; change nothing.")
+        bool, typer.Option("--dry-run", help=_("Read and report; change nothing."))
     ] = False,
 ) -> None:
-    """Import the Boavizta manufacturer dataset as per-model factors and match the inventory."""
     from sobriety.domain.model_match import ModelIndex, aggregate_efd
     from sobriety.io.efd import EfdFormatError, read_efd
     from sobriety.storage import model_factors
@@ -313,9 +322,10 @@ def import_efd(
     _print_match_report(report)
 
 
-@app.command("match")
+@app.command(
+    "match", help=_("Match the inventory's models again against the stored per-model factors.")
+)
 def match(ctx: typer.Context) -> None:
-    """Match the inventory's models again against the stored per-model factors."""
     from sobriety.storage import model_factors
 
     report = model_factors.rematch(context.get(ctx).engine)
@@ -331,35 +341,39 @@ def _quantity(option: str, text: str | None, kind: str) -> float | None:
         raise context.fail(f"{option}: {exc}") from exc
 
 
-@app.command("add")
+@app.command(
+    "add",
+    help=_("Add your own per-model factor, with its source and quality; it beats every default."),
+)
 def add(
     ctx: typer.Context,
-    manufacturer: Annotated[str, typer.Option("--manufacturer", help="As in the inventory.")],
-    model: Annotated[str, typer.Option("--model", help="As in the inventory.")],
+    manufacturer: Annotated[str, typer.Option("--manufacturer", help=_("As in the inventory."))],
+    model: Annotated[str, typer.Option("--model", help=_("As in the inventory."))],
     source: Annotated[
-        str, typer.Option("--source", help="Where the figures come from (document, URL, date).")
+        str, typer.Option("--source", help=_("Where the figures come from (document, URL, date)."))
     ],
     quality: Annotated[
-        str, typer.Option("--quality", help="measured, manufacturer, estimated or literature.")
+        str, typer.Option("--quality", help=_("measured, manufacturer, estimated or literature."))
     ],
     manufacturing: Annotated[
-        str | None, typer.Option("--manufacturing", help='e.g. "250 kgCO2e".')
+        str | None, typer.Option("--manufacturing", help=_('e.g. "250 kgCO2e".'))
     ] = None,
     distribution: Annotated[str | None, typer.Option("--distribution")] = None,
     end_of_life: Annotated[str | None, typer.Option("--end-of-life")] = None,
     total: Annotated[
-        str | None, typer.Option("--total", help="Whole-life total, for reference.")
+        str | None, typer.Option("--total", help=_("Whole-life total, for reference."))
     ] = None,
     yearly_energy: Annotated[
-        str | None, typer.Option("--yearly-energy", help='e.g. "20 kWh/year".')
+        str | None, typer.Option("--yearly-energy", help=_('e.g. "20 kWh/year".'))
     ] = None,
-    lifespan: Annotated[str | None, typer.Option("--lifespan", help='e.g. "6 year".')] = None,
-    weight: Annotated[str | None, typer.Option("--weight", help='e.g. "1.4 kg".')] = None,
-    uncertainty: Annotated[str | None, typer.Option("--uncertainty", help='e.g. "20 %".')] = None,
+    lifespan: Annotated[str | None, typer.Option("--lifespan", help=_('e.g. "6 year".'))] = None,
+    weight: Annotated[str | None, typer.Option("--weight", help=_('e.g. "1.4 kg".'))] = None,
+    uncertainty: Annotated[
+        str | None, typer.Option("--uncertainty", help=_('e.g. "20 %".'))
+    ] = None,
     category: Annotated[str | None, typer.Option("--category")] = None,
-    replace: Annotated[bool, typer.Option("--replace", help="Overwrite your factor.")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help=_("Overwrite your factor."))] = False,
 ) -> None:
-    """Add your own per-model factor, with its source and quality; it beats every default."""
     from sobriety.storage import model_factors
 
     if quality not in QUALITIES:
@@ -416,12 +430,11 @@ def add(
     )
 
 
-@app.command("models")
+@app.command("models", help=_("Per-model factors stored in the database."))
 def models(
     ctx: typer.Context,
-    origin: Annotated[str | None, typer.Option("--origin", help="efd or user.")] = None,
+    origin: Annotated[str | None, typer.Option("--origin", help=_("efd or user."))] = None,
 ) -> None:
-    """Per-model factors stored in the database."""
     from sobriety.storage import model_factors
 
     engine = context.get(ctx).engine

@@ -39,7 +39,7 @@ from sobriety.storage.arrays import read_columns
 from sobriety.storage.models import Device, Lot, Site
 
 app = typer.Typer(
-    help="Recommended reuse channel per device, with reasons; accept or override it.",
+    help=_("Recommended reuse channel per device, with reasons; accept or override it."),
     no_args_is_help=False,
 )
 
@@ -247,28 +247,28 @@ def _write(output: Path | None, text_writer) -> None:
 @app.callback(invoke_without_command=True)
 def flag(
     ctx: typer.Context,
-    all_: Annotated[bool, typer.Option("--all", help="Every device (the default).")] = False,
+    all_: Annotated[bool, typer.Option("--all", help=_("Every device (the default)."))] = False,
     device: Annotated[
         list[str] | None,
-        typer.Option("--device", "-d", help="One device by asset tag (repeatable)."),
+        typer.Option("--device", "-d", help=_("One device by asset tag (repeatable).")),
     ] = None,
     site: Annotated[
-        str | None, typer.Option("--site", "-s", help="The devices of one site (code).")
+        str | None, typer.Option("--site", "-s", help=_("The devices of one site (code)."))
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", help=_("table, csv or json."))] = "table",
     limit: Annotated[
-        int, typer.Option("--limit", "-n", help="Devices explained in the table (0: all).")
+        int, typer.Option("--limit", "-n", help=_("Devices explained in the table (0: all)."))
     ] = 20,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write CSV/JSON here.")
+        Path | None, typer.Option("--output", "-o", help=_("Write CSV/JSON here."))
     ] = None,
     sources: Annotated[
-        bool, typer.Option("--sources", help="Show every rule with its source and date.")
+        bool, typer.Option("--sources", help=_("Show every rule with its source and date."))
     ] = False,
     explain_rows: Annotated[
-        bool, typer.Option("--explain", help="CSV/JSON: add the plain-language reasons.")
+        bool, typer.Option("--explain", help=_("CSV/JSON: add the plain-language reasons."))
     ] = False,
-    on: Annotated[str | None, typer.Option("--date", help="Evaluate as of this date.")] = None,
+    on: Annotated[str | None, typer.Option("--date", help=_("Evaluate as of this date."))] = None,
 ) -> None:
     """List the devices to review with their recommended channel and why."""
     if ctx.invoked_subcommand is not None:
@@ -347,13 +347,16 @@ def flag(
     _write(output, write_csv)
 
 
-@app.command()
+@app.command(help=_("Accept the recommended channel for each device (recorded in its history)."))
 def accept(
     ctx: typer.Context,
-    tags: Annotated[list[str], typer.Argument(help="Asset tags whose recommendation is accepted.")],
-    on: Annotated[str | None, typer.Option("--date", help="Decision date (default today).")] = None,
+    tags: Annotated[
+        list[str], typer.Argument(help=_("Asset tags whose recommendation is accepted."))
+    ],
+    on: Annotated[
+        str | None, typer.Option("--date", help=_("Decision date (default today)."))
+    ] = None,
 ) -> None:
-    """Accept the recommended channel for each device (recorded in its history)."""
     policy = reuse_common.policy(ctx)
     day = reuse_common.parse_day(on, "--date")
     engine = context.get(ctx).engine
@@ -374,15 +377,18 @@ def accept(
             typer.echo("  ! " + _("to do: {what}").format(what=render_reason(r)))
 
 
-@app.command()
+@app.command(help=_("Choose another channel than the recommended one, with a reason."))
 def override(
     ctx: typer.Context,
-    tag: Annotated[str, typer.Argument(help="Asset tag.")],
-    channel: Annotated[str, typer.Option("--channel", "-c", help="The channel chosen instead.")],
-    reason: Annotated[str, typer.Option("--reason", "-r", help="Why (recorded in the history).")],
-    on: Annotated[str | None, typer.Option("--date", help="Decision date (default today).")] = None,
+    tag: Annotated[str, typer.Argument(help=_("Asset tag."))],
+    channel: Annotated[str, typer.Option("--channel", "-c", help=_("The channel chosen instead."))],
+    reason: Annotated[
+        str, typer.Option("--reason", "-r", help=_("Why (recorded in the history)."))
+    ],
+    on: Annotated[
+        str | None, typer.Option("--date", help=_("Decision date (default today)."))
+    ] = None,
 ) -> None:
-    """Choose another channel than the recommended one, with a reason."""
     if channel not in tuple(Channel):
         raise context.fail(
             _("--channel: {value!r} is not one of {allowed}").format(
@@ -414,13 +420,12 @@ def override(
         typer.echo("  ! " + _("to do: {what}").format(what=render_reason(r)))
 
 
-@app.command("repair-estimate")
+@app.command("repair-estimate", help=_("Record the estimated cost of repairing a broken device."))
 def repair_estimate(
     ctx: typer.Context,
-    tag: Annotated[str, typer.Argument(help="Asset tag.")],
-    amount: Annotated[float, typer.Argument(help="Estimated repair cost in EUR (excl. VAT).")],
+    tag: Annotated[str, typer.Argument(help=_("Asset tag."))],
+    amount: Annotated[float, typer.Argument(help=_("Estimated repair cost in EUR (excl. VAT)."))],
 ) -> None:
-    """Record the estimated cost of repairing a broken device."""
     engine = context.get(ctx).engine
     with reuse_common.writing(engine) as session:
         reuse_store.set_repair_estimate(

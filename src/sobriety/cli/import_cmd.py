@@ -20,34 +20,35 @@ SHOWN_WITH_REJECTS = 20
 
 def import_inventory(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="CSV, XLSX or JSON (sobriety export) file.")],
+    file: Annotated[Path, typer.Argument(help=_("CSV, XLSX or JSON (sobriety export) file."))],
     profile: Annotated[
         str,
         typer.Option(
-            "--profile", help="Column mapping: auto, generic, glpi or snipeit (default: auto)."
+            "--profile", help=_("Column mapping: auto, generic, glpi or snipeit (default: auto).")
         ),
     ] = "auto",
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Check and count, write nothing.")
+        bool, typer.Option("--dry-run", help=_("Check and count, write nothing."))
     ] = False,
     skip_invalid: Annotated[
         Path | None,
         typer.Option(
             "--skip-invalid",
             metavar="REJECTS.csv",
-            help="Import the valid rows; write the invalid ones, with reasons, to this CSV.",
+            help=_("Import the valid rows; write the invalid ones, with reasons, to this CSV."),
         ),
     ] = None,
     synonyms: Annotated[
         Path | None,
         typer.Option(
             "--synonyms",
-            help="Your synonym table (TOML), added to the shipped one "
-            "(default: SOBRIETY_SYNONYMS or the config file).",
+            help=_(
+                "Your synonym table (TOML), added to the shipped one "
+                "(default: SOBRIETY_SYNONYMS or the config file)."
+            ),
         ),
     ] = None,
 ) -> None:
-    """Import devices from FILE (all-or-nothing unless --skip-invalid)."""
     cli = context.get(ctx)
     if profile not in PROFILES:
         raise context.fail(
@@ -125,4 +126,6 @@ def _print_summary(report: ImportReport) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("import")(import_inventory)
+    app.command(
+        "import", help=_("Import devices from FILE (all-or-nothing unless --skip-invalid).")
+    )(import_inventory)

@@ -13,7 +13,6 @@ from sobriety.storage import repository
 
 
 def summary(ctx: typer.Context) -> None:
-    """Print an inventory summary: devices by category and status."""
     print_summary(context.get(ctx).engine)
 
 
@@ -37,7 +36,6 @@ def print_summary(engine: Engine) -> None:
 
 
 def tui(ctx: typer.Context) -> None:
-    """Open the technicians' terminal UI on the configured database."""
     from sobriety.tui.app import create_app  # Textual loads only for the TUI
 
     cli = context.get(ctx)
@@ -53,5 +51,7 @@ def default_action(ctx: typer.Context) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("summary")(summary)
-    app.command("tui")(tui)
+    app.command("summary", help=_("Print an inventory summary: devices by category and status."))(
+        summary
+    )
+    app.command("tui", help=_("Open the technicians' terminal UI on the configured database."))(tui)

@@ -14,29 +14,41 @@ from sobriety.i18n import _, fmt_date, fmt_number
 from sobriety.reports.slip import write_slip_csv, write_slip_pdf
 from sobriety.storage import db, lot_store, repository
 
-app = typer.Typer(help="Outgoing lots of devices and their transfer slips.", no_args_is_help=True)
+app = typer.Typer(
+    help=_("Outgoing lots of devices and their transfer slips."), no_args_is_help=True
+)
 
 
-@app.command()
+@app.command(help=_("Open a lot for one recipient and one channel."))
 def create(
     ctx: typer.Context,
-    channel: Annotated[str, typer.Option("--channel", "-c", help="One of: " + ", ".join(Channel))],
-    recipient: Annotated[str, typer.Option("--recipient", "-r", help="Recipient's name.")],
+    channel: Annotated[
+        str,
+        typer.Option(
+            "--channel", "-c", help=_("One of: {values}").format(values=", ".join(Channel))
+        ),
+    ],
+    recipient: Annotated[str, typer.Option("--recipient", "-r", help=_("Recipient's name."))],
     kind: Annotated[
-        str, typer.Option("--kind", "-k", help="Recipient kind: " + ", ".join(RecipientKind))
+        str,
+        typer.Option(
+            "--kind",
+            "-k",
+            help=_("Recipient kind: {values}").format(values=", ".join(RecipientKind)),
+        ),
     ],
     siret: Annotated[
-        str | None, typer.Option("--siret", help="Recipient's SIRET (14 digits), when known.")
+        str | None, typer.Option("--siret", help=_("Recipient's SIRET (14 digits), when known."))
     ] = None,
     code: Annotated[
-        str | None, typer.Option("--code", help="Lot code (default LOT-YEAR-NNNN).")
+        str | None, typer.Option("--code", help=_("Lot code (default LOT-YEAR-NNNN)."))
     ] = None,
     commitment: Annotated[
-        str | None, typer.Option("--commitment", help="Reference of the taker's reuse commitment.")
+        str | None,
+        typer.Option("--commitment", help=_("Reference of the taker's reuse commitment.")),
     ] = None,
-    notes: Annotated[str | None, typer.Option("--notes", help="Free notes.")] = None,
+    notes: Annotated[str | None, typer.Option("--notes", help=_("Free notes."))] = None,
 ) -> None:
-    """Open a lot for one recipient and one channel."""
     policy = reuse_common.policy(ctx)
     engine = context.get(ctx).engine
     with reuse_common.writing(engine) as session:
@@ -59,13 +71,12 @@ def create(
     )
 
 
-@app.command()
+@app.command(help=_("Add devices to an open lot (refused, with every reason, if any check fails)."))
 def add(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="Lot code.")],
-    tags: Annotated[list[str], typer.Argument(help="Asset tags to add.")],
+    code: Annotated[str, typer.Argument(help=_("Lot code."))],
+    tags: Annotated[list[str], typer.Argument(help=_("Asset tags to add."))],
 ) -> None:
-    """Add devices to an open lot (refused, with every reason, if any check fails)."""
     policy = reuse_common.policy(ctx)
     engine = context.get(ctx).engine
     with reuse_common.writing(engine) as session:
@@ -79,14 +90,13 @@ def add(
     typer.echo(_("{n} device(s) added to lot {code}").format(n=len(done), code=code))
 
 
-@app.command()
+@app.command(help=_("Take devices out of an open lot."))
 def remove(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="Lot code.")],
-    tags: Annotated[list[str], typer.Argument(help="Asset tags to take out.")],
-    reason: Annotated[str | None, typer.Option("--reason", help="Why (recorded).")] = None,
+    code: Annotated[str, typer.Argument(help=_("Lot code."))],
+    tags: Annotated[list[str], typer.Argument(help=_("Asset tags to take out."))],
+    reason: Annotated[str | None, typer.Option("--reason", help=_("Why (recorded)."))] = None,
 ) -> None:
-    """Take devices out of an open lot."""
     engine = context.get(ctx).engine
     with reuse_common.writing(engine) as session:
         done = lot_store.remove_from_lot(
@@ -99,9 +109,8 @@ def remove(
     typer.echo(_("{n} device(s) removed from lot {code}").format(n=len(done), code=code))
 
 
-@app.command("list")
+@app.command("list", help=_("Every lot with its status and number of devices."))
 def list_(ctx: typer.Context) -> None:
-    """Every lot with its status and number of devices."""
     engine = context.get(ctx).engine
     with db.session_scope(engine) as session:
         lots = lot_store.list_lots(session)
@@ -115,12 +124,11 @@ def list_(ctx: typer.Context) -> None:
         )
 
 
-@app.command()
+@app.command(help=_("The lot, its recipient and its devices with their erasure records."))
 def show(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="Lot code.")],
+    code: Annotated[str, typer.Argument(help=_("Lot code."))],
 ) -> None:
-    """The lot, its recipient and its devices with their erasure records."""
     engine = context.get(ctx).engine
     try:
         with db.session_scope(engine) as session:
@@ -158,21 +166,21 @@ def show(
     )
 
 
-@app.command()
+@app.command(help=_("Hand the lot over: devices re-checked, marked gone, transfer recorded."))
 def close(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="Lot code.")],
+    code: Annotated[str, typer.Argument(help=_("Lot code."))],
     date: Annotated[
-        str | None, typer.Option("--date", help="Handover date (default today).")
+        str | None, typer.Option("--date", help=_("Handover date (default today)."))
     ] = None,
     deed: Annotated[
-        str | None, typer.Option("--deed", help="Reference of the deed of transfer or sale.")
+        str | None, typer.Option("--deed", help=_("Reference of the deed of transfer or sale."))
     ] = None,
     commitment: Annotated[
-        str | None, typer.Option("--commitment", help="Reference of the taker's reuse commitment.")
+        str | None,
+        typer.Option("--commitment", help=_("Reference of the taker's reuse commitment.")),
     ] = None,
 ) -> None:
-    """Hand the lot over: devices re-checked, marked gone, transfer recorded."""
     policy = reuse_common.policy(ctx)
     day = reuse_common.parse_day(date, "--date")
     engine = context.get(ctx).engine
@@ -194,14 +202,13 @@ def close(
     )
 
 
-@app.command()
+@app.command(help=_("Record the taker's proof of reuse (take-back counts as reuse only with it)."))
 def proof(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="Lot code.")],
-    ref: Annotated[str, typer.Option("--ref", help="Reference of the proof of reuse.")],
-    date: Annotated[str | None, typer.Option("--date", help="Date of the proof.")] = None,
+    code: Annotated[str, typer.Argument(help=_("Lot code."))],
+    ref: Annotated[str, typer.Option("--ref", help=_("Reference of the proof of reuse."))],
+    date: Annotated[str | None, typer.Option("--date", help=_("Date of the proof."))] = None,
 ) -> None:
-    """Record the taker's proof of reuse (take-back counts as reuse only with it)."""
     day = reuse_common.parse_day(date, "--date")
     engine = context.get(ctx).engine
     with reuse_common.writing(engine) as session:
@@ -209,16 +216,17 @@ def proof(
     typer.echo(_("Lot {code}: proof of reuse recorded").format(code=code))
 
 
-@app.command()
+@app.command(help=_("Write the lot's transfer slip as PDF and CSV, ready to sign."))
 def slip(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="Lot code.")],
-    pdf: Annotated[Path | None, typer.Option("--pdf", help="PDF file (default CODE.pdf).")] = None,
+    code: Annotated[str, typer.Argument(help=_("Lot code."))],
+    pdf: Annotated[
+        Path | None, typer.Option("--pdf", help=_("PDF file (default CODE.pdf)."))
+    ] = None,
     csv_path: Annotated[
-        Path | None, typer.Option("--csv", help="CSV file (default CODE.csv).")
+        Path | None, typer.Option("--csv", help=_("CSV file (default CODE.csv)."))
     ] = None,
 ) -> None:
-    """Write the lot's transfer slip as PDF and CSV, ready to sign."""
     policy = reuse_common.policy(ctx)
     engine = context.get(ctx).engine
     try:

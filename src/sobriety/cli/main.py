@@ -1,4 +1,8 @@
-"""The ``sobriety`` command line: a root app joining one sub-app per verb family."""
+"""The ``sobriety`` command line: a root app joining one sub-app per verb family.
+
+Help texts are translated when the command modules are imported: the console
+script (:func:`sobriety.cli.entry.run`) sets the language first.
+"""
 
 from __future__ import annotations
 
@@ -22,12 +26,12 @@ from sobriety.cli import (
     lot_cmd,
     reuse_rate_cmd,
 )
-from sobriety.i18n import set_language
+from sobriety.i18n import _, set_language
 from sobriety.settings import load_settings
 
 app = typer.Typer(
     name="sobriety",
-    help="Inventory, lifecycle carbon and reuse channels for a public IT fleet.",
+    help=_("Inventory, lifecycle carbon and reuse channels for a public IT fleet."),
     no_args_is_help=False,
     pretty_exceptions_enable=False,
 )
@@ -55,17 +59,18 @@ def root(
     ctx: typer.Context,
     database_url: Annotated[
         str | None,
-        typer.Option("--db", help="Database URL (default: SOBRIETY_DATABASE_URL or config)."),
+        typer.Option("--db", help=_("Database URL (default: SOBRIETY_DATABASE_URL or config).")),
     ] = None,
     factors: Annotated[
         Path | None,
-        typer.Option("--factors", help="Emission factor folder (default: SOBRIETY_FACTORS)."),
+        typer.Option("--factors", help=_("Emission factor folder (default: SOBRIETY_FACTORS).")),
     ] = None,
     lang: Annotated[
-        str | None, typer.Option("--lang", help="Interface language: fr or en.")
+        str | None, typer.Option("--lang", help=_("Interface language: fr or en."))
     ] = None,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help=_("Show the version.")),
     ] = False,
 ) -> None:
     settings = load_settings(database_url=database_url, factors=factors, lang=lang)
@@ -73,7 +78,3 @@ def root(
     ctx.obj = context.CliContext(settings=settings)
     if ctx.invoked_subcommand is None:
         inventory_cmd.default_action(ctx)
-
-
-def run() -> None:
-    app()

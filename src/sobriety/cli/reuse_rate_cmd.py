@@ -26,11 +26,10 @@ EXCLUDED = {
 def reuse_rate(
     ctx: typer.Context,
     year: Annotated[
-        int | None, typer.Option("--year", "-y", help="Year (default: this year).")
+        int | None, typer.Option("--year", "-y", help=_("Year (default: this year)."))
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", help=_("table or json."))] = "table",
 ) -> None:
-    """The décret 2023-266 reuse rate of a year: A / B x 100 against the year's target."""
     policy = reuse_common.policy(ctx)
     year = year or dt.date.today().year
     result = reuse_history.reuse_rate(context.get(ctx).engine, policy, year)
@@ -107,18 +106,19 @@ def reuse_rate(
 
 
 policy_app = typer.Typer(
-    help="The reuse policy: channels, thresholds and sources.", no_args_is_help=True
+    help=_("The reuse policy: channels, thresholds and sources."), no_args_is_help=True
 )
 
 
-@policy_app.command()
+@policy_app.command(
+    help=_("Validate a policy file; an error names the key, the value and what is expected.")
+)
 def check(
     ctx: typer.Context,
     file: Annotated[
-        Path | None, typer.Argument(help="Policy file (default: the active policy).")
+        Path | None, typer.Argument(help=_("Policy file (default: the active policy)."))
     ] = None,
 ) -> None:
-    """Validate a policy file; an error names the key, the value and what is expected."""
     path = file or context.get(ctx).settings.policy or default_policy_path()
     try:
         policy = resolve_policy(path)
@@ -131,9 +131,10 @@ def check(
     )
 
 
-@policy_app.command()
+@policy_app.command(
+    help=_("The active policy: channels in order with their thresholds and sources.")
+)
 def show(ctx: typer.Context) -> None:
-    """The active policy: channels in order with their thresholds and sources."""
     policy = reuse_common.policy(ctx)
     typer.echo(f"{policy.name} ({policy.path})")
     for k, cp in enumerate(policy.ordered(), start=1):
@@ -153,5 +154,8 @@ def show(ctx: typer.Context) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("reuse-rate")(reuse_rate)
+    app.command(
+        "reuse-rate",
+        help=_("The décret 2023-266 reuse rate of a year: A / B x 100 against the year's target."),
+    )(reuse_rate)
     app.add_typer(policy_app, name="policy")
