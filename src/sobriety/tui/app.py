@@ -29,6 +29,7 @@ from sobriety.tui.screens.dashboard import DashboardScreen
 from sobriety.tui.screens.device import DeviceScreen
 from sobriety.tui.screens.help import HelpScreen
 from sobriety.tui.screens.inventory import InventoryScreen
+from sobriety.tui.screens.reuse_queue import ReuseQueueScreen
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
@@ -48,6 +49,7 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section("dashboard", N_("Dashboard"), "1", DashboardScreen),
     Section("inventory", N_("Inventory"), "2", InventoryScreen),
+    Section("reuse", N_("Reuse queue"), "3", ReuseQueueScreen),
 )
 
 

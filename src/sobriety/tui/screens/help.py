@@ -27,6 +27,8 @@ def binding_groups() -> list[tuple[str, list[Binding]]]:
     from sobriety.tui.screens.device import DeviceScreen
     from sobriety.tui.screens.device_edit import DeviceEditScreen
     from sobriety.tui.screens.inventory import InventoryScreen
+    from sobriety.tui.screens.problems import ProblemsDialog
+    from sobriety.tui.screens.reuse_queue import ReuseQueueScreen
     from sobriety.tui.widgets.device_table import DeviceTable
 
     everywhere = [
@@ -40,9 +42,11 @@ def binding_groups() -> list[tuple[str, list[Binding]]]:
         (_("Inventory"), _bindings(InventoryScreen)),
         (_("Device list"), _bindings(DeviceTable)),
         (_("Device"), _bindings(DeviceScreen)),
+        (_("Reuse queue"), _bindings(ReuseQueueScreen)),
         (_("Edit device"), _bindings(DeviceEditScreen)),
         (_("Action dialogs"), _bindings(ActionDialog)),
         (_("Conflict"), _bindings(ConflictDialog)),
+        (_("Refusals"), _bindings(ProblemsDialog)),
     ]
 
 

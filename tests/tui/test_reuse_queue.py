@@ -1,0 +1,227 @@
+"""Pilot tests of the reuse queue: retire and flag, bulk decisions, a lot from refusal to slip."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlmodel import Session
+from textual.widgets import DataTable, Input, Select, TabbedContent
+
+from sobriety.domain.lots import ErasureInput
+from sobriety.domain.policy import resolve_policy
+from sobriety.storage import db, repository, reuse_store
+from sobriety.storage.models import Device, Lot
+from sobriety.tui.screens.action_dialog import ActionDialog
+from sobriety.tui.screens.device import DeviceScreen
+from sobriety.tui.screens.problems import ProblemsDialog
+from sobriety.tui.screens.reuse_queue import MARK, ReuseQueueScreen
+
+from .conftest import TODAY, make_app, settle
+
+pytestmark = pytest.mark.asyncio
+
+
+def _events(engine: Engine, tag: str) -> list[tuple[str, dict]]:
+    with db.session_scope(engine) as session:
+        device = repository.get_device(session=session, asset_tag=tag)
+        return [
+            (e.kind, json.loads(e.details or "{}"))
+            for e in repository.device_history(session=session, device_id=device.id)
+        ]
+
+
+def _device(engine: Engine, tag: str) -> Device:
+    with Session(engine) as session:
+        return repository.get_device(session=session, asset_tag=tag)
+
+
+def _ready_for_donation(engine: Engine, tag: str) -> None:
+    """Battery graded and a purge-level erasure recorded: nothing blocks a donation."""
+    policy = resolve_policy(None)
+    with db.session_scope(engine) as session:
+        device = repository.get_device(session=session, asset_tag=tag)
+        repository.update_device(
+            session=session,
+            asset_tag=tag,
+            expected_version=device.version,
+            changes={"battery_health_pct": 95.0},
+            actor="tech-2",
+        )
+        reuse_store.record_erasure(
+            session=session,
+            policy=policy,
+            asset_tag=tag,
+            record=ErasureInput("overwrite", "purge", "nwipe", "tech-2", TODAY, True, f"C-{tag}"),
+            actor="tech-2",
+            today=TODAY,
+        )
+
+
+async def _queue(pilot, app) -> ReuseQueueScreen:
+    await pilot.press("3")
+    await settle(pilot, app)
+    screen = app.screen
+    assert isinstance(screen, ReuseQueueScreen)
+    return screen
+
+
+async def _go_to(pilot, screen: ReuseQueueScreen, tag: str) -> None:
+    table = screen.query_one("#queue", DataTable)
+    table.focus()
+    table.move_cursor(row=[r.asset_tag for r in screen.rows].index(tag))
+    await pilot.pause()
+
+
+async def test_a_retired_device_is_flagged_then_accepted_in_bulk(sqlite_fleet: Engine) -> None:
+    app = make_app(sqlite_fleet)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        # retire a device in service from its screen: it joins the queue
+        app.open_device("D000001")
+        await settle(pilot, app)
+        await pilot.press("t")
+        await settle(pilot, app)
+        app.screen.query_one("#field-reason", Input).focus()
+        await pilot.press(*"screen broken", "ctrl+s")
+        await settle(pilot, app)
+        assert _device(sqlite_fleet, "D000001").status == "retired"
+        await pilot.press("escape")
+        await settle(pilot, app)
+        screen = await _queue(pilot, app)
+        retired = {r.asset_tag: r for r in screen.rows}["D000001"]
+        assert retired.status == "retired" and retired.recommended is not None
+        # channel groups follow the policy's order
+        order = [str(c) for c in resolve_policy(None).order]
+        ranks = [order.index(r.recommended) for r in screen.rows if r.recommended]
+        assert ranks == sorted(ranks)
+        # select two devices with space, accept both
+        await _go_to(pilot, screen, "D000001")
+        await pilot.press("space")
+        second = next(r for r in screen.rows if r.asset_tag != "D000001" and r.lot is None)
+        await _go_to(pilot, screen, second.asset_tag)
+        await pilot.press("space")
+        assert screen.selected == {"D000001", second.asset_tag}
+        table = screen.query_one("#queue", DataTable)
+        assert table.get_row(second.asset_tag)[0] == MARK == table.get_row("D000001")[0]
+        await pilot.press("c")
+        await settle(pilot, app)
+        assert isinstance(app.screen, ActionDialog)
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert app.screen is screen and not screen.selected
+    for tag, rec in (("D000001", retired.recommended), (second.asset_tag, second.recommended)):
+        kind, details = _events(sqlite_fleet, tag)[-1]
+        assert (kind, details["channel"]) == ("flag_accepted", rec)
+        assert _device(sqlite_fleet, tag).reuse_channel == rec
+
+
+async def test_bulk_override_records_the_reason(sqlite_fleet: Engine) -> None:
+    app = make_app(sqlite_fleet)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        screen = await _queue(pilot, app)
+        tags = ["D000006", "D000026"]
+        for tag in tags:
+            await _go_to(pilot, screen, tag)
+            await pilot.press("space")
+        await pilot.press("o")
+        await settle(pilot, app)
+        dialog = app.screen
+        assert isinstance(dialog, ActionDialog)
+        dialog.query_one("#field-channel", Select).value = "sell"
+        dialog.query_one("#field-reason", Input).focus()
+        await pilot.press(*"local refurbisher offer", "ctrl+s")
+        await settle(pilot, app)
+        assert app.screen is screen
+    for tag in tags:
+        kind, details = _events(sqlite_fleet, tag)[-1]
+        assert kind == "flag_overridden"
+        assert (details["channel"], details["reason"]) == ("sell", "local refurbisher offer")
+
+
+async def test_a_lot_is_refused_per_device_then_built_closed_and_its_slip_written(
+    sqlite_fleet: Engine, tmp_path: Path
+) -> None:
+    _ready_for_donation(sqlite_fleet, "D000006")
+    app = make_app(sqlite_fleet)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        screen = await _queue(pilot, app)
+        for tag in ("D000006", "D000016"):  # D000016 holds sensitive data, no erasure
+            await _go_to(pilot, screen, tag)
+            await pilot.press("space")
+
+        async def fill_lot() -> None:
+            await pilot.press("l")
+            await settle(pilot, app)
+            dialog = app.screen
+            assert isinstance(dialog, ActionDialog)
+            assert dialog.query_one("#field-channel", Select).value == "donate_association"
+            dialog.query_one("#field-recipient_name", Input).focus()
+            await pilot.press(*"Emmaüs Connect")
+            dialog.query_one("#field-recipient_kind", Select).value = "association"
+            await pilot.press("ctrl+s")
+            await settle(pilot, app)
+
+        await fill_lot()
+        problems = app.screen
+        assert isinstance(problems, ProblemsDialog)
+        table = problems.query_one(DataTable)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        assert rows[0][0] == "D000016" and ["D000006"] not in [r[:1] for r in rows]
+        assert any("sensitive data" in r[1] for r in rows)
+        with Session(sqlite_fleet) as session:
+            assert session.execute(select(Lot)).first() is None  # nothing written
+        await pilot.press("escape")
+        await settle(pilot, app)
+        # keep only the ready device
+        await _go_to(pilot, screen, "D000016")
+        await pilot.press("space")
+        assert screen.selected == {"D000006"}
+        await fill_lot()
+        assert app.screen is screen
+        assert screen.query_one(TabbedContent).active == "tab-lots"
+        assert [(lot.status, lot.devices) for lot in screen.lots] == [("open", 1)]
+        code = screen.lots[0].code
+        screen.query_one("#lots", DataTable).focus()
+        # the slip, written where the user says
+        await pilot.press("p")
+        await settle(pilot, app)
+        target = app.screen.query_one("#field-target", Input)
+        target.focus()
+        await pilot.press("ctrl+a", "ctrl+k", *str(tmp_path / "slips") + "/")
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        pdf, csv_path = tmp_path / "slips" / f"{code}.pdf", tmp_path / "slips" / f"{code}.csv"
+        assert pdf.read_bytes().startswith(b"%PDF")
+        text = csv_path.read_text(encoding="utf-8")
+        assert "D000006" in text and "C-D000006" in text and "Emmaüs Connect" in text
+        assert screen.last_slip == (pdf, csv_path)
+        # close the lot: the device leaves
+        await pilot.press("k")
+        await settle(pilot, app)
+        assert isinstance(app.screen, ActionDialog)
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert [lot.status for lot in screen.lots] == ["closed"]
+        assert "D000006" not in {r.asset_tag for r in screen.rows}
+    assert _device(sqlite_fleet, "D000006").status == "gone"
+    transfers = [d for k, d in _events(sqlite_fleet, "D000006") if k == "transferred"]
+    assert [(d["lot"], d["channel"]) for d in transfers] == [(code, "donate_association")]
+    rows = list(csv.reader(csv_path.open(encoding="utf-8")))
+    assert any("D000006" in r for r in rows)
+
+
+async def test_enter_opens_the_device(sqlite_fleet: Engine) -> None:
+    app = make_app(sqlite_fleet)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        screen = await _queue(pilot, app)
+        await _go_to(pilot, screen, "D000006")
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert isinstance(app.screen, DeviceScreen) and app.screen.asset_tag == "D000006"
