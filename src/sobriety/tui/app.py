@@ -27,6 +27,7 @@ from sobriety.tui.commands import SobrietyCommands
 from sobriety.tui.messages import DataChanged, DeviceChosen, DeviceSaved
 from sobriety.tui.screens.dashboard import DashboardScreen
 from sobriety.tui.screens.device import DeviceScreen
+from sobriety.tui.screens.factors import FactorsScreen
 from sobriety.tui.screens.help import HelpScreen
 from sobriety.tui.screens.inventory import InventoryScreen
 from sobriety.tui.screens.reuse_queue import ReuseQueueScreen
@@ -50,6 +51,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("dashboard", N_("Dashboard"), "1", DashboardScreen),
     Section("inventory", N_("Inventory"), "2", InventoryScreen),
     Section("reuse", N_("Reuse queue"), "3", ReuseQueueScreen),
+    Section("factors", N_("Factors"), "4", FactorsScreen),
 )
 
 

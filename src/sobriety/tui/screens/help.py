@@ -26,6 +26,7 @@ def binding_groups() -> list[tuple[str, list[Binding]]]:
     from sobriety.tui.screens.dashboard import DashboardScreen
     from sobriety.tui.screens.device import DeviceScreen
     from sobriety.tui.screens.device_edit import DeviceEditScreen
+    from sobriety.tui.screens.factors import FactorsScreen
     from sobriety.tui.screens.inventory import InventoryScreen
     from sobriety.tui.screens.problems import ProblemsDialog
     from sobriety.tui.screens.reuse_queue import ReuseQueueScreen
@@ -43,6 +44,7 @@ def binding_groups() -> list[tuple[str, list[Binding]]]:
         (_("Device list"), _bindings(DeviceTable)),
         (_("Device"), _bindings(DeviceScreen)),
         (_("Reuse queue"), _bindings(ReuseQueueScreen)),
+        (_("Factors"), _bindings(FactorsScreen)),
         (_("Edit device"), _bindings(DeviceEditScreen)),
         (_("Action dialogs"), _bindings(ActionDialog)),
         (_("Conflict"), _bindings(ConflictDialog)),

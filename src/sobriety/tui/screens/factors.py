@@ -1,0 +1,279 @@
+"""The factors screen: the emission factor set with its sources, and per-model values.
+
+Tabs: category defaults, grid intensities, per-model factors (the Boavizta
+dataset's and the users'), and the bibliography. The line under the table
+gives the source of the highlighted value. ``n`` adds a user's per-model
+value with its source and quality; every figure is typed with its unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+
+from sobriety.domain.labels import label
+from sobriety.i18n import _, fmt_number
+from sobriety.tui.factor_forms import QUALITIES, NoFigure, model_factor_form, model_record
+from sobriety.tui.messages import DataChanged, LoadProgressed
+from sobriety.tui.screens.action_dialog import ActionDialog
+from sobriety.tui.widgets.work_progress import WorkProgress
+
+if TYPE_CHECKING:
+    from sobriety.domain.factors import Factor, FactorSet
+    from sobriety.tui.app import SobrietyApp
+
+
+def _num(x: float) -> str:
+    return fmt_number(x, 2 if abs(x) < 100 else 0)
+
+
+def _range(f: Factor | None, unit: bool = False) -> str:
+    if f is None:
+        return "-"
+    text = f"{_num(f.value)} ({_num(f.low)}–{_num(f.high)})"
+    return f"{text} {f.unit}" if unit else text
+
+
+class FactorsScreen(Screen[None]):
+    """Every factor with its source; add a per-model value."""
+
+    BINDINGS = [
+        Binding("n", "add_model_factor", _("Add per-model value")),
+        Binding("r", "refresh", _("Reload")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="factors")
+        self.factor_set: FactorSet | None = None
+        self.models: list[Any] = []
+        self._sources: dict[str, list[str]] = {}  # table id -> source id per row
+
+    @property
+    def sobriety(self) -> SobrietyApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield WorkProgress(id="factors-progress")
+        yield Static(_("Loading the factor set…"), id="factors-summary")
+        with TabbedContent(id="factors-tabs"):
+            with TabPane(_("Categories"), id="tab-categories"):
+                yield DataTable(id="factor-categories", cursor_type="row", zebra_stripes=True)
+            with TabPane(_("Grid"), id="tab-grid"):
+                yield DataTable(id="factor-grid", cursor_type="row", zebra_stripes=True)
+            with TabPane(_("Per model"), id="tab-models"):
+                yield DataTable(id="factor-models", cursor_type="row", zebra_stripes=True)
+            with TabPane(_("Sources"), id="tab-sources"):
+                yield DataTable(id="factor-sources", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="factor-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = _("Emission factors")
+        self.query_one("#factor-categories", DataTable).add_columns(
+            _("Category"), _("Manufacturing kgCO2e"), _("Distribution"), _("End of life"),
+            _("Years"), _("Use"), _("Source"),
+        )  # fmt: skip
+        self.query_one("#factor-grid", DataTable).add_columns(
+            _("Zone"), _("Year"), _("gCO2e/kWh"), _("Low–high"), _("Source")
+        )
+        self.query_one("#factor-models", DataTable).add_columns(
+            _("Origin"), _("Manufacturer"), _("Model"), _("Manufacturing kgCO2e"),
+            _("kWh/year"), _("Years"), _("Quality"), _("Source"),
+        )  # fmt: skip
+        self.query_one("#factor-sources", DataTable).add_columns(_("Id"), _("Reference"))
+        self.action_refresh()
+
+    # ---------------------------------------------------------------- loading
+    def action_refresh(self) -> None:
+        self.query_one(WorkProgress).begin(_("Loading the factor set…"))
+        self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="factors-load")
+    def _load(self) -> None:
+        from sobriety.domain.factors import load_factor_set
+        from sobriety.storage import model_factors
+
+        app = self.sobriety
+        try:
+            self.post_message(LoadProgressed(_("Loading the factor set…"), 0, 2))
+            fs = load_factor_set(app.settings.factors_dir)
+            self.post_message(LoadProgressed(_("Reading the per-model factors"), 1, 2))
+            models = model_factors.list_factors(app.engine)
+            counts = model_factors.counts(app.engine)
+        except Exception as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self._show, fs, models, counts)
+
+    def on_load_progressed(self, message: LoadProgressed) -> None:
+        self.query_one(WorkProgress).show(message)
+
+    def _failed(self, error: str) -> None:
+        self.query_one(WorkProgress).done()
+        self.query_one("#factors-summary", Static).update(
+            _("Could not load the factors: {error}").format(error=error.splitlines()[0])
+        )
+        self.notify(error, title=_("Factors"), severity="error")
+
+    def _show(self, fs: FactorSet, models: list[Any], counts: dict[str, int]) -> None:
+        self.query_one(WorkProgress).done()
+        self.factor_set, self.models = fs, models
+        self.query_one("#factors-summary", Static).update(
+            _(
+                "Factor set {version} ({directory}) · {efd} per-model values from the Boavizta "
+                "dataset, {user} from users"
+            ).format(
+                version=fs.version,
+                directory=fs.directory,
+                efd=fmt_number(counts.get("efd", 0)),
+                user=fmt_number(counts.get("user", 0)),
+            )
+        )
+        cats = self.query_one("#factor-categories", DataTable)
+        cats.clear()
+        sources: dict[str, list[str]] = {}
+        sources["factor-categories"] = []
+        for key, cf in fs.categories.items():
+            use = cf.yearly_energy or cf.power
+            cats.add_row(
+                label("category", key),
+                _range(cf.manufacturing),
+                _range(cf.distribution),
+                _range(cf.end_of_life),
+                _num(cf.lifespan.value),
+                _range(use, unit=True),
+                cf.manufacturing.source,
+            )
+            sources["factor-categories"].append(cf.manufacturing.source)
+        grid = self.query_one("#factor-grid", DataTable)
+        grid.clear()
+        sources["factor-grid"] = []
+        for code, zone in fs.grid.zones.items():
+            for year, f in sorted(zone.intensity.items()):
+                grid.add_row(
+                    f"{code} {zone.label}",
+                    str(year),
+                    fmt_number(f.value * 1000, 1),
+                    f"{fmt_number(f.low * 1000, 1)}–{fmt_number(f.high * 1000, 1)}",
+                    f.source,
+                )
+                sources["factor-grid"].append(f.source)
+        table = self.query_one("#factor-models", DataTable)
+        table.clear()
+        for m in models:
+            table.add_row(
+                "EFD" if m.origin == "efd" else _("user"),
+                m.manufacturer,
+                m.model,
+                "-" if m.manufacturing_kgco2e is None else _num(m.manufacturing_kgco2e),
+                "-" if m.yearly_energy_kwh is None else _num(m.yearly_energy_kwh),
+                "-" if m.lifespan_years is None else _num(m.lifespan_years),
+                _(QUALITIES[m.quality]) if m.quality in QUALITIES else (m.quality or "-"),
+                m.source,
+                key=f"model-{m.id}",
+            )
+        refs = self.query_one("#factor-sources", DataTable)
+        refs.clear()
+        for sid, src in fs.sources.items():
+            refs.add_row(sid, src.citation())
+        self._sources = sources
+        self._detail()
+
+    # ----------------------------------------------------------------- detail
+    @on(DataTable.RowHighlighted)
+    @on(TabbedContent.TabActivated)
+    def _detail(self) -> None:
+        fs = self.factor_set
+        detail = self.query_one("#factor-detail", Static)
+        if fs is None:
+            return
+        tab = self.query_one(TabbedContent).active
+        table_id = {
+            "tab-categories": "factor-categories",
+            "tab-grid": "factor-grid",
+            "tab-models": "factor-models",
+            "tab-sources": "factor-sources",
+        }.get(tab, "")
+        if not table_id:
+            return
+        row = self.query_one(f"#{table_id}", DataTable).cursor_row
+        text = ""
+        if table_id in self._sources and row < len(self._sources[table_id]):
+            sid = self._sources[table_id][row]
+            text = f"{sid}: {fs.source(sid).citation()}"
+        elif table_id == "factor-models" and row < len(self.models):
+            m = self.models[row]
+            text = _("{m} {mo} (key {key}): {source}").format(
+                m=m.manufacturer, mo=m.model, key=m.match_key, source=m.source
+            )
+        elif table_id == "factor-models":
+            text = _("No per-model value yet: n adds one (sobriety factors import-efd adds many).")
+        detail.update(text)
+
+    # ------------------------------------------------------------------ adding
+    def action_add_model_factor(self) -> None:
+        self.app.push_screen(
+            ActionDialog(model_factor_form()),
+            lambda values: None if values is None else self._add(values),
+        )
+
+    def _add(self, values: dict[str, Any]) -> None:
+        try:
+            record = model_record(values)
+        except NoFigure as exc:
+            self.notify(str(exc), title=_("Not saved"), severity="error")
+            self.app.push_screen(
+                ActionDialog(model_factor_form(values["manufacturer"], values["model"])),
+                lambda again: None if again is None else self._add(again),
+            )
+            return
+        self._store(record, bool(values.get("replace")))
+
+    @work(thread=True, exit_on_error=False, group="factors-write")
+    def _store(self, record: Any, replace: bool) -> None:
+        from sobriety.storage import model_factors
+
+        try:
+            fid = model_factors.add_user_factor(self.sobriety.engine, record, replace=replace)
+        except model_factors.ModelFactorExists:
+            self.app.call_from_thread(
+                self.notify,
+                _("You already gave a value for {m} {mo}: tick 'Replace' to overwrite it.").format(
+                    m=record.manufacturer, mo=record.model
+                ),
+                title=_("Not saved"),
+                severity="error",
+            )
+            return
+        except Exception as exc:
+            self.app.call_from_thread(
+                self.notify, str(exc).splitlines()[0], title=_("Not saved"), severity="error"
+            )
+            return
+        self.app.call_from_thread(self._stored, record, fid)
+
+    def _stored(self, record: Any, fid: int) -> None:
+        self.notify(
+            _("Per-model factor stored for {m} {mo}.").format(
+                m=record.manufacturer, mo=record.model
+            )
+        )
+        self.post_message(DataChanged("factor"))
+        self.query_one(TabbedContent).active = "tab-models"
+        self.action_refresh()
+
+    # -------------------------------------------------------------- palette
+    def palette_commands(self) -> Iterator[tuple[str, str, Callable[[], Any]]]:
+        yield (
+            _("Add a per-model emission factor"),
+            _("With its source and quality · key n"),
+            self.action_add_model_factor,
+        )
+        yield _("Reload the factors"), _("Key r"), self.action_refresh
