@@ -34,8 +34,8 @@ def test_demo_seeds_and_prints_the_summary(db_url: str) -> None:
     assert result.exit_code == 0, result.output
     assert "Demo fleet seeded (seed 4): 2,000 devices" in result.output
     assert re.search(r"2,000 devices on \d+ sites, [\d,]+ agents", result.output)
-    assert "By category:" in result.output and "laptop" in result.output
-    assert "By status:" in result.output and "gone" in result.output
+    assert "By category:" in result.output and "Laptop" in result.output
+    assert "By status:" in result.output and "Gone" in result.output
     assert _devices(db_url) == 2_000
     again = runner.invoke(app, ["--db", db_url, "demo", "--devices", "1500", "--seed", "4"])
     assert again.exit_code == 0, again.output

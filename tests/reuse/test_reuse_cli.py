@@ -203,7 +203,7 @@ def test_from_flag_to_signed_slip(seeded: str, tmp_path: Path) -> None:
         "73282932000074",
         "5CG1234XYZ",
         "BL-0001",
-        "cryptographic erase (purge)",
+        "Cryptographic erase (purge)",
         "3.00 kg",
         "For the transferor",
         "For the recipient",
@@ -231,7 +231,7 @@ def test_from_flag_to_signed_slip(seeded: str, tmp_path: Path) -> None:
             "Weight (kg)",
         ]
     )
-    assert rows[header + 1][1:5] == ["PC-001", "laptop", "Dell Latitude 5420", "5CG1234XYZ"]
+    assert rows[header + 1][1:5] == ["PC-001", "Laptop", "Dell Latitude 5420", "5CG1234XYZ"]
     assert rows[header + 1][6] == "BL-0001"
     assert ["Total weight", "3.00 kg"] in rows
     assert rows[-2][0] == "For the transferor" and rows[-2][2] == "For the recipient"

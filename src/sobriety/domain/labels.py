@@ -32,6 +32,13 @@ _LABELS: dict[str, dict[str, str]] = {
         "in_reuse_channel": N_("In a reuse channel"),
         "gone": N_("Gone"),
     },
+    "site_kind": {
+        "head_office": N_("Head office"),
+        "cdas": N_("Social action centre (CDAS)"),
+        "college": N_("Collège"),
+        "natural_area": N_("Natural area"),
+        "other": N_("Other"),
+    },
     "condition": {"working": N_("Working"), "degraded": N_("Degraded"), "broken": N_("Broken")},
     "acquisition_type": {
         "new": N_("New"),
@@ -64,6 +71,26 @@ _LABELS: dict[str, dict[str, str]] = {
         "factory_reset": N_("Factory reset"),
     },
     "erasure_level": {"clear": N_("Clear"), "purge": N_("Purge"), "destroy": N_("Destroy")},
+    "recipient_kind": {
+        "association": N_("Association"),
+        "school": N_("School"),
+        "agent": N_("Agent"),
+        "public_body": N_("Public body"),
+        "refurbisher": N_("Refurbisher"),
+        "eco_organisme": N_("Eco-organisme"),
+    },
+    "lot_status": {"open": N_("Open"), "closed": N_("Closed")},
+    "factor_quality": {
+        "measured": N_("Measured"),
+        "manufacturer": N_("Manufacturer data"),
+        "estimated": N_("Estimated"),
+        "literature": N_("Literature"),
+    },
+    "match_method": {
+        "exact": N_("Exact"),
+        "normalised": N_("Normalised"),
+        "fuzzy": N_("Fuzzy"),
+    },
     "event": {
         "created": N_("Created"),
         "updated": N_("Edited"),
@@ -89,6 +116,19 @@ def label(kind: str, value: str | None) -> str:
         return ""
     text = _LABELS.get(kind, {}).get(value)
     return _(text) if text else value
+
+
+def inline(kind: str, value: str | None) -> str:
+    """The label for use inside a sentence: ``purge level``, ``in service``.
+
+    The first letter is lowered unless the first word is an acronym or a name
+    (``HDD``, ``Wi-Fi access point``).
+    """
+    text = label(kind, value)
+    word = text.split(" ", 1)[0]
+    if len(word) > 1 and word[1:].islower():
+        return text[0].lower() + text[1:]
+    return text
 
 
 def choices(kind: str) -> list[tuple[str, str]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from sobriety.domain.labels import inline, label
 from sobriety.domain.reuse_explain import ChannelOutcome, DeviceFlag, Reason
 from sobriety.domain.vocab import Channel
 from sobriety.i18n import N_, _, fmt_number
@@ -38,38 +39,13 @@ COUNTS: Mapping[str, str] = {
     "no": N_("does not count toward the reuse target"),
 }
 
-CATEGORY_NAMES: Mapping[str, str] = {
-    "laptop": N_("laptop"),
-    "desktop": N_("desktop"),
-    "thin_client": N_("thin client"),
-    "workstation": N_("workstation"),
-    "smartphone": N_("smartphone"),
-    "rugged_smartphone": N_("rugged smartphone"),
-    "tablet": N_("tablet"),
-    "monitor": N_("monitor"),
-    "switch": N_("switch"),
-    "router": N_("router"),
-    "wifi_access_point": N_("Wi-Fi access point"),
-    "firewall": N_("firewall"),
-    "printer": N_("printer"),
-    "other": N_("other"),
-}
-
-ERASURE_METHODS: Mapping[str, str] = {
-    "cryptographic_erase": N_("cryptographic erase"),
-    "overwrite": N_("overwrite"),
-    "secure_erase": N_("secure erase"),
-    "destruction": N_("destruction"),
-    "factory_reset": N_("factory reset"),
-}
-
 
 def category_name(category: str) -> str:
-    return _(CATEGORY_NAMES.get(category, category))
+    return label("category", category)
 
 
 def erasure_method_name(method: str) -> str:
-    return _(ERASURE_METHODS.get(method, method))
+    return label("erasure_method", method)
 
 
 PARTS: Mapping[str, str] = {
@@ -115,13 +91,21 @@ _TEMPLATES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "channel_not_in_policy": lambda p: _("channel {channel} is not in the policy").format(**p),
     "category_excluded": lambda p: _(
         "category {category} not accepted (accepted: {allowed})"
-    ).format(category=p["category"], allowed=", ".join(p["allowed"])),
-    "status_excluded": lambda p: _("status {status} not accepted").format(**p),
+    ).format(
+        category=inline("category", p["category"]),
+        allowed=", ".join(inline("category", a) for a in p["allowed"]),
+    ),
+    "status_excluded": lambda p: _("status {status} not accepted").format(
+        status=inline("status", p["status"])
+    ),
     "condition_excluded": lambda p: _(
         "condition {condition} not accepted (accepted: {allowed})"
-    ).format(condition=_(p["condition"]), allowed=", ".join(_(a) for a in p["allowed"])),
+    ).format(
+        condition=inline("condition", p["condition"]),
+        allowed=", ".join(inline("condition", a) for a in p["allowed"]),
+    ),
     "condition_ok": lambda p: _("condition {condition} accepted").format(
-        condition=_(p["condition"])
+        condition=inline("condition", p["condition"])
     ),
     "age_unknown": lambda p: _(
         "age unknown (acquisition date not recorded); limit {limit} years"
@@ -199,14 +183,16 @@ _TEMPLATES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "erasure_not_needed": lambda p: _("no user data to erase"),
     "sensitive_destroy_storage": lambda p: _(
         "sensitive data: destroy the storage (best erasure recorded: {level})"
-    ).format(level=_(p["level"])),
+    ).format(level=inline("erasure_level", p["level"])),
     "erasure_missing": lambda p: _("erasure not recorded ({need} level needed)").format(
-        need=_(p["need"])
+        need=inline("erasure_level", p["need"])
     ),
     "erasure_level_low": lambda p: _("erasure at {level} level, {need} needed").format(
-        level=_(p["level"]), need=_(p["need"])
+        level=inline("erasure_level", p["level"]), need=inline("erasure_level", p["need"])
     ),
-    "erasure_ok": lambda p: _("erasure recorded ({level})").format(level=_(p["level"])),
+    "erasure_ok": lambda p: _("erasure recorded ({level})").format(
+        level=inline("erasure_level", p["level"])
+    ),
     "erasure_unverified": lambda p: _("erasure recorded but not verified"),
     "counts_with_proof": lambda p: _(
         "counts as reuse only with the taker's prior commitment and proof of reuse"

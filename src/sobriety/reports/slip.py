@@ -13,20 +13,12 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from sobriety.domain.labels import inline, label
 from sobriety.domain.policy import Policy
 from sobriety.domain.reuse_text import category_name, channel_name, erasure_method_name
 from sobriety.domain.vocab import Channel, LotStatus
-from sobriety.i18n import N_, _, fmt_date, fmt_number, language
+from sobriety.i18n import _, fmt_date, fmt_number, language
 from sobriety.storage.lot_store import LotView
-
-RECIPIENT_KINDS = {
-    "association": N_("association"),
-    "school": N_("school"),
-    "agent": N_("agent"),
-    "public_body": N_("public body"),
-    "refurbisher": N_("refurbisher"),
-    "eco_organisme": N_("eco-organisme"),
-}
 
 
 @dataclass(frozen=True)
@@ -116,7 +108,7 @@ def _header_rows(view: LotView, t: SlipText, policy: Policy | None) -> list[tupl
         (t.lot, lot.code),
         (t.channel, channel_name(lot.channel)),
         (t.recipient, lot.recipient_name),
-        (t.kind, _(RECIPIENT_KINDS.get(lot.recipient_kind, lot.recipient_kind))),
+        (t.kind, label("recipient_kind", lot.recipient_kind)),
         (t.siret, lot.recipient_siret or "-"),
         (t.date, when),
     ]
@@ -134,7 +126,8 @@ def _device_rows(view: LotView) -> list[tuple[str, ...]]:
     for i, d in enumerate(view.devices, start=1):
         erasure = "-"
         if d.erasure_method:
-            erasure = f"{erasure_method_name(d.erasure_method)} ({_(d.erasure_level or '')})"
+            level = inline("erasure_level", d.erasure_level)
+            erasure = f"{erasure_method_name(d.erasure_method)} ({level})"
         rows.append(
             (
                 str(i),
