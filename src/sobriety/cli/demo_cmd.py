@@ -86,7 +86,7 @@ def demo(
             devices=fmt_number(result.devices),
             events=fmt_number(result.events),
             erasures=fmt_number(result.erasures),
-            seconds=fmt_number(round(result.seconds, 1)),
+            seconds=fmt_number(result.seconds, 1),
         )
     )
     inventory_cmd.print_summary(engine)

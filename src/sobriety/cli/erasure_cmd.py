@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from sobriety.cli import context, reuse_common
+from sobriety.domain.labels import inline, label
 from sobriety.domain.lots import ErasureInput
 from sobriety.domain.vocab import ErasureLevel, ErasureMethod
 from sobriety.i18n import _, fmt_date
@@ -70,8 +71,8 @@ def record(
     typer.echo(
         _("{tag}: erasure recorded ({method}, {level}, {date}{verified})").format(
             tag=tag,
-            method=method,
-            level=level,
+            method=inline("erasure_method", method),
+            level=inline("erasure_level", level),
             date=fmt_date(day),
             verified=", " + _("verified") if verified else "",
         )
@@ -98,8 +99,8 @@ def list_(
             "  ".join(
                 [
                     fmt_date(e.date),
-                    e.method,
-                    e.level,
+                    label("erasure_method", e.method),
+                    label("erasure_level", e.level),
                     e.tool or "-",
                     e.operator or "-",
                     _("verified") if e.verified else _("not verified"),

@@ -22,7 +22,8 @@ from sobriety.domain.carbon_report import (
     estimate_fleet,
     grid_notes,
 )
-from sobriety.i18n import _, fmt_number
+from sobriety.domain.labels import inline, label
+from sobriety.i18n import N_, _, fmt_date, fmt_number
 
 app = typer.Typer(
     help=_("Carbon estimates of the fleet (tCO2e) from the sourced emission factors."),
@@ -30,6 +31,14 @@ app = typer.Typer(
 )
 
 FORMATS = ("table", "csv", "json")
+#: Heading of the first column of the table, per ``--by``.
+BY_HEADINGS = {
+    "category": N_("Category"),
+    "site": N_("Site"),
+    "site-kind": N_("Site kind"),
+    "phase": N_("Phase"),
+    "year": N_("Year"),
+}
 
 
 def _t(kg: float) -> str:
@@ -136,8 +145,16 @@ def _first_year(fleet: carbon.Fleet, year: int) -> int:
 
 
 def _label(row, by: str) -> str:
+    """The row's name in the active language (the stable key stays in CSV/JSON)."""
     if by == "phase":
         return _(PHASE_LABELS[row.key])
+    if by in ("site", "site-kind") and row.key == "-":
+        return _("(no site)")
+    if by == "site-kind":
+        return label("site_kind", row.key)
+    if by == "category":
+        text = label("category", row.key)
+        return row.label if text == row.key else text  # a category of the user's factor set
     return row.label
 
 
@@ -204,16 +221,17 @@ def _emit_rows(rows, fmt, year, mode, version, grid, notes, est, by) -> None:
         )
     )
     cols = [_("Manufacturing"), _("Distribution"), _("Use"), _("End of life")]
-    head = f"{_(by.replace('-', ' ').capitalize()):<28} {_('Devices'):>8} " + " ".join(
-        f"{c:>13}" for c in cols
-    )
-    head += f" {_('Total (low-high)'):>28}"
+    devices = _("Devices")
+    dw = max(8, len(devices))  # the devices column fits its heading in every language
+    by_heading, total_heading, weee_heading = _(BY_HEADINGS[by]), _("Total (low-high)"), _("WEEE t")
+    head = f"{by_heading:<28} {devices:>{dw}} " + " ".join(f"{c:>13}" for c in cols)
+    head += f" {total_heading:>28}"
     show_weee = by in ("category", "site", "site-kind")
     if show_weee:
-        head += f" {_('WEEE t'):>8}"
+        head += f" {weee_heading:>8}"
     typer.echo(head)
     for r in rows:
-        line = f"{_label(r, by)[:28]:<28} {fmt_number(r.devices):>8} " + " ".join(
+        line = f"{_label(r, by)[:28]:<28} {fmt_number(r.devices):>{dw}} " + " ".join(
             f"{_t(r.phases[i, 0]):>13}" for i in range(4)
         )
         line += f" {_range_t(r.total):>28}"
@@ -224,7 +242,8 @@ def _emit_rows(rows, fmt, year, mode, version, grid, notes, est, by) -> None:
         total = est.total
         phases = est.share.sum(axis=2)
         n_devices = fmt_number(sum(r.devices for r in rows)) if by != "phase" else ""
-        line = f"{_('Total'):<28} {n_devices:>8} "
+        total_label = _("Total")
+        line = f"{total_label:<28} {n_devices:>{dw}} "
         line += " ".join(f"{_t(phases[i, 0]):>13}" for i in range(4))
         line += f" {_range_t(total):>28}"
         typer.echo(line)
@@ -289,15 +308,17 @@ def _explain(ctx, engine, fs, tag, year, mode, state, grid, fmt) -> None:
             )
         )
         return
+    site = header.site or _("no site")
     typer.echo(
-        f"{header.asset_tag} — {header.category}, {header.manufacturer or '-'} {header.model or ''}"
-        f" — {header.site or _('no site')} — {header.status}"
+        f"{header.asset_tag} — {label('category', header.category)}, "
+        f"{header.manufacturer or '-'} {header.model or ''}"
+        f" — {site} — {label('status', header.status)}"
     )
     typer.echo(
         _("Acquired {acq} ({atype}); retired {ret}; grid zone {zone}; WEEE weight {w} kg.").format(
-            acq=header.acquisition_date or "-",
-            atype=header.acquisition_type,
-            ret=header.retirement_date or "-",
+            acq=fmt_date(header.acquisition_date),
+            atype=inline("acquisition_type", header.acquisition_type),
+            ret=fmt_date(header.retirement_date),
             zone=exp.zone,
             w=fmt_number(exp.weight_kg, 2),
         )
@@ -310,11 +331,16 @@ def _explain(ctx, engine, fs, tag, year, mode, state, grid, fmt) -> None:
     for t in exp.terms:
         typer.echo("")
         typer.echo(
-            f"{_(PHASE_LABELS[t.phase])}: {fmt_number(t.year[0], 2)} "
-            f"({fmt_number(t.year[1], 2)}-{fmt_number(t.year[2], 2)}) kgCO2e {_('in')} {year}; "
-            + _("whole life {v}").format(v=fmt_number(t.lifetime[0], 2))
+            _("{phase}: {v} ({lo}-{hi}) kgCO2e in {year}; whole life {life}").format(
+                phase=_(PHASE_LABELS[t.phase]),
+                v=fmt_number(t.year[0], 2),
+                lo=fmt_number(t.year[1], 2),
+                hi=fmt_number(t.year[2], 2),
+                year=year,
+                life=fmt_number(t.lifetime[0], 2),
+            )
         )
-        typer.echo("  " + _("formula") + ": " + t.formula)
+        typer.echo("  " + _("formula: {formula}").format(formula=t.formula))
         for i in t.inputs:
             typer.echo(f"  - {i.label}: {i.value}")
             typer.echo(f"      {i.source}")
@@ -416,9 +442,9 @@ def what_if(
             )
         )
         return
-    scope = ", ".join(res.categories) or _("all categories")
+    scope = ", ".join(inline("category", c) for c in res.categories) or _("all categories")
     if res.site_kinds:
-        scope += " / " + ", ".join(res.site_kinds)
+        scope += " / " + ", ".join(inline("site_kind", k) for k in res.site_kinds)
     typer.echo(
         _("Keep devices {n} years longer ({scope}): {d} devices in service in scope.").format(
             n=fmt_number(extend, 1), scope=scope, d=fmt_number(res.devices_in_scope)
@@ -429,9 +455,16 @@ def what_if(
             obs=fmt_number(res.observed_purchases_per_year, 1)
         )
     )
+    heads = (
+        _("Year"),
+        _("Baseline"),
+        _("Scenario"),
+        _("Avoided"),
+        _("tCO2e avoided (low-high)"),
+        _("EUR avoided"),
+    )
     typer.echo(
-        f"{_('Year'):<6} {_('Baseline'):>10} {_('Scenario'):>10} {_('Avoided'):>9} "
-        f"{_('tCO2e avoided (low-high)'):>28} {_('EUR avoided'):>14}"
+        f"{heads[0]:<6} {heads[1]:>10} {heads[2]:>10} {heads[3]:>9} {heads[4]:>28} {heads[5]:>14}"
     )
     for y in res.years:
         typer.echo(

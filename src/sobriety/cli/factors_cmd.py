@@ -19,7 +19,9 @@ from sobriety.domain.factors import (
     check_factor_set,
     load_factor_set,
 )
+from sobriety.domain.labels import inline, label
 from sobriety.domain.model_match import ModelRecord, match_key, normalise_manufacturer
+from sobriety.domain.reuse_text import channel_name
 from sobriety.domain.vocab import Category
 from sobriety.i18n import _, fmt_number
 from sobriety.units import UnitError, parse_magnitude
@@ -97,7 +99,7 @@ def list_factors(
     for cat, cf in fs.categories.items():
         use = cf.yearly_energy or cf.power
         typer.echo(
-            f"{cat:<18} {_fq(cf.manufacturing).replace(' kgCO2e', ''):>26} "
+            f"{_category(fs, cat)[:18]:<18} {_fq(cf.manufacturing).replace(' kgCO2e', ''):>26} "
             f"{_fq(cf.distribution).replace(' kgCO2e', ''):>22} "
             f"{_fq(cf.end_of_life).replace(' kgCO2e', ''):>22} "
             f"{_num(cf.lifespan.value):>8} {_fq(use):>30}"
@@ -113,13 +115,24 @@ def list_factors(
     typer.echo(_("Sources: {n} (sobriety factors show sources)").format(n=len(fs.sources)))
 
 
-def _show_factor(fs: FactorSet, label: str, f: Factor) -> None:
+def _category(fs: FactorSet, key: str) -> str:
+    """The category's label; the factor set's own label for a category of the user's."""
+    text = label("category", key)
+    return fs.categories[key].label if text == key and key in fs.categories else text
+
+
+def _show_factor(fs: FactorSet, name: str, f: Factor) -> None:
     src = fs.source(f.source)
-    typer.echo(f"  {label}: {f.text}  [{_num(f.low)}-{_num(f.high)} {f.unit}]")
-    typer.echo(f"      {_('source')}: {src.publisher} ({src.year}), {src.title}")
+    typer.echo(f"  {name}: {f.text}  [{_num(f.low)}-{_num(f.high)} {f.unit}]")
+    typer.echo(
+        "      "
+        + _("source: {publisher} ({year}), {title}").format(
+            publisher=src.publisher, year=src.year, title=src.title
+        )
+    )
     typer.echo(f"      {src.url}  [{src.licence}]")
     if f.range_sources:
-        typer.echo(f"      {_('range')}: {', '.join(f.range_sources)}")
+        typer.echo("      " + _("range: {sources}").format(sources=", ".join(f.range_sources)))
     if f.note:
         typer.echo(f"      {f.note}")
 
@@ -138,12 +151,17 @@ def show(
     fs = factor_set(ctx)
     if key in fs.categories:
         cf = fs.categories[key]
-        typer.echo(f"{cf.label} ({key}) — {fs.directory / 'devices.toml'}")
+        typer.echo(f"{_category(fs, key)} ({key}) — {fs.directory / 'devices.toml'}")
         for name, f in cf.factors().items():
             _show_factor(fs, name, f)
         if cf.method:
-            typer.echo(f"  {_('method')}: {cf.method}")
-        typer.echo(f"  {_('refurbished acquisitions carry')}: {fs.refurbished_share(key).text}")
+            typer.echo("  " + _("method: {method}").format(method=cf.method))
+        typer.echo(
+            "  "
+            + _("refurbished acquisitions carry: {share}").format(
+                share=fs.refurbished_share(key).text
+            )
+        )
         if cf.references:
             typer.echo("  " + _("Published figures for comparison (not used):"))
             for ref in cf.references:
@@ -168,10 +186,10 @@ def show(
     if key in ("reuse", "channels", "refurbished"):
         typer.echo(_("Refurbished acquisitions: share of a new device's manufacturing"))
         for cat, f in fs.refurbished.items():
-            _show_factor(fs, cat, f)
+            _show_factor(fs, f"{_category(fs, cat)} ({cat})", f)
         typer.echo(_("Reuse channels: share of a new purchase avoided"))
         for ch, cf in fs.channels.items():
-            _show_factor(fs, f"{ch} ({cf.label})", cf.substitution)
+            _show_factor(fs, f"{channel_name(ch)} ({ch})", cf.substitution)
         return
     if key == "sources":
         for sid, src in fs.sources.items():
@@ -243,7 +261,9 @@ def _print_match_report(report) -> None:
             typer.echo(
                 "  "
                 + _("{method}: {models} models, {devices} devices").format(
-                    method=method, models=models, devices=fmt_number(devices)
+                    method=label("match_method", method),
+                    models=fmt_number(models),
+                    devices=fmt_number(devices),
                 )
             )
     if report.matched:
@@ -251,7 +271,7 @@ def _print_match_report(report) -> None:
         for m in report.matched:
             typer.echo(
                 f"  {m.manufacturer} {m.model} ({fmt_number(m.devices)}) -> {m.factor_label}"
-                f"  [{m.method} {fmt_number(m.confidence, 2)}]"
+                f"  [{inline('match_method', m.method)} {fmt_number(m.confidence, 2)}]"
             )
     if report.unmatched:
         typer.echo(_("Not matched (category defaults apply):"))
@@ -447,6 +467,16 @@ def models(
     for f in model_factors.list_factors(engine, origin):
         manuf = "-" if f.manufacturing_kgco2e is None else _num(f.manufacturing_kgco2e)
         typer.echo(
-            f"  [{f.origin}] {f.manufacturer} {f.model}: {_('manufacturing')} {manuf} kgCO2e"
-            f" ({f.quality or '-'}) — {f.source[:90]}"
+            "  "
+            + _(
+                "[{origin}] {manufacturer} {model}: manufacturing {value} kgCO2e ({quality}) "
+                "— {source}"
+            ).format(
+                origin=f.origin,
+                manufacturer=f.manufacturer,
+                model=f.model,
+                value=manuf,
+                quality=inline("factor_quality", f.quality) or "-",
+                source=f.source[:90],
+            )
         )

@@ -21,6 +21,7 @@ import typer
 
 from sobriety.cli import context, reuse_common
 from sobriety.domain.factors import FactorSet, FactorSetError, load_factor_set
+from sobriety.domain.labels import label
 from sobriety.domain.policy import CATEGORIES
 from sobriety.domain.reuse import bulk_rows
 from sobriety.domain.reuse_explain import DeviceFlag, avoided_if_followed, avoided_table
@@ -33,7 +34,7 @@ from sobriety.domain.reuse_text import (
     state_name,
 )
 from sobriety.domain.vocab import Channel
-from sobriety.i18n import _, fmt_number
+from sobriety.i18n import _, fmt_date, fmt_number
 from sobriety.storage import repository, reuse_store
 from sobriety.storage.arrays import read_columns
 from sobriety.storage.models import Device, Lot, Site
@@ -117,7 +118,7 @@ def _header(run: reuse_store.FlagRun, scope: str, factors: FactorSet | None) -> 
     lines = [
         _(
             "{n} devices evaluated ({scope}) on {date}; {f} to review (retired, ageing or broken)."
-        ).format(n=fmt_number(len(run)), scope=scope, date=ev.on.isoformat(), f=fmt_number(flagged))
+        ).format(n=fmt_number(len(run)), scope=scope, date=fmt_date(ev.on), f=fmt_number(flagged))
     ]
     counts = ev.counts_by_channel()
     if counts:
@@ -149,7 +150,7 @@ def _device_block(info: reuse_store.DeviceInfo, flag: DeviceFlag, sources: bool)
         category=category_name(info.category),
         what=what,
         site=info.site or "-",
-        status=_(info.status),
+        status=label("status", info.status),
         age=age,
         value=value,
     )

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from sobriety.cli import context
+from sobriety.domain.labels import label
 from sobriety.i18n import _, fmt_number
 from sobriety.io.importer import ImportFailed, ImportReport, import_file
 from sobriety.io.profiles import PROFILES, ColumnError
@@ -106,7 +107,7 @@ def _print_summary(report: ImportReport) -> None:
             )
         )
         for code, name, kind in report.sites_created:
-            typer.echo(f"  {code}  {name}  [{kind}]")
+            typer.echo(f"  {code}  {name}  [{label('site_kind', kind)}]")
     if report.ignored_columns:
         typer.echo(
             _("Columns not imported: {columns}").format(

@@ -8,6 +8,7 @@ import typer
 from sqlalchemy import Engine
 
 from sobriety.cli import context
+from sobriety.domain.labels import label
 from sobriety.i18n import _, fmt_number
 from sobriety.storage import repository
 
@@ -26,13 +27,15 @@ def print_summary(engine: Engine) -> None:
             agents=fmt_number(counts.agents),
         )
     )
-    width = max((len(k) for k in counts.by_category), default=10)
+    categories = [(label("category", c), n) for c, n in counts.by_category.items()]
+    statuses = [(label("status", s), n) for s, n in counts.by_status.items()]
+    width = max((len(text) for text, _n in categories + statuses), default=10)
     typer.echo(_("By category:"))
-    for cat, n in counts.by_category.items():
-        typer.echo(f"  {cat:<{width}}  {fmt_number(n):>10}")
+    for text, n in categories:
+        typer.echo(f"  {text:<{width}}  {fmt_number(n):>10}")
     typer.echo(_("By status:"))
-    for status, n in counts.by_status.items():
-        typer.echo(f"  {status:<{width}}  {fmt_number(n):>10}")
+    for text, n in statuses:
+        typer.echo(f"  {text:<{width}}  {fmt_number(n):>10}")
 
 
 def tui(ctx: typer.Context) -> None:

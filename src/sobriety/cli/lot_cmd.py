@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from sobriety.cli import context, reuse_common
+from sobriety.domain.labels import inline, label
 from sobriety.domain.reuse_text import channel_name
 from sobriety.domain.vocab import Channel, RecipientKind
 from sobriety.i18n import _, fmt_date, fmt_number
@@ -119,7 +120,7 @@ def list_(ctx: typer.Context) -> None:
         return
     for lot, n in lots:
         typer.echo(
-            f"{lot.code}  {_(lot.status):<7}  {channel_name(lot.channel):<28}  "
+            f"{lot.code}  {label('lot_status', lot.status):<7}  {channel_name(lot.channel):<28}  "
             f"{lot.recipient_name}  ({fmt_number(n)})"
         )
 
@@ -136,27 +137,30 @@ def show(
     except repository.NotFoundError as exc:
         raise context.fail(str(exc)) from exc
     lot = view.lot
-    typer.echo(f"{lot.code}  {_(lot.status)}  {channel_name(lot.channel)}")
+    typer.echo(f"{lot.code}  {label('lot_status', lot.status)}  {channel_name(lot.channel)}")
     typer.echo(
         _("Recipient: {name} ({kind}){siret}").format(
             name=lot.recipient_name,
-            kind=_(lot.recipient_kind),
+            kind=inline("recipient_kind", lot.recipient_kind),
             siret=f", SIRET {lot.recipient_siret}" if lot.recipient_siret else "",
         )
     )
-    for label, value in (
+    for name, value in (
         (_("Deed"), lot.deed_ref),
         (_("Reuse commitment"), lot.commitment_ref),
         (_("Proof of reuse"), lot.proof_of_reuse_ref),
     ):
         if value:
-            typer.echo(f"{label}: {value}")
+            typer.echo(f"{name}: {value}")
     if lot.closed_at:
         typer.echo(_("Closed on {date}").format(date=fmt_date(lot.closed_at.date())))
     for d in view.devices:
-        erasure = f"{d.erasure_method} ({d.erasure_level})" if d.erasure_method else "-"
+        erasure = "-"
+        if d.erasure_method:
+            level = inline("erasure_level", d.erasure_level)
+            erasure = f"{label('erasure_method', d.erasure_method)} ({level})"
         typer.echo(
-            f"  {d.asset_tag:<14} {d.category:<18} {(d.model or '-'):<28} "
+            f"  {d.asset_tag:<14} {label('category', d.category):<18} {(d.model or '-'):<28} "
             f"{(d.serial or '-'):<18} {erasure:<30} {d.certificate_id or '-'}"
         )
     typer.echo(

@@ -12,7 +12,7 @@ import typer
 from sobriety.cli import context, reuse_common
 from sobriety.domain.policy import PolicyError, default_policy_path, resolve_policy
 from sobriety.domain.reuse_text import channel_name
-from sobriety.i18n import N_, _, fmt_number
+from sobriety.i18n import N_, _, fmt_number, fmt_percent
 from sobriety.storage import reuse_history
 
 EXCLUDED = {
@@ -71,7 +71,7 @@ def reuse_rate(
             b=fmt_number(result.b), year=year
         )
     )
-    target = "-" if result.target_pct is None else fmt_number(result.target_pct) + " %"
+    target = "-" if result.target_pct is None else fmt_percent(result.target_pct / 100)
     if result.rate_pct is None:
         typer.echo("  " + _("Rate: not defined (B = 0); target {target}").format(target=target))
     else:
@@ -80,8 +80,8 @@ def reuse_rate(
             verdict = _("no target for this year")
         typer.echo(
             "  "
-            + _("Rate: {rate} % (target {target}): {verdict}").format(
-                rate=fmt_number(result.rate_pct, 1), target=target, verdict=verdict
+            + _("Rate: {rate} (target {target}): {verdict}").format(
+                rate=fmt_percent(result.rate_pct / 100, 1), target=target, verdict=verdict
             )
         )
     if result.pending_proof:
@@ -102,7 +102,8 @@ def reuse_rate(
     if left_out:
         typer.echo("  " + _("Retired devices held but outside the scope:"))
         for k, v in left_out.items():
-            typer.echo(f"      {_(EXCLUDED[k]):<34} {fmt_number(v):>8}")
+            reason = _(EXCLUDED[k])
+            typer.echo(f"      {reason:<34} {fmt_number(v):>8}")
 
 
 policy_app = typer.Typer(
@@ -139,7 +140,8 @@ def show(ctx: typer.Context) -> None:
     typer.echo(f"{policy.name} ({policy.path})")
     for k, cp in enumerate(policy.ordered(), start=1):
         state = "" if cp.enabled else " [" + _("disabled") + "]"
-        typer.echo(f"{k}. {channel_name(cp.channel)}{state}: {_(cp.label)}")
+        text = _(cp.label)
+        typer.echo(f"{k}. {channel_name(cp.channel)}{state}: {text}")
         for name in ("max_age_years", "max_value_eur", "min_value_eur", "repair_cost_ceiling_pct"):
             t = getattr(cp, name)
             if t is None:
@@ -150,7 +152,10 @@ def show(ctx: typer.Context) -> None:
             shown = ", ".join(f"{c}={v:g}" for c, v in values.items())
             typer.echo(f"     {name}: {shown}  [{t.source or cp.source}, {t.date or cp.date}]")
         if cp.source:
-            typer.echo(f"     {_('source')}: {cp.source} ({cp.date or '-'})")
+            typer.echo(
+                "     "
+                + _("source: {source} ({date})").format(source=cp.source, date=cp.date or "-")
+            )
 
 
 def register(app: typer.Typer) -> None:
