@@ -41,13 +41,19 @@ def make_app(engine: Engine, *, dark: bool = True, start: str | None = "inventor
     return create_app(settings, engine, today=lambda: TODAY, dark=dark, start=start)
 
 
+#: Workers that live as long as their widget (DirectoryTree's loader): never awaited.
+LONG_LIVED = frozenset({"_loader"})
+
+
 async def settle(pilot, app: SobrietyApp) -> None:
     """Wait until every worker finished and the screen is repainted."""
     for _ in range(50):
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        workers = [w for w in app.workers if w.name not in LONG_LIVED]
+        if workers:  # an empty list would mean "every worker"
+            await app.workers.wait_for_complete(workers)
         await pilot.pause()
-        if not any(w.is_running for w in app.workers):
+        if not any(w.is_running for w in app.workers if w.name not in LONG_LIVED):
             break
 
 

@@ -10,7 +10,10 @@ database and written in bulk, all inside ONE transaction:
   transaction is rolled back: the database is left exactly as it was;
 - with ``skip_invalid`` (a CSV path), valid rows go in and each invalid row is
   copied to that file with its line and reasons (fix it, import it again);
-- with ``dry_run`` everything runs and is counted, then rolled back.
+- with ``dry_run`` everything runs and is counted, then rolled back;
+- ``progress(rows)`` is called after each chunk with the rows read so far, and
+  a set ``cancel`` event (checked between chunks) stops the import: the
+  transaction is rolled back and :class:`ImportCancelled` raised.
 
 Devices are matched by asset tag; a row without asset tag is matched by
 serial number, and a new device from such a row takes its serial as asset
@@ -33,8 +36,9 @@ import datetime as dt
 import itertools
 import json
 import math
+import threading
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,6 +116,10 @@ class ImportFailed(Exception):
         )
 
 
+class ImportCancelled(ImportFailed):
+    """The user stopped the import between two chunks; nothing was imported."""
+
+
 def import_file(
     engine: Engine,
     path: Path,
@@ -122,6 +130,8 @@ def import_file(
     skip_invalid: Path | None = None,
     actor: str | None = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
+    progress: Callable[[int], None] | None = None,
+    cancel: threading.Event | None = None,
 ) -> ImportReport:
     """Import ``path`` into the database; returns the summary.
 
@@ -148,6 +158,7 @@ def import_file(
         )
         with engine.connect() as conn:
             run = _Run(conn, table, columns, synonyms, report, skip_invalid, actor, dry_run)
+            run.progress, run.cancel = progress, cancel
             run.execute(chunk_size)
     return report
 
@@ -186,6 +197,8 @@ class _Run:
         )
         self._writer: Any = None
         self._rejects_fh: Any = None
+        self.progress: Callable[[int], None] | None = None
+        self.cancel: threading.Event | None = None
 
     # -- driver ---------------------------------------------------------------
 
@@ -197,6 +210,15 @@ class _Run:
                 self._import_sites(self.table.sites)
             for chunk in _chunks(self.table.rows, chunk_size):
                 self._chunk(chunk)
+                if self.progress is not None:
+                    self.progress(self.report.rows)
+                if self.cancel is not None and self.cancel.is_set():
+                    raise ImportCancelled(
+                        self.report,
+                        _("import cancelled after {n} rows; nothing was imported").format(
+                            n=self.report.rows
+                        ),
+                    )
             self.report.sites_created = list(self.sites.created)
             if self.report.rows == 0:
                 raise ImportFailed(

@@ -29,6 +29,7 @@ from sobriety.tui.screens.dashboard import DashboardScreen
 from sobriety.tui.screens.device import DeviceScreen
 from sobriety.tui.screens.factors import FactorsScreen
 from sobriety.tui.screens.help import HelpScreen
+from sobriety.tui.screens.import_screen import ImportScreen
 from sobriety.tui.screens.inventory import InventoryScreen
 from sobriety.tui.screens.reuse_queue import ReuseQueueScreen
 
@@ -52,6 +53,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("inventory", N_("Inventory"), "2", InventoryScreen),
     Section("reuse", N_("Reuse queue"), "3", ReuseQueueScreen),
     Section("factors", N_("Factors"), "4", FactorsScreen),
+    Section("import", N_("Import"), "5", ImportScreen),
 )
 
 

@@ -17,7 +17,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
 
-from sobriety.domain.device_fields import FIELDS, FieldError, FieldSpec, check_device, parse_field
+from sobriety.domain.device_fields import FIELDS, FieldError, FormField, check_device, parse_field
 from sobriety.domain.labels import choices
 from sobriety.i18n import _
 from sobriety.storage.device_query import SiteChoice, device_detail
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from sobriety.tui.app import SobrietyApp
 
 
-def _parser(spec: FieldSpec) -> Callable[[Any], Any]:
+def _parser(spec: FormField) -> Callable[[Any], Any]:
     if spec.kind == "bool":
         return bool
     return lambda raw: parse_field(spec.name, raw)

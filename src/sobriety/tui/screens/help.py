@@ -27,6 +27,7 @@ def binding_groups() -> list[tuple[str, list[Binding]]]:
     from sobriety.tui.screens.device import DeviceScreen
     from sobriety.tui.screens.device_edit import DeviceEditScreen
     from sobriety.tui.screens.factors import FactorsScreen
+    from sobriety.tui.screens.import_screen import ImportScreen
     from sobriety.tui.screens.inventory import InventoryScreen
     from sobriety.tui.screens.problems import ProblemsDialog
     from sobriety.tui.screens.reuse_queue import ReuseQueueScreen
@@ -45,6 +46,7 @@ def binding_groups() -> list[tuple[str, list[Binding]]]:
         (_("Device"), _bindings(DeviceScreen)),
         (_("Reuse queue"), _bindings(ReuseQueueScreen)),
         (_("Factors"), _bindings(FactorsScreen)),
+        (_("Import"), _bindings(ImportScreen)),
         (_("Edit device"), _bindings(DeviceEditScreen)),
         (_("Action dialogs"), _bindings(ActionDialog)),
         (_("Conflict"), _bindings(ConflictDialog)),

@@ -1,0 +1,345 @@
+"""The import screen: choose a file and a profile, check the mapping, validate, commit.
+
+1. A path (typed, or picked in the folder tree) and a profile: the preview
+   shows which column fills which field, with sample values, and the row count.
+2. ``ctrl+d`` validates the whole file (a dry run of the real importer, in a
+   worker, with a progress bar): every problem is listed with its line,
+   column, value and what was expected; nothing is written.
+3. ``ctrl+s`` imports it, all or nothing. ``escape`` cancels a running check
+   or import between two chunks; the database is then left as it was.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import (
+    DataTable,
+    DirectoryTree,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Select,
+    Static,
+)
+
+from sobriety.i18n import _, fmt_number
+from sobriety.io.profiles import PROFILES
+from sobriety.tui.import_data import Preview, preview
+from sobriety.tui.messages import DataChanged, LoadProgressed
+from sobriety.tui.widgets.work_progress import WorkProgress
+
+if TYPE_CHECKING:
+    from sobriety.io.importer import ImportReport
+    from sobriety.tui.app import SobrietyApp
+
+#: Rows per chunk: the progress bar and the cancel check move this often.
+CHUNK_ROWS = 2_000
+PROFILE_LABELS = {
+    "auto": "auto",
+    "generic": "generic",
+    "glpi": "GLPI",
+    "snipeit": "Snipe-IT",
+}
+
+
+class ImportScreen(Screen[None]):
+    """Import an inventory file, checked before anything is written."""
+
+    BINDINGS = [
+        # priority: the path Input would take ctrl+d (delete right) for itself
+        Binding("ctrl+d", "validate", _("Validate"), priority=True),
+        Binding("ctrl+s", "commit", _("Import"), priority=True),
+        Binding("ctrl+o", "focus_path", _("File"), show=False),
+        Binding("escape", "cancel", _("Cancel")),
+        Binding("f3", "toggle_tree", _("Folders"), show=False),
+    ]
+
+    def __init__(self, start_dir: Path | None = None) -> None:
+        super().__init__(id="import")
+        self.start_dir = start_dir or Path.cwd()
+        self.preview_result: Preview | None = None
+        self.report: ImportReport | None = None
+        self.outcome: str = ""  # "valid", "invalid", "imported", "cancelled", "failed"
+        self._cancel: threading.Event | None = None
+
+    @property
+    def sobriety(self) -> SobrietyApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Horizontal(id="import-bar"):
+            yield Input(
+                placeholder=_("Path of a CSV, XLSX or JSON file (ctrl+o)"),
+                id="import-path",
+                compact=True,
+            )
+            yield Select(
+                [(PROFILE_LABELS[p], p) for p in PROFILES],
+                value="auto",
+                allow_blank=False,
+                id="import-profile",
+                compact=True,
+            )
+        yield WorkProgress(id="import-progress")
+        yield Static(_("Choose a file: type its path or pick it in the tree."), id="import-summary")
+        with Horizontal(id="import-body"):
+            yield DirectoryTree(str(self.start_dir), id="import-tree")
+            with Vertical(id="import-right"):
+                yield Label(_("Column mapping"), classes="panel-title")
+                yield DataTable(id="import-mapping", cursor_type="row", zebra_stripes=True)
+                yield Label(_("Problems"), classes="panel-title", id="problems-title")
+                yield DataTable(id="import-problems", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = _("Import")
+        self.query_one("#import-mapping", DataTable).add_columns(
+            _("Column"), _("Field"), _("Sample values")
+        )
+        self.query_one("#import-problems", DataTable).add_columns(
+            _("Line"), _("Column"), _("Value"), _("Expected")
+        )
+        self.query_one("#import-path", Input).focus()
+
+    # -------------------------------------------------------------- choosing
+    @property
+    def path(self) -> Path | None:
+        text = self.query_one("#import-path", Input).value.strip()
+        return Path(text).expanduser() if text else None
+
+    @property
+    def profile(self) -> str:
+        value = self.query_one("#import-profile", Select).value
+        return str(value) if value is not Select.BLANK else "auto"
+
+    def choose(self, path: Path) -> None:
+        """Take ``path`` as the file to import and preview it."""
+        self.query_one("#import-path", Input).value = str(path)
+        self.action_preview()
+
+    @on(DirectoryTree.FileSelected)
+    def _file_selected(self, event: DirectoryTree.FileSelected) -> None:
+        self.choose(Path(event.path))
+
+    @on(Input.Submitted, "#import-path")
+    def _path_submitted(self) -> None:
+        self.action_preview()
+
+    @on(Select.Changed, "#import-profile")
+    def _profile_changed(self) -> None:
+        if self.path is not None:
+            self.action_preview()
+
+    def action_focus_path(self) -> None:
+        self.query_one("#import-path", Input).focus()
+
+    def action_toggle_tree(self) -> None:
+        tree = self.query_one("#import-tree", DirectoryTree)
+        tree.display = not tree.display
+
+    # -------------------------------------------------------------- preview
+    def action_preview(self) -> None:
+        path = self.path
+        if path is None:
+            return
+        self._clear_problems()
+        self.outcome = ""
+        self.query_one(WorkProgress).begin(_("Reading {name}…").format(name=path.name))
+        self._preview(path, self.profile)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="import-preview")
+    def _preview(self, path: Path, profile: str) -> None:
+        result = preview(path, profile)
+        self.app.call_from_thread(self._show_preview, result)
+
+    def _show_preview(self, result: Preview) -> None:
+        self.query_one(WorkProgress).done()
+        self.preview_result = result
+        mapping = self.query_one("#import-mapping", DataTable)
+        mapping.clear()
+        if result.error is not None:
+            self._summary(
+                _("Cannot import {path}: {error}").format(path=result.path, error=result.error)
+            )
+            return
+        for header, name, values in result.mapping:
+            mapping.add_row(header, name, " | ".join(v for v in values if v) or "-")
+        text = _("{name}: {rows} rows, {fmt}, profile {profile}; {n} columns mapped.").format(
+            name=result.path.name,
+            rows=fmt_number(result.rows),
+            fmt=result.format.upper(),
+            profile=PROFILE_LABELS.get(result.profile, result.profile),
+            n=len(result.mapping),
+        )
+        if result.ignored:
+            text += " " + _("Not imported: {columns}.").format(
+                columns=", ".join(f'"{c}"' for c in result.ignored)
+            )
+        text += " " + _("ctrl+d validates, ctrl+s imports.")
+        self._summary(text)
+
+    # ----------------------------------------------------------- validation
+    def action_validate(self) -> None:
+        self._run(dry_run=True)
+
+    def action_commit(self) -> None:
+        self._run(dry_run=False)
+
+    def _run(self, *, dry_run: bool) -> None:
+        path = self.path
+        if path is None:
+            self.notify(_("Choose a file first."))
+            return
+        if self._cancel is not None:
+            self.notify(_("An import is already running (escape cancels it)."))
+            return
+        if self.preview_result is None or self.preview_result.path != path:
+            self.action_preview()
+        self._clear_problems()
+        self._cancel = threading.Event()
+        total = self.preview_result.rows if self.preview_result else None
+        text = _("Checking {name}…") if dry_run else _("Importing {name}…")
+        self.query_one(WorkProgress).begin(text.format(name=path.name), total or None)
+        self._import(path, self.profile, dry_run, self._cancel, total or None)
+
+    def action_cancel(self) -> None:
+        if self._cancel is not None:
+            self._cancel.set()
+            self.query_one(WorkProgress).begin(_("Cancelling after the current chunk…"))
+
+    @work(thread=True, exit_on_error=False, group="import-run")
+    def _import(
+        self, path: Path, profile: str, dry_run: bool, cancel: threading.Event, total: int | None
+    ) -> None:
+        from sobriety.io.importer import ImportCancelled, ImportFailed, import_file
+        from sobriety.io.profiles import ColumnError
+        from sobriety.io.synonyms import SynonymFileError, load_synonyms
+        from sobriety.io.tables import UnreadableFile
+
+        app = self.sobriety
+        verb = _("Checked") if dry_run else _("Imported")
+
+        def progress(rows: int) -> None:
+            self.post_message(
+                LoadProgressed(
+                    _("{verb} {rows} rows of {name}").format(
+                        verb=verb, rows=fmt_number(rows), name=path.name
+                    ),
+                    rows,
+                    total,
+                )
+            )
+
+        try:
+            report = import_file(
+                app.engine,
+                path,
+                profile=profile,
+                synonyms=load_synonyms(app.settings.synonyms),
+                dry_run=dry_run,
+                actor=app.actor,
+                chunk_size=CHUNK_ROWS,
+                progress=progress,
+                cancel=cancel,
+            )
+        except ImportCancelled as exc:
+            self.app.call_from_thread(self._finished, "cancelled", exc.report, str(exc))
+        except ImportFailed as exc:
+            self.app.call_from_thread(self._finished, "invalid", exc.report, str(exc))
+        except (UnreadableFile, ColumnError, SynonymFileError, OSError) as exc:
+            self.app.call_from_thread(self._finished, "failed", None, str(exc))
+        else:
+            self.app.call_from_thread(
+                self._finished, "valid" if dry_run else "imported", report, ""
+            )
+
+    def _finished(self, outcome: str, report: ImportReport | None, message: str) -> None:
+        self._cancel = None
+        self.query_one(WorkProgress).done()
+        self.outcome, self.report = outcome, report
+        if report is not None:
+            self._show_problems(report)
+        if outcome in ("valid", "imported") and report is not None:
+            head = _("Valid: nothing written.") if outcome == "valid" else _("Imported.")
+            if outcome == "valid":
+                counts = _(
+                    "{rows} rows: {created} to create, {updated} to update, {unchanged} unchanged."
+                )
+            else:
+                counts = _(
+                    "{rows} rows: {created} created, {updated} updated, {unchanged} unchanged."
+                )
+            text = (
+                head
+                + " "
+                + counts.format(
+                    rows=fmt_number(report.rows),
+                    created=fmt_number(report.created),
+                    updated=fmt_number(report.updated),
+                    unchanged=fmt_number(report.unchanged),
+                )
+            )
+            if report.sites_created:
+                text += " " + _("New sites: {sites}.").format(
+                    sites=", ".join(code for code, _name, _kind in report.sites_created)
+                )
+            if outcome == "valid":
+                text += " " + _("ctrl+s imports.")
+            self._summary(text)
+            if outcome == "imported":
+                self.notify(text)
+                self.post_message(DataChanged("import"))
+            return
+        if outcome == "invalid" and report is not None:
+            self._summary(
+                message.rstrip(".")
+                + ". "
+                + _("Fix the file (the problems are listed below), then validate again.")
+            )
+            return
+        self._summary(message)
+
+    # ---------------------------------------------------------------- helpers
+    def _summary(self, text: str) -> None:
+        self.query_one("#import-summary", Static).update(text)
+
+    def _clear_problems(self) -> None:
+        self.query_one("#import-problems", DataTable).clear()
+        self.query_one("#problems-title", Label).update(_("Problems"))
+
+    def _show_problems(self, report: ImportReport) -> None:
+        table = self.query_one("#import-problems", DataTable)
+        table.clear()
+        for p in report.problems:
+            table.add_row(
+                str(p.line),
+                p.column,
+                _("(empty)") if p.value in (None, "") else str(p.value),
+                p.expected,
+            )
+        self.query_one("#problems-title", Label).update(
+            _("Problems: {n}").format(n=fmt_number(len(report.problems)))
+        )
+
+    def problems(self) -> list[tuple[str, ...]]:
+        table = self.query_one("#import-problems", DataTable)
+        return [tuple(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+
+    # -------------------------------------------------------------- palette
+    def palette_commands(self) -> Iterator[tuple[str, str, Callable[[], Any]]]:
+        yield _("Choose the file to import"), _("Key ctrl+o"), self.action_focus_path
+        yield _("Validate the file (dry run)"), _("Key ctrl+d"), self.action_validate
+        yield _("Import the file"), _("All or nothing · key ctrl+s"), self.action_commit
+        yield _("Cancel the running import"), _("Key escape"), self.action_cancel
+        yield _("Show or hide the folder tree"), _("Key F3"), self.action_toggle_tree

@@ -1,0 +1,129 @@
+"""Import screen pilot tests (errors, then fixed, then committed; cancel) and the
+importer's cancel hook, on the database the TUI tests use."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from sobriety.io.importer import ImportCancelled, import_file
+from sobriety.storage.models import Device, DeviceEvent
+from sobriety.tui.screens.import_screen import ImportScreen
+
+from .conftest import FLEET_SIZE, make_app, settle
+
+HEADER = "asset_tag,category,manufacturer,model,acquisition_date,purchase_price_eur,status\n"
+BAD = HEADER + (
+    "NEW-0001,laptop,Dell,Latitude 5420,2024-01-15,950,in_service\n"
+    "NEW-0002,toaster,HP,EliteBook 840 G8,2024-02-30,abc,in_service\n"
+    "NEW-0003,monitor,Iiyama,ProLite XU2493HS,2023-05-02,180,lost\n"
+)
+GOOD = HEADER + (
+    "NEW-0001,laptop,Dell,Latitude 5420,2024-01-15,950,in_service\n"
+    "NEW-0002,laptop,HP,EliteBook 840 G8,2024-02-28,1100,in_service\n"
+    "NEW-0003,monitor,Iiyama,ProLite XU2493HS,2023-05-02,180,in_stock\n"
+)
+
+
+def _counts(engine: Engine) -> tuple[int, int]:
+    with engine.connect() as conn:
+        devices = conn.execute(select(func.count()).select_from(Device)).scalar_one()
+        events = conn.execute(select(func.count()).select_from(DeviceEvent)).scalar_one()
+    return devices, events
+
+
+@pytest.mark.asyncio
+async def test_import_shows_every_problem_then_imports_the_fixed_file(
+    sqlite_fleet: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "inventory.csv"
+    path.write_text(BAD, encoding="utf-8")
+    before = _counts(sqlite_fleet)
+    app = make_app(sqlite_fleet)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("5")
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
+        await pilot.press("ctrl+o", *str(path), "enter")
+        await settle(pilot, app)
+        result = screen.preview_result
+        assert result is not None and result.error is None
+        assert (result.rows, result.profile) == (3, "generic")
+        assert ("category", "category", ["laptop", "toaster", "monitor"]) in result.mapping
+        await pilot.press("ctrl+d")
+        await settle(pilot, app)
+        assert screen.outcome == "invalid"
+        problems = screen.problems()
+        assert [(line, col, value) for line, col, value, _exp in problems] == [
+            ("3", "category", "toaster"),
+            ("3", "acquisition_date", "2024-02-30"),
+            ("3", "purchase_price_eur", "abc"),
+            ("4", "status", "lost"),
+        ]
+        assert all(expected for *_rest, expected in problems)
+        await pilot.press("ctrl+s")  # committing an invalid file writes nothing either
+        await settle(pilot, app)
+        assert screen.outcome == "invalid" and _counts(sqlite_fleet) == before
+        # the user fixes the file, validates, then imports
+        path.write_text(GOOD, encoding="utf-8")
+        await pilot.press("ctrl+d")
+        await settle(pilot, app)
+        assert screen.outcome == "valid" and screen.problems() == []
+        assert (screen.report.created, screen.report.committed) == (3, False)
+        assert _counts(sqlite_fleet) == before
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert screen.outcome == "imported" and screen.report.committed
+    assert _counts(sqlite_fleet)[0] == FLEET_SIZE + 3
+
+
+@pytest.mark.asyncio
+async def test_a_long_import_can_be_cancelled_and_leaves_the_database_as_it_was(
+    sqlite_fleet: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "big.csv"
+    rows = [
+        f"BIG-{i:06d},laptop,Dell,Latitude 5420,2022-01-15,900,in_service\n" for i in range(9000)
+    ]
+    path.write_text(HEADER + "".join(rows), encoding="utf-8")
+    before = _counts(sqlite_fleet)
+    app = make_app(sqlite_fleet, start="import")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
+        screen.choose(path)
+        await settle(pilot, app)
+        assert screen.preview_result.rows == 9000
+        screen.action_commit()  # ctrl+s
+        screen.action_cancel()  # escape, before the first chunk of 2,000 rows is done
+        await settle(pilot, app)
+        assert screen.outcome == "cancelled"
+        assert screen.report is not None and screen.report.rows == 2000
+    assert _counts(sqlite_fleet) == before
+
+
+def test_the_importer_stops_between_chunks_and_rolls_back(sqlite_fleet: Engine, tmp_path) -> None:
+    path = tmp_path / "big.csv"
+    rows = [f"BIG-{i:06d},laptop,Dell,Latitude 5420,2022-01-15,900,in_service\n" for i in range(50)]
+    path.write_text(HEADER + "".join(rows), encoding="utf-8")
+    before = _counts(sqlite_fleet)
+    cancel = threading.Event()
+    seen: list[int] = []
+
+    def progress(n: int) -> None:
+        seen.append(n)
+        if n >= 20:
+            cancel.set()
+
+    with pytest.raises(ImportCancelled, match="cancelled after 20 rows") as err:
+        import_file(sqlite_fleet, path, chunk_size=10, progress=progress, cancel=cancel)
+    assert seen == [10, 20] and err.value.report.rows == 20
+    assert _counts(sqlite_fleet) == before
+    report = import_file(sqlite_fleet, path, chunk_size=10, progress=seen.append)
+    assert report.created == 50 and seen[2:] == [10, 20, 30, 40, 50]
