@@ -209,7 +209,22 @@ def test_recycling_is_the_last_resort_and_never_counts() -> None:
     f = flag_of({"category": "monitor", "acquisition_date": years_ago(12), "condition": "broken"})
     assert codes(f, "recycle") == ["erasure_not_needed"]
     assert f.outcome("recycle").counts_toward_target == "no"
-    assert f.recommended.channel == "take_back"
+    assert state(f, "take_back") == "ruled_out"  # 10 years or older: out of the reuse scheme
+    assert f.recommended.channel == "recycle"
+
+
+@pytest.mark.parametrize(("years", "expected"), [(9.99, "take_back"), (10.0, "recycle")])
+def test_take_back_stops_at_the_ten_year_limit(years: float, expected: str) -> None:
+    acquired = dt.date(2016, 11, 29) if years == 10.0 else years_ago(years)
+    f = flag_of(
+        {
+            "category": "monitor",
+            "acquisition_date": acquired,
+            "condition": "broken",
+            "repair_estimate_eur": 800.0,  # over the repair ceiling: not kept
+        }
+    )
+    assert f.recommended.channel == expected
 
 
 # -- erasure checks ---------------------------------------------------------------

@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from sobriety.domain.lots import ErasureInput
 from sobriety.domain.policy import resolve_policy
@@ -88,7 +88,7 @@ def test_flag_fleet_evaluates_everyone_and_flags_the_right_devices(fleet: Engine
     }
     assert rec["KEEP-1"] == "keep"
     assert rec["OLD-CPU"] == "transfer"
-    assert rec["MON-OLD"] == "take_back"
+    assert rec["MON-OLD"] == "recycle"  # 12 years old: out of the reuse scheme
 
 
 def test_flag_by_site_and_by_tag(fleet: Engine) -> None:
@@ -407,6 +407,14 @@ def test_closing_rechecks_every_device_and_take_back_needs_a_commitment(fleet: E
         db.session_scope(fleet) as s,
     ):
         lot_store.close_lot(session=s, policy=POLICY, code=code, actor="t", on=TODAY)
+    with pytest.raises(reuse_store.ReuseError, match="10-year limit"), db.session_scope(fleet) as s:
+        lot_store.add_to_lot(session=s, policy=POLICY, code=code, asset_tags=["MON-OLD"], actor="t")
+    with db.session_scope(fleet) as s:  # a younger monitor: within the reuse scheme
+        s.execute(
+            update(Device)
+            .where(Device.asset_tag == "MON-OLD")
+            .values(acquisition_date=years_ago(8))
+        )
     erase(fleet, "MON-OLD", "clear", "factory_reset")
     with db.session_scope(fleet) as s:
         lot_store.add_to_lot(session=s, policy=POLICY, code=code, asset_tags=["MON-OLD"], actor="t")
