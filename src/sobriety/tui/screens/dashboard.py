@@ -104,12 +104,13 @@ def targets_text(d: kpis.Dashboard, rate: ReuseRate) -> Group:
     p = d.purchases
     buy = Text()
     buy.append(_("Refurbished purchases {year}").format(year=p.year), style="bold")
-    buy.append(
-        "  "
-        + _("{share} of {spend} EUR; target {target}").format(
+    if p.devices:
+        bought = _("{share} of {spend} EUR; target {target}").format(
             share=_pct(p.share_pct), spend=fmt_number(p.spend_eur), target=_pct(p.target_pct)
         )
-    )
+    else:
+        bought = _("no purchase recorded yet; target {target}").format(target=_pct(p.target_pct))
+    buy.append("  " + bought)
     return Group(
         reuse,
         _verdict(gauge(rate.rate_pct, rate.target_pct), rate.met),

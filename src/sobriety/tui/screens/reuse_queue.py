@@ -384,7 +384,7 @@ class ReuseQueueScreen(Screen[None]):
     @work(thread=True, exit_on_error=False, group="queue-write")
     def _decide(self, tags: list[str], channel: str | None, reason: str | None) -> None:
         app = self.sobriety
-        self.post_message(LoadProgressed(_("Recording the decisions…"), 0, None))
+        self.app.call_from_thread(self.query_one(WorkProgress).begin, _("Recording the decisions…"))
         done, refused = q.decide_many(
             app.engine, self._policy(), tags, actor=app.actor, on=app.today(),
             channel=channel, reason=reason,
@@ -392,6 +392,7 @@ class ReuseQueueScreen(Screen[None]):
         self.app.call_from_thread(self._decided, done, refused)
 
     def _decided(self, done: list[str], refused: q.Refusals) -> None:
+        self.query_one(WorkProgress).done()
         self.selected -= set(done)
         if done:
             self.notify(_("{n} decision(s) recorded in the devices' history.").format(n=len(done)))
@@ -451,7 +452,9 @@ class ReuseQueueScreen(Screen[None]):
     @work(thread=True, exit_on_error=False, group="queue-write")
     def _build_lot(self, tags: list[str], values: dict[str, Any]) -> None:
         app = self.sobriety
-        self.post_message(LoadProgressed(_("Checking every device against the lot…"), 0, None))
+        self.app.call_from_thread(
+            self.query_one(WorkProgress).begin, _("Checking every device against the lot…")
+        )
         try:
             code = q.build_lot(
                 app.engine, self._policy(), tags, actor=app.actor, on=app.today(), **values
