@@ -78,7 +78,7 @@ async def _measure(url: str) -> dict[str, float]:
     out: dict[str, float] = {}
     start = time.perf_counter()
     engine = db.make_engine(url)
-    app = create_app(load_settings(database_url=url), engine)
+    app = create_app(load_settings(database_url=url), engine, start="inventory")
     async with app.run_test(size=(120, 40)) as pilot:
         table = app.screen.query_one(DeviceTable)
         await _until(pilot, lambda: _ready(table))
@@ -126,6 +126,37 @@ async def _measure(url: str) -> dict[str, float]:
         await end_key()
         await pilot.press("home")
         await timed("search 'lat' (sorted by model)", search)
+    engine.dispose()
+    return out
+
+
+async def _measure_dashboard(url: str) -> dict[str, float]:
+    """The dashboard (the first screen by default) on the same fleet.
+
+    While its figures are computed in the background, key 2 must still open a
+    usable inventory: that latency is measured during the computation.
+    """
+    from sobriety.settings import load_settings
+    from sobriety.storage import db
+    from sobriety.tui.app import create_app
+    from sobriety.tui.screens.dashboard import DashboardScreen
+    from sobriety.tui.widgets.device_table import DeviceTable
+
+    out: dict[str, float] = {}
+    start = time.perf_counter()
+    engine = db.make_engine(url)
+    app = create_app(load_settings(database_url=url), engine, today=lambda: AS_OF)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _until(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        out["dashboard on screen (figures pending)"] = time.perf_counter() - start
+        dash = app.screen
+        t0 = time.perf_counter()
+        await pilot.press("2")
+        await _until(pilot, lambda: _ready(app.screen.query_one(DeviceTable)))
+        out["key 2 -> inventory usable, dashboard computing"] = time.perf_counter() - t0
+        out["  (dashboard still computing then)"] = float(dash.dashboard is None)
+        await _until(pilot, lambda: dash.dashboard is not None, timeout=120)
+        out["dashboard figures computed (background)"] = time.perf_counter() - start
     engine.dispose()
     return out
 
@@ -182,7 +213,14 @@ def main() -> None:
             ),
         }
         results = asyncio.run(_measure(url))
+        dashboard = asyncio.run(_measure_dashboard(url))
     floors["search index built (background)"] = floors["start"]
+    print("Dashboard (no floor: figures from the carbon, KPI and reuse-rate engines):")
+    for name, value in dashboard.items():
+        if name.startswith("  "):
+            print(f"{name:48} {'yes' if value else 'no'}")
+        else:
+            print(f"{name:48} {value * 1000:8.0f}ms")
     targets = {"start": 1.5, "search index built (background)": 3.0}
     print(f"{'step':34} {'TUI':>9} {'floor':>9} {'ratio':>7} {'target':>8}")
     for name, seconds in results.items():
