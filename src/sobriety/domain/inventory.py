@@ -483,6 +483,32 @@ def check_records(
     return columns
 
 
+class ValueRefused(ValueError):
+    """One value refused by its field's rules; ``expected`` says what the field accepts."""
+
+    def __init__(self, field: str, value: Any, expected: str) -> None:
+        self.field = field
+        self.value = value
+        self.expected = expected
+        super().__init__(f"{field}: {value!r}; expected {expected}")
+
+
+def read_value(name: str, cell: Any, *, synonyms: Synonyms, decimal_comma: bool = True) -> Any:
+    """One cell of field ``name`` read and checked by the very rules of an import.
+
+    The typed value (None for a blank cell, which the caller handles: an
+    import gives a new device the field's default); :class:`ValueRefused`
+    when the cell cannot be read or breaks the field's length or range.
+    Rules spanning several fields are not applied.
+    """
+    if _is_blank(cell):
+        return None
+    columns = check_records({name: [cell]}, synonyms=synonyms, decimal_comma=decimal_comma)
+    if columns.problems:
+        raise ValueRefused(name, cell, columns.problems[0].expected)
+    return columns.values[name][0]
+
+
 def site_reference(text: str | None) -> str | None:
     """The site named by a location cell: the last part of a path "A > B > C"."""
     if text is None:
