@@ -19,13 +19,13 @@ MO = PO.with_suffix(".mo")
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
-def _source_messages() -> set[str]:
-    keywords = {"_": None, "N_": None, "ngettext": (1, 2)}
-    found: set[str] = set()
-    for _file, _line, message, _comments, _ctx in extract_from_dir(
+def _source_messages() -> set[tuple[str, str | None]]:
+    keywords = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+    found: set[tuple[str, str | None]] = set()
+    for _file, _line, message, _comments, context in extract_from_dir(
         str(SRC), method_map=[("**.py", "python")], keywords=keywords
     ):
-        found.add(message[0] if isinstance(message, tuple) else message)
+        found.add((message[0] if isinstance(message, tuple) else message, context))
     return found
 
 
@@ -37,8 +37,8 @@ def catalog():
 
 def test_every_source_message_has_a_french_translation(catalog) -> None:
     missing = sorted(
-        m for m in _source_messages()
-        if not (entry := catalog.get(m)) or not entry.string or entry.fuzzy
+        m for m, ctx in _source_messages()
+        if not (entry := catalog.get(m, context=ctx)) or not entry.string or entry.fuzzy
     )
     assert not missing, f"{len(missing)} untranslated (tools/update_catalogs.sh): {missing[:10]}"
 
@@ -58,8 +58,8 @@ def test_translations_keep_their_placeholders(catalog) -> None:
 def test_compiled_catalog_matches_the_po_file(catalog) -> None:
     with MO.open("rb") as fh:
         compiled = read_mo(fh)
-    po = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
-    mo = {m.id: m.string for m in compiled if m.id}
+    po = {(m.context, m.id): m.string for m in catalog if m.id and m.string and not m.fuzzy}
+    mo = {(m.context, m.id): m.string for m in compiled if m.id}
     assert po == mo, "the .mo is stale: run tools/update_catalogs.sh"
 
 
@@ -97,5 +97,17 @@ def test_french_catalog_is_active_in_french() -> None:
     assert i18n._("By category:") != "By category:"
     i18n.set_language("en")
     assert i18n._("By category:") == "By category:"
+
+
+def test_one_english_word_two_french_meanings() -> None:
+    from sobriety.domain.labels import label
+
+    i18n.set_language("fr")
+    try:
+        assert i18n.pgettext("action", "Open") != label("lot_status", "open")
+        assert i18n.pgettext("action", "Clear") != label("erasure_level", "clear")
+    finally:
+        i18n.set_language("en")
+    assert i18n.pgettext("action", "Open") == "Open"
 
 

@@ -25,7 +25,7 @@ from sobriety.domain.labels import label
 from sobriety.domain.lots import LotRuleError, normalise_siret
 from sobriety.domain.reuse_text import channel_name
 from sobriety.domain.vocab import Channel, RecipientKind
-from sobriety.i18n import N_, _, fmt_number
+from sobriety.i18n import N_, _, fmt_number, pgettext
 from sobriety.tui import reuse_queue_data as q
 from sobriety.tui.messages import DataChanged, LoadProgressed
 from sobriety.tui.reuse_forms import bulk_override_form
@@ -95,7 +95,7 @@ class ReuseQueueScreen(Screen[None]):
     BINDINGS = [
         Binding("space", "toggle", _("Select")),
         Binding("a", "select_group", _("Select channel")),
-        Binding("x", "clear_selection", _("Clear"), show=False),
+        Binding("x", "clear_selection", pgettext("action", "Clear"), show=False),
         Binding("g", "next_group", _("Next channel"), show=False),
         Binding("c", "accept", _("Accept")),
         Binding("o", "override", _("Override")),
@@ -210,7 +210,7 @@ class ReuseQueueScreen(Screen[None]):
                 lot.recipient,
                 _(RECIPIENT_KINDS.get(lot.kind, lot.kind)),
                 lot.siret or "-",
-                _("open") if lot.status == "open" else _("closed"),
+                label("lot_status", lot.status),
                 fmt_number(lot.devices),
                 key=lot.code,
             )

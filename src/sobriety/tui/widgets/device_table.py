@@ -27,7 +27,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from sobriety.domain.labels import label
-from sobriety.i18n import N_, _, fmt_date
+from sobriety.i18n import N_, _, fmt_date, pgettext
 from sobriety.storage.device_query import DeviceQuery, DeviceRow, count_devices, fetch_page
 from sobriety.storage.device_search import DeviceSearchIndex
 from sobriety.tui.messages import CountLoaded, DeviceChosen, LoadFailed, PageLoaded
@@ -87,7 +87,7 @@ class DeviceTable(ScrollView, can_focus=True):
         Binding("end", "last", _("Last device"), show=False),
         Binding("left", "column_left", _("Previous column"), show=False),
         Binding("right", "column_right", _("Next column"), show=False),
-        Binding("enter", "open", _("Open")),
+        Binding("enter", "open", pgettext("action", "Open")),
         Binding("s", "sort", _("Sort")),
     ]
 
