@@ -235,6 +235,45 @@ async def test_assign_move_repair_upgrade_erase_retire_are_recorded(fleet_engine
         assert "Retired" in [str(c) for c in history.get_row_at(0)]
 
 
+async def test_an_erasure_the_policy_refuses_comes_back_with_every_reason(
+    sqlite_fleet: Engine,
+) -> None:
+    app = make_app(sqlite_fleet)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        app.open_device("D000012")
+        await settle(pilot, app)
+        screen = app.screen
+        # a factory reset cannot reach "destroy", and no tool is named
+        await _act(pilot, app, "w", {}, {"method": "factory_reset", "level": "destroy"})
+        dialog = app.screen
+        assert isinstance(dialog, ActionDialog)
+        problems = str(dialog.query_one("#dialog-problems", Static).render())
+        assert "method factory_reset cannot reach the destroy level (it reaches: clear)" in problems
+        assert "the erasure tool is required" in problems
+        # what was entered is kept, and nothing was written
+        assert dialog.query_one("#row-method", FieldRow).raw == "factory_reset"
+        assert dialog.query_one("#row-level", FieldRow).raw == "destroy"
+        assert _device(sqlite_fleet, "D000012").version == 1
+        assert [e.kind for e in _history(sqlite_fleet, "D000012")] == []
+        # corrected, it is recorded
+        dialog.query_one("#row-level", FieldRow).set_raw("clear")
+        await _type_into(pilot, "tool", "nwipe")
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert app.screen is screen
+        device = _device(sqlite_fleet, "D000012")
+        assert device.version == 2
+        with db.session_scope(sqlite_fleet) as session:
+            (erasure,) = repository.erasures(session=session, device_id=device.id)
+            assert (erasure.method, erasure.level, erasure.tool, erasure.operator) == (
+                "factory_reset",
+                "clear",
+                "nwipe",
+                "tech-1",
+            )
+
+
 async def test_an_action_on_a_device_changed_meanwhile_is_reapplied_after_reload(
     sqlite_fleet: Engine,
 ) -> None:

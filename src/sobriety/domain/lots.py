@@ -91,44 +91,54 @@ class ErasureInput:
     certificate_id: str | None = None
 
 
-def check_erasure(
+def erasure_problems(
     policy: Policy,
     record: ErasureInput,
     *,
     today: dt.date,
     acquired: dt.date | None = None,
-) -> None:
-    """Refuse an erasure record whose method cannot reach its level, or a date out of range."""
+) -> list[str]:
+    """Why an erasure record is refused: every reason, none when it holds.
+
+    Unknown method or level, a method that cannot reach the level under
+    ``policy``, a date in the future or before the acquisition, no operator,
+    no tool.
+    """
+    problems: list[str] = []
+    known = True
     if record.method not in tuple(ErasureMethod):
-        raise LotRuleError(
+        known = False
+        problems.append(
             _("unknown erasure method {value!r} (expected one of {allowed})").format(
                 value=record.method, allowed=", ".join(ErasureMethod)
             )
         )
     if record.level not in tuple(ErasureLevel):
-        raise LotRuleError(
+        known = False
+        problems.append(
             _("unknown erasure level {value!r} (expected one of {allowed})").format(
                 value=record.level, allowed=", ".join(ErasureLevel)
             )
         )
     reachable = policy.erasure.method_levels.get(record.method)
-    if reachable is not None and record.level not in reachable:
-        raise LotRuleError(
+    if known and reachable is not None and record.level not in reachable:
+        problems.append(
             _("method {method} cannot reach the {level} level (it reaches: {allowed})").format(
                 method=record.method, level=record.level, allowed=", ".join(sorted(reachable))
             )
         )
     if record.date > today:
-        raise LotRuleError(
+        problems.append(
             _("erasure date {date} is in the future").format(date=record.date.isoformat())
         )
     if acquired is not None and record.date < acquired:
-        raise LotRuleError(
+        problems.append(
             _("erasure date {date} is before the acquisition date {acquired}").format(
                 date=record.date.isoformat(), acquired=acquired.isoformat()
             )
         )
     if not (record.operator or "").strip():
-        raise LotRuleError(_("the operator who erased the device is required"))
+        problems.append(_("the operator who erased the device is required"))
     if not (record.tool or "").strip():
-        raise LotRuleError(_("the erasure tool is required"))
+        problems.append(_("the erasure tool is required"))
+    return problems

@@ -5,6 +5,9 @@ version the technician read (optimistic locking, :class:`ConflictError` when
 someone else changed the device meanwhile), bumps it and writes one history
 event carrying the action's details. Call inside a session scope; nothing is
 written when an action is refused.
+
+Erasures are not here: they are checked against the reuse policy, so they go
+through :func:`sobriety.storage.reuse_store.record_erasure`.
 """
 
 from __future__ import annotations
@@ -14,9 +17,9 @@ from typing import Any
 
 from sqlmodel import Session
 
-from sobriety.domain.vocab import Condition, ErasureLevel, ErasureMethod, EventKind, Status
+from sobriety.domain.vocab import Condition, EventKind, Status
 from sobriety.storage import repository
-from sobriety.storage.models import Device, Erasure
+from sobriety.storage.models import Device
 
 
 def _clean(details: dict[str, Any]) -> dict[str, Any]:
@@ -113,55 +116,6 @@ def record_upgrade(
     )
 
 
-def record_erasure(
-    *,
-    session: Session,
-    asset_tag: str,
-    expected_version: int,
-    method: ErasureMethod | str,
-    level: ErasureLevel | str,
-    date: dt.date,
-    actor: str | None,
-    tool: str | None = None,
-    operator: str | None = None,
-    verified: bool = False,
-    certificate_id: str | None = None,
-) -> Erasure:
-    """A data-erasure record (ANSSI 2023, NIST SP 800-88) and its history event."""
-    details = _clean(
-        {
-            "method": str(ErasureMethod(method)),
-            "level": str(ErasureLevel(level)),
-            "tool": tool,
-            "operator": operator,
-            "verified": verified,
-            "certificate_id": certificate_id,
-        }
-    )
-    device = repository.update_device(
-        session=session,
-        asset_tag=asset_tag,
-        expected_version=expected_version,
-        changes={},
-        actor=actor,
-        event_kind=EventKind.ERASED,
-        event_details=details,
-    )
-    erasure = Erasure(
-        device_id=device.id,
-        method=details["method"],
-        level=details["level"],
-        tool=tool or None,
-        operator=operator or actor,
-        date=date,
-        verified=verified,
-        certificate_id=certificate_id or None,
-    )
-    session.add(erasure)
-    session.flush()
-    return erasure
-
-
 def retire(
     *,
     session: Session,
@@ -188,7 +142,7 @@ def retire(
 
 
 #: Actions accepted by :func:`apply_action`, besides ``"edit"``.
-ACTIONS = ("assign", "move", "repair", "upgrade", "erasure", "retire")
+ACTIONS = ("assign", "move", "repair", "upgrade", "retire")
 
 
 def apply_action(
@@ -226,18 +180,6 @@ def apply_action(
     if action == "upgrade":
         changes = {k: values.get(k) for k in ("ram_gb", "storage_gb", "storage_type")}
         return record_upgrade(description=values["description"], changes=changes, **common)
-    if action == "erasure":
-        record_erasure(
-            method=values["method"],
-            level=values["level"],
-            date=values["date"],
-            tool=values.get("tool"),
-            operator=values.get("operator"),
-            verified=bool(values.get("verified")),
-            certificate_id=values.get("certificate_id"),
-            **common,
-        )
-        return repository.get_device(session=session, asset_tag=asset_tag)
     if action == "retire":
         return retire(
             date=values["date"],

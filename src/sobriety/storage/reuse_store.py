@@ -25,7 +25,7 @@ import numpy as np
 from sqlalchemy import Engine, case, func, select
 from sqlmodel import Session
 
-from sobriety.domain.lots import ErasureInput, LotRuleError, check_erasure
+from sobriety.domain.lots import ErasureInput, erasure_problems
 from sobriety.domain.policy import LEVEL_RANK, Policy
 from sobriety.domain.reuse import Evaluation, Fleet, evaluate
 from sobriety.domain.reuse_explain import DeviceFlag, explain
@@ -436,16 +436,19 @@ def record_erasure(
     today: dt.date | None = None,
     expected_version: int | None = None,
 ) -> Erasure:
-    """Store an erasure record and its ``erased`` history event, after checking it."""
+    """Store an erasure record and its ``erased`` history event, after checking it.
+
+    A refused record raises :class:`ReuseError` listing every reason in
+    ``problems`` (:func:`sobriety.domain.lots.erasure_problems`).
+    """
     device = repository.get_device(session=session, asset_tag=asset_tag)
     if device.status == Status.GONE:
         raise ReuseError(_("device {tag} is already gone").format(tag=asset_tag))
-    try:
-        check_erasure(
-            policy, record, today=today or dt.date.today(), acquired=device.acquisition_date
-        )
-    except LotRuleError as exc:
-        raise ReuseError(str(exc)) from exc
+    problems = erasure_problems(
+        policy, record, today=today or dt.date.today(), acquired=device.acquisition_date
+    )
+    if problems:
+        raise ReuseError(_("erasure of {tag} not recorded:").format(tag=asset_tag), problems)
     details = {
         "method": record.method,
         "level": record.level,

@@ -99,6 +99,8 @@ class SaveFailed(Message):
     asset_tag: str
     action: str
     error: str
+    #: Every reason of a refusal by the rules (``ReuseError.problems``), if listed.
+    problems: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -2,8 +2,9 @@
 
 The forms are :class:`~sobriety.tui.screens.action_dialog.ActionForm` built
 from a device's flag; :func:`decision` returns the write to run in a session
-(``reuse_store.accept`` / ``override``, with the version the user saw, so a
-device changed meanwhile is a conflict, not a silent overwrite).
+(``reuse_store.accept`` / ``override`` / ``record_erasure``, checked against
+the reuse policy, with the version the user saw, so a device changed
+meanwhile is a conflict, not a silent overwrite).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sobriety.domain.device_fields import FieldError
+from sobriety.domain.lots import ErasureInput
 from sobriety.domain.reuse_text import channel_name, render_reason, state_name
 from sobriety.i18n import _
 from sobriety.tui.screens.action_dialog import ActionForm, DialogField
@@ -104,6 +106,23 @@ def bulk_override_form(channels: list[tuple[str, str]], n: int) -> ActionForm:
     )
 
 
+#: Device actions written by :func:`decision` (checked against the reuse policy).
+POLICY_ACTIONS = ("accept", "override", "erasure")
+
+
+def erasure_record(values: dict[str, Any]) -> ErasureInput:
+    """The erasure record entered in the erasure form."""
+    return ErasureInput(
+        method=values["method"],
+        level=values["level"],
+        tool=values.get("tool"),
+        operator=values.get("operator"),
+        date=values["date"],
+        verified=bool(values.get("verified")),
+        certificate_id=values.get("certificate_id"),
+    )
+
+
 def decision(
     action: str,
     base: dict[str, Any],
@@ -113,13 +132,17 @@ def decision(
     actor: str | None,
     on: dt.date,
 ) -> Callable[[Any], Any]:
-    """The write of an accept/override decision on the device ``base`` (its version checked)."""
-    from sobriety.domain.policy import resolve_policy
-    from sobriety.storage import reuse_store
+    """The write of ``action`` on the device ``base`` (its version checked) under the policy.
 
-    policy = resolve_policy(policy_path)
+    ``accept`` and ``override`` record a reuse decision; ``erasure`` records
+    an erasure, refused (:class:`~sobriety.storage.reuse_store.ReuseError`
+    with every reason) when the policy or the dates do not allow it.
+    """
+    from sobriety.domain.policy import resolve_policy
+    from sobriety.storage import repository, reuse_store
 
     def apply(session) -> Any:
+        policy = resolve_policy(policy_path)  # an invalid file is a refusal, reported
         common = {
             "session": session,
             "policy": policy,
@@ -128,6 +151,17 @@ def decision(
             "on": on,
             "expected_version": base.get("version"),
         }
+        if action == "erasure":
+            reuse_store.record_erasure(
+                session=session,
+                policy=policy,
+                asset_tag=base["asset_tag"],
+                record=erasure_record(values),
+                actor=actor,
+                today=on,
+                expected_version=base.get("version"),
+            )
+            return repository.get_device(session=session, asset_tag=base["asset_tag"])
         if action == "accept":
             device, _flag = reuse_store.accept(**common)
         else:

@@ -76,7 +76,9 @@ def write_change(
         target.post_message(SaveFailed(asset_tag, action, reason))
         return
     except ReuseError as exc:  # every reason, not just the first line
-        target.post_message(SaveFailed(asset_tag, action, "; ".join(str(exc).splitlines())))
+        target.post_message(
+            SaveFailed(asset_tag, action, "; ".join(str(exc).splitlines()), exc.problems)
+        )
         return
     except (SQLAlchemyError, NotFoundError, ValueError) as exc:
         target.post_message(SaveFailed(asset_tag, action, str(exc).splitlines()[0]))

@@ -1,13 +1,14 @@
 """``ActionDialog``: a small form for one action on a device (assign, move, repair...).
 
 It returns the parsed values, or ``None`` when cancelled; a refused value is
-shown under its field and the dialog stays open.
+shown under its field and the dialog stays open. A dialog reopened after the
+rules refused what it recorded lists their reasons above the fields.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from textual import on
@@ -15,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Input, Label, Static
 
 from sobriety.domain.device_fields import FieldError
 from sobriety.i18n import _
@@ -41,19 +42,29 @@ class ActionForm:
     fields: list[DialogField] = field(default_factory=list)
     text: str = ""  # shown above the fields (already translated)
 
+    def filled(self, values: dict[str, Any]) -> ActionForm:
+        """The same form with the values a user entered (e.g. to correct them)."""
+        fields = [replace(f, value=values.get(f.name, f.value)) for f in self.fields]
+        return replace(self, fields=fields)
+
 
 class ActionDialog(ModalScreen[dict[str, Any] | None]):
     """Ask for the values of one action; ctrl+s or the button records it."""
+
+    DEFAULT_CSS = """
+    ActionDialog .dialog-problems { color: $error; width: 100%; padding: 0 0 1 0; }
+    """
 
     BINDINGS = [
         Binding("ctrl+s", "submit", _("Record")),
         Binding("escape", "cancel", _("Cancel")),
     ]
 
-    def __init__(self, form: ActionForm, subtitle: str = "") -> None:
+    def __init__(self, form: ActionForm, subtitle: str = "", problems: Sequence[str] = ()) -> None:
         super().__init__(classes="dialog-screen")
         self.form = form
         self.subtitle = subtitle
+        self.problems = list(problems)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id=f"dialog-{self.form.action}"):
@@ -62,6 +73,9 @@ class ActionDialog(ModalScreen[dict[str, Any] | None]):
                 yield Label(self.subtitle, classes="dialog-subtitle")
             if self.form.text:
                 yield Label(self.form.text, classes="dialog-text", id="dialog-text")
+            if self.problems:
+                lines = [_("Not recorded:"), *(f"⚠ {p}" for p in self.problems)]
+                yield Static("\n".join(lines), classes="dialog-problems", id="dialog-problems")
             with VerticalScroll(classes="dialog-body"):
                 for f in self.form.fields:
                     yield FieldRow(

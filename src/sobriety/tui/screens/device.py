@@ -27,7 +27,7 @@ from sobriety.tui.messages import (
     SaveConflicted,
     SaveFailed,
 )
-from sobriety.tui.reuse_forms import accept_form, decision, override_form
+from sobriety.tui.reuse_forms import POLICY_ACTIONS, accept_form, decision, override_form
 from sobriety.tui.screens.action_dialog import ActionDialog
 from sobriety.tui.screens.conflict import ConflictDialog
 from sobriety.tui.writer import write_change
@@ -275,7 +275,10 @@ class DeviceScreen(Screen[None]):
 
         self.app.push_screen(DeviceEditScreen(self.values, self.sites), done)
 
-    def action_act(self, action: str) -> None:
+    def action_act(
+        self, action: str, entered: dict[str, Any] | None = None, problems: list[str] | None = None
+    ) -> None:
+        """Ask for the values of ``action`` (again with ``entered`` and why they were refused)."""
         if self.values is None:
             return
         form = action_form(
@@ -285,12 +288,15 @@ class DeviceScreen(Screen[None]):
             today=self.sobriety.today(),
             actor=self.sobriety.actor,
         )
+        if entered:
+            form = form.filled(entered)
 
         def done(values: dict[str, Any] | None) -> None:
             if values is not None:
                 self._write(action, values)
 
-        self.app.push_screen(ActionDialog(form, subtitle=self.values["asset_tag"]), done)
+        dialog = ActionDialog(form, subtitle=self.values["asset_tag"], problems=problems or ())
+        self.app.push_screen(dialog, done)
 
     def _write(self, action: str, values: dict[str, Any]) -> None:
         assert self.values is not None
@@ -301,7 +307,7 @@ class DeviceScreen(Screen[None]):
     def _save(self, action: str, base: dict[str, Any], values: dict[str, Any]) -> None:
         app = self.sobriety
         apply = None
-        if action in ("accept", "override"):
+        if action in POLICY_ACTIONS:
             apply = decision(
                 action, base, values, policy_path=app.settings.policy, actor=app.actor,
                 on=app.today(),
@@ -361,6 +367,11 @@ class DeviceScreen(Screen[None]):
 
     def on_save_failed(self, message: SaveFailed) -> None:
         message.stop()
+        if message.problems and message.action in ACTION_KEYS:
+            # refused by the rules (e.g. an erasure the policy does not allow):
+            # the dialog comes back with what was entered and every reason
+            self.action_act(message.action, self._written.get(message.action), message.problems)
+            return
         self.notify(message.error, title=_("Not saved"), severity="error")
 
     # -------------------------------------------------------------- palette
