@@ -103,6 +103,19 @@ def test_estimate_device_explains_each_term(run) -> None:
     share = 366 / (5 * 365.25)  # 2024 is a leap year inside the 5-year amortisation
     expected = (170.3 * 0.3 + 12.3 + 2.8) * share + 18.78 * 0.0442 * 366 / 365.25
     assert f"Total 2024: {expected:.2f}" in out
+
+
+def test_estimate_device_in_french_uses_french_numbers_and_words(run) -> None:
+    result = run("--lang", "fr", "estimate", "--device", "LAP-2", "--year", "2024",
+                 "--as-of", "2025-06-30")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert (
+        "valeur par défaut de la catégorie (PC portable) : 170,3 kgCO2e (136,2-281,4 kgCO2e)" in out
+    )
+    assert "part reconditionnée (reconditionné) : 30 % (3-57 %)" in out
+    assert "kWh/an" in out and "kWh/year" not in out
+    assert "x 366,0 jours de 2024" in out
     missing = run("estimate", "--device", "NOPE")
     assert missing.exit_code == 1 and "no device with asset tag 'NOPE'" in missing.output
 

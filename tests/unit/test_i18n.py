@@ -37,7 +37,8 @@ def catalog():
 
 def test_every_source_message_has_a_french_translation(catalog) -> None:
     missing = sorted(
-        m for m, ctx in _source_messages()
+        m
+        for m, ctx in _source_messages()
         if not (entry := catalog.get(m, context=ctx)) or not entry.string or entry.fuzzy
     )
     assert not missing, f"{len(missing)} untranslated (tools/update_catalogs.sh): {missing[:10]}"
@@ -109,5 +110,3 @@ def test_one_english_word_two_french_meanings() -> None:
     finally:
         i18n.set_language("en")
     assert i18n.pgettext("action", "Open") == "Open"
-
-

@@ -342,7 +342,7 @@ def _explain(ctx, engine, fs, tag, year, mode, state, grid, fmt) -> None:
         )
         typer.echo("  " + _("formula: {formula}").format(formula=t.formula))
         for i in t.inputs:
-            typer.echo(f"  - {i.label}: {i.value}")
+            typer.echo("  - " + _("{label}: {value}").format(label=i.label, value=i.value))
             typer.echo(f"      {i.source}")
     typer.echo("")
     yt, lt = exp.year_total, exp.lifetime_total

@@ -175,7 +175,9 @@ def _device_block(info: reuse_store.DeviceInfo, flag: DeviceFlag, sources: bool)
 def _describe_with_sources(flag: DeviceFlag) -> list[str]:
     lines: list[str] = []
     for o in flag.outcomes:
-        head = f"{channel_name(o.channel)}: {state_name(o.state)}"
+        head = _("{label}: {value}").format(
+            label=channel_name(o.channel), value=state_name(o.state)
+        )
         if o.state != "ruled_out":
             head += f" ({counts_text(o.counts_toward_target)})"
         if o.avoided_kgco2e is not None:

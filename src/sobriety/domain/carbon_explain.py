@@ -13,7 +13,9 @@ import numpy as np
 
 from sobriety.domain import carbon
 from sobriety.domain.factors import DAYS_PER_YEAR, Factor, FactorSet
-from sobriety.i18n import _
+from sobriety.domain.labels import inline, label
+from sobriety.i18n import _, fmt_number, pgettext
+from sobriety.units import Q_
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,40 @@ def _cite(factor_set: FactorSet, factor: Factor) -> str:
 
 
 def _fmt(x: float, digits: int = 2) -> str:
-    return f"{x:.{digits}f}"
+    """``12,34`` in French, ``12.34`` in English."""
+    return fmt_number(float(x), digits)
+
+
+def _sig(x: float) -> str:
+    """Four significant digits in the locale's format (``170,3``), as factors are written."""
+    text = f"{x:.4g}"
+    if "e" in text:
+        return text
+    return fmt_number(float(text), len(text.split(".")[1]) if "." in text else 0)
+
+
+def _unit(unit: str) -> str:
+    """``kWh/an`` for ``kWh/year`` in French: the unit words translated, symbols kept."""
+    words = {"year": pgettext("unit", "year"), "hour": pgettext("unit", "hour")}
+    return "/".join(words.get(part, part) for part in unit.split("/"))
+
+
+def _factor_text(factor: Factor) -> str:
+    """``170,3 kgCO2e (136,2-281,4 kgCO2e)``: value and range in the unit it is written in."""
+    number, _sep, unit = factor.text.partition(" ")
+    unit = unit.strip() or factor.unit
+    try:
+        value = float(number)
+        low = Q_(factor.low, factor.unit).to(unit).magnitude
+        high = Q_(factor.high, factor.unit).to(unit).magnitude
+    except Exception:
+        return f"{factor.text} ({factor.range_text})"
+    return f"{_sig(value)} {_unit(unit)} ({_sig(low)}-{_sig(high)} {_unit(unit)})"
+
+
+def _cat_label(cat: str, fallback: str) -> str:
+    text = label("category", cat)
+    return fallback if text == cat else text
 
 
 def explain_device(
@@ -114,8 +149,8 @@ def explain_device(
         else:
             inputs = [
                 ExplainInput(
-                    _("category default ({cat})").format(cat=cf.label),
-                    f"{factor.text} ({factor.range_text})",
+                    _("category default ({cat})").format(cat=_cat_label(cat, cf.label)),
+                    _factor_text(factor),
                     _cite(factor_set, factor),
                 )
             ]
@@ -124,8 +159,8 @@ def explain_device(
             rs = factor_set.refurbished_share(cat)
             inputs.append(
                 ExplainInput(
-                    _("refurbished share ({acq})").format(acq=acq_type),
-                    f"{rs.text} ({rs.range_text})",
+                    _("refurbished share ({acq})").format(acq=inline("acquisition_type", acq_type)),
+                    _factor_text(rs),
                     _cite(factor_set, rs),
                 )
             )
@@ -141,7 +176,7 @@ def explain_device(
             ),
             ExplainInput(
                 _("hours of use a year"),
-                f"{cf.hours.text} ({cf.hours.range_text})",
+                _factor_text(cf.hours),
                 _cite(factor_set, cf.hours),
             ),
         ]
@@ -149,15 +184,17 @@ def explain_device(
     elif m >= 0 and from_model(mf.yearly_energy):
         inputs = [
             ExplainInput(
-                _("yearly energy (per model)"), f"{_fmt(mf.yearly_energy[m])} kWh/year", model_src
+                _("yearly energy (per model)"),
+                f"{_fmt(mf.yearly_energy[m])} {_unit('kWh/year')}",
+                model_src,
             )
         ]
         energy_formula = _("yearly energy")
     elif cf.yearly_energy is not None:
         inputs = [
             ExplainInput(
-                _("yearly energy ({cat})").format(cat=cf.label),
-                f"{cf.yearly_energy.text} ({cf.yearly_energy.range_text})",
+                _("yearly energy ({cat})").format(cat=_cat_label(cat, cf.label)),
+                _factor_text(cf.yearly_energy),
                 _cite(factor_set, cf.yearly_energy),
             )
         ]
@@ -165,25 +202,25 @@ def explain_device(
     else:
         inputs = [
             ExplainInput(
-                _("power ({cat})").format(cat=cf.label),
-                f"{cf.power.text} ({cf.power.range_text})",
+                _("power ({cat})").format(cat=_cat_label(cat, cf.label)),
+                _factor_text(cf.power),
                 _cite(factor_set, cf.power),
             ),
-            ExplainInput(_("hours a year"), f"{cf.hours.text}", _cite(factor_set, cf.hours)),
+            ExplainInput(_("hours a year"), _factor_text(cf.hours), _cite(factor_set, cf.hours)),
         ]
         energy_formula = _("power x hours a year")
     intensity, used_year = factor_set.grid.zones[zone].for_year(year)
     inputs.append(
         ExplainInput(
             _("resulting yearly energy"),
-            f"{_fmt(energy[0])} kWh/year ({_fmt(energy[1])}-{_fmt(energy[2])})",
+            f"{_fmt(energy[0])} {_unit('kWh/year')} ({_fmt(energy[1])}-{_fmt(energy[2])})",
             energy_formula,
         )
     )
     inputs.append(
         ExplainInput(
             _("grid intensity {zone} {year}").format(zone=zone, year=used_year),
-            f"{intensity.text} ({intensity.range_text})",
+            _factor_text(intensity),
             _cite(factor_set, intensity),
         )
     )
@@ -199,7 +236,7 @@ def explain_device(
     formula = _(
         "yearly energy x grid intensity of each year in service x years in service "
         "({days} / {dpy} in {year})"
-    ).format(days=_fmt(days_used, 1), dpy=DAYS_PER_YEAR, year=year)
+    ).format(days=_fmt(days_used, 1), dpy=_fmt(DAYS_PER_YEAR, 2), year=year)
     out.append(ExplainTerm("use", formula, inputs, tuple(life[2]), tuple(share[2])))
 
     factor = cf.end_of_life
@@ -210,8 +247,8 @@ def explain_device(
     else:
         inputs = [
             ExplainInput(
-                _("category default ({cat})").format(cat=cf.label),
-                f"{factor.text} ({factor.range_text})",
+                _("category default ({cat})").format(cat=_cat_label(cat, cf.label)),
+                _factor_text(factor),
                 _cite(factor_set, factor),
             )
         ]

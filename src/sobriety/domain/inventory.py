@@ -490,7 +490,11 @@ class ValueRefused(ValueError):
         self.field = field
         self.value = value
         self.expected = expected
-        super().__init__(f"{field}: {value!r}; expected {expected}")
+        super().__init__(
+            _("{field}: {value!r}; expected {expected}").format(
+                field=field, value=value, expected=expected
+            )
+        )
 
 
 def read_value(name: str, cell: Any, *, synonyms: Synonyms, decimal_comma: bool = True) -> Any:

@@ -63,7 +63,11 @@ class PurchaseTargetsError(ValueError):
 
     def __init__(self, path: str, key: str, value: Any, expected: str) -> None:
         self.path, self.key, self.value, self.expected = path, key, value, expected
-        super().__init__(f"{path}: {key} = {value!r}: expected {expected}")
+        super().__init__(
+            _("{path}: {key} = {value!r}: expected {expected}").format(
+                path=path, key=key, value=value, expected=expected
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -94,28 +98,32 @@ def load_purchase_targets(path: Path | str | None = None) -> PurchaseTargets:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise PurchaseTargetsError(where, "(file)", where, f"a readable file ({exc})") from exc
+        raise PurchaseTargetsError(
+            where, "(file)", where, _("a readable file ({reason})").format(reason=exc)
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise PurchaseTargetsError(where, "(syntax)", str(exc), "valid TOML") from exc
+        raise PurchaseTargetsError(where, "(syntax)", str(exc), _("valid TOML")) from exc
     table = data.get("purchases")
     if not isinstance(table, dict):
-        raise PurchaseTargetsError(where, "[purchases]", table, "a table")
+        raise PurchaseTargetsError(where, "[purchases]", table, _("a table"))
     source = table.get("source")
     if not isinstance(source, str) or not source.strip():
-        raise PurchaseTargetsError(where, "purchases.source", source, "the legal source (text)")
+        raise PurchaseTargetsError(where, "purchases.source", source, _("the legal source (text)"))
     basis = table.get("basis", "spend_excl_vat")
     if basis != "spend_excl_vat":
         raise PurchaseTargetsError(where, "purchases.basis", basis, '"spend_excl_vat"')
     raw = table.get("targets_pct")
     if not isinstance(raw, dict) or not raw:
-        raise PurchaseTargetsError(where, "purchases.targets_pct", raw, "a table of year = percent")
+        raise PurchaseTargetsError(
+            where, "purchases.targets_pct", raw, _("a table of year = percent")
+        )
     targets: dict[int, float] = {}
     for key, value in raw.items():
         if not str(key).isdigit() or not 2000 <= int(key) <= 2100:
-            raise PurchaseTargetsError(where, f"purchases.targets_pct.{key}", value, "a year")
+            raise PurchaseTargetsError(where, f"purchases.targets_pct.{key}", value, _("a year"))
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
             raise PurchaseTargetsError(
-                where, f"purchases.targets_pct.{key}", value, "a percentage from 0 to 100"
+                where, f"purchases.targets_pct.{key}", value, _("a percentage from 0 to 100")
             )
         targets[int(key)] = float(value)
     return PurchaseTargets(
@@ -357,7 +365,10 @@ def dashboard(
     notes: list[str] = []
     terms = None
     for k, mode in enumerate(carbon.MODES):
-        step(_("Estimating {year} ({mode})").format(year=year, mode=mode), 1 + k)
+        step(
+            _("Estimating {year}: {mode}").format(year=year, mode=_(carbon.MODE_LABELS[mode])),
+            1 + k,
+        )
         est = estimate_fleet(fleet, factor_set, year=year, mode=mode, as_of=on)
         footprints[mode] = Footprint(mode, est.total, est.agents)
         terms = est.terms

@@ -29,6 +29,7 @@ from sobriety.domain.vocab import (
     RecipientKind,
     Status,
 )
+from sobriety.i18n import _
 
 #: Rank of each erasure level (0 = nothing recorded / nothing needed).
 LEVEL_RANK = {"none": 0, ErasureLevel.CLEAR: 1, ErasureLevel.PURGE: 2, ErasureLevel.DESTROY: 3}
@@ -49,8 +50,12 @@ class PolicyError(ValueError):
         self.key = key
         self.value = value
         self.expected = expected
-        shown = "(missing)" if value is _MISSING else repr(value)
-        super().__init__(f"{file}: {key} = {shown}: expected {expected}")
+        shown = _("(missing)") if value is _MISSING else repr(value)
+        super().__init__(
+            _("{file}: {key} = {shown}: expected {expected}").format(
+                file=file, key=key, shown=shown, expected=expected
+            )
+        )
 
 
 _MISSING = object()
@@ -199,14 +204,16 @@ class _Reader:
     def table(self, raw: Mapping[str, Any], key: str, path: str) -> Mapping[str, Any]:
         value = raw.get(key, _MISSING)
         if not isinstance(value, Mapping):
-            raise self.fail(_join(path, key), value, "a table")
+            raise self.fail(_join(path, key), value, _("a table"))
         return value
 
     def check_keys(self, raw: Mapping[str, Any], path: str, allowed: set[str]) -> None:
         for key in raw:
             if key not in allowed:
                 raise self.fail(
-                    _join(path, key), raw[key], "one of the keys " + ", ".join(sorted(allowed))
+                    _join(path, key),
+                    raw[key],
+                    _("one of the keys {keys}").format(keys=", ".join(sorted(allowed))),
                 )
 
     def text(
@@ -216,7 +223,7 @@ class _Reader:
         if value is _MISSING and not required:
             return None
         if not isinstance(value, str) or not value.strip():
-            raise self.fail(_join(path, key), value, "a non-empty string")
+            raise self.fail(_join(path, key), value, _("a non-empty string"))
         return value
 
     def date(self, raw: Mapping[str, Any], key: str, path: str) -> str | None:
@@ -226,7 +233,7 @@ class _Reader:
         if isinstance(value, dt.date):
             return value.isoformat()
         if not isinstance(value, str) or not _DATE.match(value):
-            raise self.fail(_join(path, key), value, "a date YYYY, YYYY-MM or YYYY-MM-DD")
+            raise self.fail(_join(path, key), value, _("a date YYYY, YYYY-MM or YYYY-MM-DD"))
         return value
 
     def boolean(self, raw: Mapping[str, Any], key: str, path: str, default: bool) -> bool:
@@ -234,7 +241,7 @@ class _Reader:
         if value is _MISSING:
             return default
         if not isinstance(value, bool):
-            raise self.fail(_join(path, key), value, "true or false")
+            raise self.fail(_join(path, key), value, _("true or false"))
         return value
 
     def choice(
@@ -244,7 +251,9 @@ class _Reader:
         if value is _MISSING:
             return default
         if value not in allowed:
-            raise self.fail(_join(path, key), value, "one of " + ", ".join(allowed))
+            raise self.fail(
+                _join(path, key), value, _("one of {values}").format(values=", ".join(allowed))
+            )
         return value
 
     def names(
@@ -257,10 +266,12 @@ class _Reader:
 
     def name_list(self, value: object, path: str, allowed: tuple[str, ...]) -> list[str]:
         if not isinstance(value, list):
-            raise self.fail(path, value, "a list of " + ", ".join(allowed))
+            raise self.fail(path, value, _("a list of {values}").format(values=", ".join(allowed)))
         for i, item in enumerate(value):
             if item not in allowed:
-                raise self.fail(f"{path}[{i}]", item, "one of " + ", ".join(allowed))
+                raise self.fail(
+                    f"{path}[{i}]", item, _("one of {values}").format(values=", ".join(allowed))
+                )
         return list(value)
 
     def number(
@@ -298,11 +309,13 @@ class _Reader:
         if isinstance(value, Mapping):
             allowed = keys if keys is not None else (*CATEGORIES, "default")
             if not per_category and keys is None:
-                raise self.fail(here, value, "a single value, not a table")
+                raise self.fail(here, value, _("a single value, not a table"))
             items: dict[str, Any] = {}
             for cat, v in value.items():
                 if cat not in allowed:
-                    raise self.fail(f"{here}.{cat}", v, "a key among " + ", ".join(allowed))
+                    raise self.fail(
+                        f"{here}.{cat}", v, _("a key among {keys}").format(keys=", ".join(allowed))
+                    )
                 items[cat] = self._scalar(v, f"{here}.{cat}", kind, high)
             default = items.pop("default", None)
             return Threshold(default=default, by_category=items, source=source, date=date)
@@ -311,11 +324,11 @@ class _Reader:
     def _scalar(self, value: object, path: str, kind: str, high: float | None) -> Any:
         if kind == "bool":
             if not isinstance(value, bool):
-                raise self.fail(path, value, "true or false")
+                raise self.fail(path, value, _("true or false"))
             return value
         if kind == "grade":
             if value not in ("A", "B", "C", "D"):
-                raise self.fail(path, value, "a battery grade A, B, C or D")
+                raise self.fail(path, value, _("a battery grade A, B, C or D"))
             return value
         return self.number(value, path, 0.0, high)
 
@@ -326,8 +339,8 @@ def _join(path: str, key: str) -> str:
 
 def _range_text(low: float, high: float | None) -> str:
     if high is None:
-        return f"a number >= {low:g}"
-    return f"a number between {low:g} and {high:g}"
+        return _("a number >= {low}").format(low=f"{low:g}")
+    return _("a number between {low} and {high}").format(low=f"{low:g}", high=f"{high:g}")
 
 
 _CHANNEL_KEYS = {
@@ -363,7 +376,9 @@ def _channel(
     spec = r.text(raw, "specs", path)
     if spec is not None and spec not in specs:
         raise r.fail(
-            f"{path}.specs", spec, "the name of a [specs.*] table: " + ", ".join(sorted(specs))
+            f"{path}.specs",
+            spec,
+            _("the name of a [specs.*] table: {names}").format(names=", ".join(sorted(specs))),
         )
     kinds = raw.get("recipient_kinds", [])
     recipients = tuple(
@@ -375,7 +390,7 @@ def _channel(
         raise r.fail(
             f"{path}.recipient_kinds",
             kinds,
-            "at least one recipient kind for a channel that leaves the organisation",
+            _("at least one recipient kind for a channel that leaves the organisation"),
         )
     return ChannelPolicy(
         channel=Channel(name),
@@ -418,7 +433,9 @@ def _spec(r: _Reader, name: str, raw: Mapping[str, Any]) -> SpecProfile:
     upgradeable = r.names(raw, "upgradeable", path, ("ram_gb", "storage_gb")) or frozenset()
     categories = r.names(raw, "categories", path, CATEGORIES)
     if not categories:
-        raise r.fail(f"{path}.categories", raw.get("categories", _MISSING), "a list of categories")
+        raise r.fail(
+            f"{path}.categories", raw.get("categories", _MISSING), _("a list of categories")
+        )
     return SpecProfile(
         name=name,
         label=r.text(raw, "label", path, required=True) or name,
@@ -442,16 +459,20 @@ def _erasure(r: _Reader, raw: Mapping[str, Any]) -> ErasurePolicy:
     for cat, level in min_level_raw.items():
         key = f"{path}.min_level.{cat}"
         if cat not in CATEGORIES:
-            raise r.fail(key, level, "a category: " + ", ".join(CATEGORIES))
+            raise r.fail(key, level, _("a category: {values}").format(values=", ".join(CATEGORIES)))
         if level not in ("none", *_LEVELS):
-            raise r.fail(key, level, "one of none, " + ", ".join(_LEVELS))
+            raise r.fail(key, level, _("one of none, {values}").format(values=", ".join(_LEVELS)))
         min_level[cat] = level
     methods_raw = r.table(raw, "method_levels", path)
     methods: dict[str, frozenset[str]] = {}
     for method, levels in methods_raw.items():
         key = f"{path}.method_levels.{method}"
         if method not in tuple(ErasureMethod):
-            raise r.fail(key, levels, "an erasure method: " + ", ".join(ErasureMethod))
+            raise r.fail(
+                key,
+                levels,
+                _("an erasure method: {values}").format(values=", ".join(ErasureMethod)),
+            )
         methods[method] = frozenset(r.name_list(levels, key, _LEVELS))
     return ErasurePolicy(
         source=r.text(raw, "source", path),
@@ -475,13 +496,15 @@ def _reuse_rate(r: _Reader, raw: Mapping[str, Any]) -> ReuseRatePolicy:
     for year, pct in targets_raw.items():
         key = f"{path}.targets_pct.{year}"
         if not re.fullmatch(r"\d{4}", str(year)):
-            raise r.fail(key, pct, "a four-digit year as key")
+            raise r.fail(key, pct, _("a four-digit year as key"))
         targets[int(year)] = r.number(pct, key, 0.0, 100.0)
     if not targets:
-        raise r.fail(f"{path}.targets_pct", dict(targets_raw), "at least one year = target")
+        raise r.fail(f"{path}.targets_pct", dict(targets_raw), _("at least one year = target"))
     categories = r.names(raw, "categories", path, CATEGORIES)
     if not categories:
-        raise r.fail(f"{path}.categories", raw.get("categories", _MISSING), "a list of categories")
+        raise r.fail(
+            f"{path}.categories", raw.get("categories", _MISSING), _("a list of categories")
+        )
     return ReuseRatePolicy(
         source=r.text(raw, "source", path),
         date=r.date(raw, "date", path),
@@ -501,49 +524,57 @@ def parse_policy(data: Mapping[str, Any], file: str = "<policy>") -> Policy:
     order_raw = head.get("order", _MISSING)
     order = [Channel(c) for c in r.name_list(order_raw, "policy.order", tuple(Channel))]
     if len(set(order)) != len(order):
-        raise r.fail("policy.order", order_raw, "each channel once")
+        raise r.fail("policy.order", order_raw, _("each channel once"))
 
     specs_raw = data.get("specs", {})
     if not isinstance(specs_raw, Mapping):
-        raise r.fail("specs", specs_raw, "tables [specs.NAME]")
+        raise r.fail("specs", specs_raw, _("tables [specs.NAME]"))
     specs = {name: _spec(r, name, r.table(specs_raw, name, "specs")) for name in specs_raw}
 
     channels_raw = r.table(data, "channels", "")
     channels: dict[Channel, ChannelPolicy] = {}
     for name in channels_raw:
         if name not in tuple(Channel):
-            raise r.fail(f"channels.{name}", "...", "a channel: " + ", ".join(Channel))
+            raise r.fail(
+                f"channels.{name}",
+                "...",
+                _("a channel: {values}").format(values=", ".join(Channel)),
+            )
         channels[Channel(name)] = _channel(r, name, r.table(channels_raw, name, "channels"), specs)
     for c in order:
         if c not in channels:
-            raise r.fail("policy.order", str(c), f"a channel defined by a [channels.{c}] table")
+            raise r.fail(
+                "policy.order", str(c), _("a channel defined by a [channels.{c}] table").format(c=c)
+            )
     for c in channels:
         if c not in order:
-            raise r.fail(f"channels.{c}", "...", "a channel listed in policy.order")
+            raise r.fail(f"channels.{c}", "...", _("a channel listed in policy.order"))
 
     flagging = r.table(data, "flagging", "")
     r.check_keys(flagging, "flagging", {"review_age_years", "flag_broken"})
     review = r.threshold(flagging, "review_age_years", "flagging")
     if review is None:
-        raise r.fail("flagging.review_age_years", _MISSING, "ages by category")
+        raise r.fail("flagging.review_age_years", _MISSING, _("ages by category"))
 
     value = r.table(data, "value", "")
     r.check_keys(value, "value", {"accounting_life_years"})
     life = r.threshold(value, "accounting_life_years", "value")
     if life is None or life.default is None:
-        raise r.fail("value.accounting_life_years", _MISSING, "years by category, with a default")
+        raise r.fail(
+            "value.accounting_life_years", _MISSING, _("years by category, with a default")
+        )
     for cat, years in {"default": life.default, **life.by_category}.items():
         if years <= 0:
-            raise r.fail(f"value.accounting_life_years.{cat}", years, "a number of years > 0")
+            raise r.fail(f"value.accounting_life_years.{cat}", years, _("a number of years > 0"))
 
     battery = r.table(data, "battery", "")
     r.check_keys(battery, "battery", {"categories", "grades"})
     grades = r.threshold(battery, "grades", "battery", keys=("A", "B", "C"), high=100.0)
     if grades is None or set(grades.by_category) != {"A", "B", "C"}:
-        raise r.fail("battery.grades", battery.get("grades", _MISSING), "lower bounds A, B, C")
+        raise r.fail("battery.grades", battery.get("grades", _MISSING), _("lower bounds A, B, C"))
     g = grades.by_category
     if not g["A"] > g["B"] > g["C"]:
-        raise r.fail("battery.grades", dict(g), "decreasing bounds A > B > C")
+        raise r.fail("battery.grades", dict(g), _("decreasing bounds A > B > C"))
 
     return Policy(
         path=file,
@@ -569,12 +600,15 @@ def load_policy(path: Path | str) -> Policy:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise PolicyError(
-            str(path), "(file)", str(path), f"a readable file ({exc.strerror})"
+            str(path),
+            "(file)",
+            str(path),
+            _("a readable file ({reason})").format(reason=exc.strerror),
         ) from exc
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise PolicyError(str(path), "(syntax)", str(exc), "valid TOML") from exc
+        raise PolicyError(str(path), "(syntax)", str(exc), _("valid TOML")) from exc
     return parse_policy(data, str(path))
 
 

@@ -223,7 +223,7 @@ def outcome_summary(outcome: ChannelOutcome) -> str:
     if outcome.avoided_kgco2e is not None and outcome.state != "ruled_out":
         head = f"{channel_name(outcome.channel)} ({state_name(outcome.state)}, "
         head += avoided_text(outcome.avoided_kgco2e) + ")"
-    return f"{head}: {why}" if why else head
+    return _("{label}: {value}").format(label=head, value=why) if why else head
 
 
 def describe(flag: DeviceFlag) -> list[str]:
