@@ -11,7 +11,7 @@ from sobriety.domain.labels import inline, label
 from sobriety.domain.lots import ErasureInput
 from sobriety.domain.vocab import ErasureLevel, ErasureMethod
 from sobriety.i18n import _, fmt_date
-from sobriety.storage import db, repository, reuse_store
+from sobriety.storage import repository, reuse_store
 
 app = typer.Typer(help=_("Data-erasure records of devices."), no_args_is_help=True)
 
@@ -84,13 +84,9 @@ def list_(
     ctx: typer.Context,
     tag: Annotated[str, typer.Argument(help=_("Asset tag."))],
 ) -> None:
-    engine = context.get(ctx).engine
-    try:
-        with db.session_scope(engine) as session:
-            device = repository.get_device(session=session, asset_tag=tag)
-            rows = repository.erasures(session=session, device_id=device.id)
-    except repository.NotFoundError as exc:
-        raise context.fail(str(exc)) from exc
+    with reuse_common.reading(context.get(ctx).engine) as session:
+        device = repository.get_device(session=session, asset_tag=tag)
+        rows = repository.erasures(session=session, device_id=device.id)
     if not rows:
         typer.echo(_("{tag}: no erasure recorded").format(tag=tag))
         return

@@ -13,11 +13,21 @@ from sobriety.domain.reuse_text import channel_name
 from sobriety.domain.vocab import Channel, RecipientKind
 from sobriety.i18n import _, fmt_date, fmt_number
 from sobriety.reports.slip import write_slip_csv, write_slip_pdf
-from sobriety.storage import db, lot_store, repository
+from sobriety.storage import db, lot_store
 
 app = typer.Typer(
     help=_("Outgoing lots of devices and their transfer slips."), no_args_is_help=True
 )
+
+LotCode = Annotated[str, typer.Argument(help=_("Lot code."))]
+Commitment = Annotated[
+    str | None, typer.Option("--commitment", help=_("Reference of the taker's reuse commitment."))
+]
+
+
+def _lot_view(ctx: typer.Context, code: str) -> lot_store.LotView:
+    with reuse_common.reading(context.get(ctx).engine) as session:
+        return lot_store.lot_view(session, code)
 
 
 @app.command(help=_("Open a lot for one recipient and one channel."))
@@ -44,10 +54,7 @@ def create(
     code: Annotated[
         str | None, typer.Option("--code", help=_("Lot code (default LOT-YEAR-NNNN)."))
     ] = None,
-    commitment: Annotated[
-        str | None,
-        typer.Option("--commitment", help=_("Reference of the taker's reuse commitment.")),
-    ] = None,
+    commitment: Commitment = None,
     notes: Annotated[str | None, typer.Option("--notes", help=_("Free notes."))] = None,
 ) -> None:
     policy = reuse_common.policy(ctx)
@@ -75,7 +82,7 @@ def create(
 @app.command(help=_("Add devices to an open lot (refused, with every reason, if any check fails)."))
 def add(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help=_("Lot code."))],
+    code: LotCode,
     tags: Annotated[list[str], typer.Argument(help=_("Asset tags to add."))],
 ) -> None:
     policy = reuse_common.policy(ctx)
@@ -94,7 +101,7 @@ def add(
 @app.command(help=_("Take devices out of an open lot."))
 def remove(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help=_("Lot code."))],
+    code: LotCode,
     tags: Annotated[list[str], typer.Argument(help=_("Asset tags to take out."))],
     reason: Annotated[str | None, typer.Option("--reason", help=_("Why (recorded)."))] = None,
 ) -> None:
@@ -128,14 +135,9 @@ def list_(ctx: typer.Context) -> None:
 @app.command(help=_("The lot, its recipient and its devices with their erasure records."))
 def show(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help=_("Lot code."))],
+    code: LotCode,
 ) -> None:
-    engine = context.get(ctx).engine
-    try:
-        with db.session_scope(engine) as session:
-            view = lot_store.lot_view(session, code)
-    except repository.NotFoundError as exc:
-        raise context.fail(str(exc)) from exc
+    view = _lot_view(ctx, code)
     lot = view.lot
     typer.echo(f"{lot.code}  {label('lot_status', lot.status)}  {channel_name(lot.channel)}")
     typer.echo(
@@ -173,17 +175,14 @@ def show(
 @app.command(help=_("Hand the lot over: devices re-checked, marked gone, transfer recorded."))
 def close(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help=_("Lot code."))],
+    code: LotCode,
     date: Annotated[
         str | None, typer.Option("--date", help=_("Handover date (default today)."))
     ] = None,
     deed: Annotated[
         str | None, typer.Option("--deed", help=_("Reference of the deed of transfer or sale."))
     ] = None,
-    commitment: Annotated[
-        str | None,
-        typer.Option("--commitment", help=_("Reference of the taker's reuse commitment.")),
-    ] = None,
+    commitment: Commitment = None,
 ) -> None:
     policy = reuse_common.policy(ctx)
     day = reuse_common.parse_day(date, "--date")
@@ -209,7 +208,7 @@ def close(
 @app.command(help=_("Record the taker's proof of reuse (take-back counts as reuse only with it)."))
 def proof(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help=_("Lot code."))],
+    code: LotCode,
     ref: Annotated[str, typer.Option("--ref", help=_("Reference of the proof of reuse."))],
     date: Annotated[str | None, typer.Option("--date", help=_("Date of the proof."))] = None,
 ) -> None:
@@ -223,7 +222,7 @@ def proof(
 @app.command(help=_("Write the lot's transfer slip as PDF and CSV, ready to sign."))
 def slip(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help=_("Lot code."))],
+    code: LotCode,
     pdf: Annotated[
         Path | None, typer.Option("--pdf", help=_("PDF file (default CODE.pdf)."))
     ] = None,
@@ -232,12 +231,7 @@ def slip(
     ] = None,
 ) -> None:
     policy = reuse_common.policy(ctx)
-    engine = context.get(ctx).engine
-    try:
-        with db.session_scope(engine) as session:
-            view = lot_store.lot_view(session, code)
-    except repository.NotFoundError as exc:
-        raise context.fail(str(exc)) from exc
+    view = _lot_view(ctx, code)
     pdf_path = pdf or Path(f"{code}.pdf")
     csv_file = csv_path or Path(f"{code}.csv")
     write_slip_pdf(view, pdf_path, policy)

@@ -48,9 +48,17 @@ def writing(engine: Engine) -> Iterator:
     try:
         with db.session_scope(engine) as session:
             yield session
-    except (ReuseError, LotRuleError, repository.NotFoundError) as exc:
+    except (ReuseError, LotRuleError, repository.NotFoundError, repository.ConflictError) as exc:
         raise context.fail(str(exc)) from exc
-    except repository.ConflictError as exc:
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator:
+    """A session to read in; an unknown device or lot becomes a clean error exit."""
+    try:
+        with db.session_scope(engine) as session:
+            yield session
+    except repository.NotFoundError as exc:
         raise context.fail(str(exc)) from exc
 
 

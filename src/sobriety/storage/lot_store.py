@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,14 +27,7 @@ from sobriety.domain.vocab import Channel, EventKind, LotStatus, Status
 from sobriety.i18n import _
 from sobriety.storage import repository
 from sobriety.storage.models import Device, DeviceEvent, Lot
-from sobriety.storage.reuse_store import (
-    ACTIVE,
-    ReuseError,
-    _at,
-    _fleet_of,
-    _leave_service_changes,
-    best_erasures,
-)
+from sobriety.storage.reuse_store import ReuseError, _at, _fleet_of, best_erasures, leave_service
 
 
 @dataclass
@@ -71,6 +64,24 @@ def get_lot(session: Session, code: str) -> Lot:
     if lot is None:
         raise repository.NotFoundError(_("no lot with code {code!r}").format(code=code))
     return lot
+
+
+def _open_lot(session: Session, code: str) -> Lot:
+    lot = get_lot(session, code)
+    if lot.status != LotStatus.OPEN:
+        raise ReuseError(_("lot {code} is closed").format(code=code))
+    return lot
+
+
+def _named_devices(
+    session: Session, asset_tags: Sequence[str], problems: list[str]
+) -> Iterator[Device]:
+    """The devices of ``asset_tags`` (each once, in order); an unknown tag adds a problem."""
+    for tag in dict.fromkeys(asset_tags):
+        try:
+            yield repository.get_device(session=session, asset_tag=tag)
+        except repository.NotFoundError:
+            problems.append(_("{tag}: no such device").format(tag=tag))
 
 
 def create_lot(
@@ -160,18 +171,12 @@ def add_to_lot(
 ) -> list[Device]:
     """Add devices to an open lot; all or nothing, every refusal listed."""
     on = on or dt.date.today()
-    lot = get_lot(session, code)
-    if lot.status != LotStatus.OPEN:
-        raise ReuseError(_("lot {code} is closed").format(code=code))
+    lot = _open_lot(session, code)
     channel = Channel(lot.channel)
     problems: list[str] = []
     devices: list[Device] = []
-    for tag in dict.fromkeys(asset_tags):
-        try:
-            d = repository.get_device(session=session, asset_tag=tag)
-        except repository.NotFoundError:
-            problems.append(_("{tag}: no such device").format(tag=tag))
-            continue
+    for d in _named_devices(session, asset_tags, problems):
+        tag = d.asset_tag
         if d.lot_id == lot.id:
             problems.append(_("{tag}: already in this lot").format(tag=tag))
         elif d.lot_id is not None:
@@ -199,16 +204,8 @@ def add_to_lot(
     done = []
     for d in devices:
         changes = {"lot_id": lot.id, "reuse_channel": str(channel)}
-        if d.status in ACTIVE:
-            repository.add_event(
-                session=session,
-                device_id=d.id,
-                kind=EventKind.RETIRED,
-                actor=actor,
-                details={"reason": _("added to lot {code}").format(code=code)},
-                date=_at(on),
-            )
-        changes.update(_leave_service_changes(d, on))
+        reason = _("added to lot {code}").format(code=code)
+        changes.update(leave_service(session, d, on=on, actor=actor, reason=reason))
         done.append(
             repository.update_device(
                 session=session,
@@ -232,19 +229,12 @@ def remove_from_lot(
     reason: str | None = None,
 ) -> list[Device]:
     """Take devices out of an open lot (they keep their decided channel)."""
-    lot = get_lot(session, code)
-    if lot.status != LotStatus.OPEN:
-        raise ReuseError(_("lot {code} is closed").format(code=code))
+    lot = _open_lot(session, code)
     problems: list[str] = []
     devices: list[Device] = []
-    for tag in dict.fromkeys(asset_tags):
-        try:
-            d = repository.get_device(session=session, asset_tag=tag)
-        except repository.NotFoundError:
-            problems.append(_("{tag}: no such device").format(tag=tag))
-            continue
+    for d in _named_devices(session, asset_tags, problems):
         if d.lot_id != lot.id:
-            problems.append(_("{tag}: not in lot {code}").format(tag=tag, code=code))
+            problems.append(_("{tag}: not in lot {code}").format(tag=d.asset_tag, code=code))
         devices.append(d)
     if problems:
         raise ReuseError(_("cannot remove from lot {code}:").format(code=code), problems)

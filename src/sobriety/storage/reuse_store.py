@@ -230,15 +230,27 @@ def flag_device(session: Session, policy: Policy, asset_tag: str, on: dt.date) -
     return explain(evaluate(fleet, policy, on), fleet, 0)
 
 
-def _leave_service_changes(device: Device, on: dt.date) -> dict[str, Any]:
-    """Status change of a device bound for a channel outside the organisation.
+def leave_service(
+    session: Session, device: Device, *, on: dt.date, actor: str | None, reason: str
+) -> dict[str, Any]:
+    """Changes of a device bound for a channel outside the organisation.
 
-    A device still in use is retired on ``on``; an already retired one keeps
-    its recorded retirement date (none is made up when it is unknown).
+    A device still in use is retired on ``on`` (a ``retired`` event with
+    ``reason`` is recorded, dated that day); an already retired one keeps its
+    recorded retirement date (none is made up when it is unknown).
     """
     changes: dict[str, Any] = {"status": Status.IN_REUSE_CHANNEL.value}
-    if device.status in ACTIVE and device.retirement_date is None:
-        changes["retirement_date"] = on
+    if device.status in ACTIVE:
+        repository.add_event(
+            session=session,
+            device_id=device.id,
+            kind=EventKind.RETIRED,
+            actor=actor,
+            details={"reason": reason},
+            date=_at(on),
+        )
+        if device.retirement_date is None:
+            changes["retirement_date"] = on
     return changes
 
 
@@ -282,20 +294,11 @@ def _decide(
         )
     cp = policy.channel(channel)
     changes: dict[str, Any] = {"reuse_channel": str(channel)}
-    was_active = device.status in ACTIVE
     if cp.external:
-        changes.update(_leave_service_changes(device, on))
+        reason = _("reuse channel chosen: {channel}").format(channel=channel)
+        changes.update(leave_service(session, device, on=on, actor=actor, reason=reason))
     elif device.status in (Status.RETIRED, Status.IN_REUSE_CHANNEL):
         changes["status"] = Status.IN_STOCK.value
-    if cp.external and was_active:
-        repository.add_event(
-            session=session,
-            device_id=device.id,
-            kind=EventKind.RETIRED,
-            actor=actor,
-            details={"reason": _("reuse channel chosen: {channel}").format(channel=channel)},
-            date=_at(on),
-        )
     return repository.update_device(
         session=session,
         asset_tag=asset_tag,
