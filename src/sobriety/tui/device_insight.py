@@ -21,6 +21,7 @@ from sobriety.settings import Settings
 def carbon_breakdown(engine: Engine, settings: Settings, asset_tag: str, today: dt.date) -> Group:
     """This year's and the lifetime kgCO2e by phase, each input with its source."""
     from sobriety.domain.carbon_explain import explain_device
+    from sobriety.domain.carbon_report import PHASE_LABELS
     from sobriety.domain.factors import load_factor_set
     from sobriety.storage.fleet import read_fleet
 
@@ -34,7 +35,7 @@ def carbon_breakdown(engine: Engine, settings: Settings, asset_tag: str, today: 
     table.add_column(_("Low–high (lifetime)"), justify="right")
     for term in exp.terms:
         table.add_row(
-            term.phase,
+            _(PHASE_LABELS[term.phase]),
             fmt_number(term.year[0], 1),
             fmt_number(term.lifetime[0], 1),
             f"{fmt_number(term.lifetime[1], 0)}–{fmt_number(term.lifetime[2], 0)}",
@@ -58,7 +59,12 @@ def carbon_breakdown(engine: Engine, settings: Settings, asset_tag: str, today: 
         Text(_("Factors and sources"), style="bold"),
     ]
     for term in exp.terms:
-        parts.append(Text(f"{term.phase}: {term.formula}", style="italic"))
+        parts.append(
+            Text(
+                _("{label}: {value}").format(label=_(PHASE_LABELS[term.phase]), value=term.formula),
+                style="italic",
+            )
+        )
         for inp in term.inputs:
             parts.append(Text(f"  {inp.label} = {inp.value}  [{inp.source}]"))
     parts.extend(Text(note, style="dim") for note in exp.notes)

@@ -432,7 +432,7 @@ class ReuseQueueScreen(Screen[None]):
                     parser=_required,
                     allow_blank=False,
                 ),
-                DialogField("siret", _("SIRET"), parser=_siret, placeholder="14 digits"),
+                DialogField("siret", _("SIRET"), parser=_siret, placeholder=_("14 digits")),
                 DialogField(
                     "channel",
                     _("Channel"),
