@@ -123,6 +123,19 @@ def explain_device(
     def from_model(values: np.ndarray) -> bool:
         return m >= 0 and not np.isnan(values[m])
 
+    def factor_inputs(phase: str, factor: Factor) -> list[ExplainInput]:
+        """The model's own factor for ``phase`` when it has one, else the category default."""
+        values = getattr(mf, phase) if m >= 0 else None
+        if values is not None and from_model(values):
+            return [ExplainInput(_("per-model factor"), f"{_fmt(values[m])} kgCO2e", model_src)]
+        return [
+            ExplainInput(
+                _("category default ({cat})").format(cat=_cat_label(cat, cf.label)),
+                _factor_text(factor),
+                _cite(factor_set, factor),
+            )
+        ]
+
     acq_type = carbon.ACQUISITION_TYPES[int(fleet.acquisition_type[0])]
     table = carbon.grid_table(factor_set)
     zone = table.zones[int(terms.zone[0])]
@@ -142,18 +155,7 @@ def explain_device(
 
     out: list[ExplainTerm] = []
     for i, phase in enumerate(("manufacturing", "distribution")):
-        factor: Factor = getattr(cf, phase)
-        values = getattr(mf, phase) if m >= 0 else None
-        if values is not None and from_model(values):
-            inputs = [ExplainInput(_("per-model factor"), f"{_fmt(values[m])} kgCO2e", model_src)]
-        else:
-            inputs = [
-                ExplainInput(
-                    _("category default ({cat})").format(cat=_cat_label(cat, cf.label)),
-                    _factor_text(factor),
-                    _cite(factor_set, factor),
-                )
-            ]
+        inputs = factor_inputs(phase, getattr(cf, phase))
         formula = _("factor") + " " + share_text
         if phase == "manufacturing" and acq_type in {a.value for a in carbon.SECOND_HAND}:
             rs = factor_set.refurbished_share(cat)
@@ -239,19 +241,7 @@ def explain_device(
     ).format(days=_fmt(days_used, 1), dpy=_fmt(DAYS_PER_YEAR, 2), year=year)
     out.append(ExplainTerm("use", formula, inputs, tuple(life[2]), tuple(share[2])))
 
-    factor = cf.end_of_life
-    if m >= 0 and from_model(mf.end_of_life):
-        inputs = [
-            ExplainInput(_("per-model factor"), f"{_fmt(mf.end_of_life[m])} kgCO2e", model_src)
-        ]
-    else:
-        inputs = [
-            ExplainInput(
-                _("category default ({cat})").format(cat=_cat_label(cat, cf.label)),
-                _factor_text(factor),
-                _cite(factor_set, factor),
-            )
-        ]
+    inputs = factor_inputs("end_of_life", cf.end_of_life)
     out.append(
         ExplainTerm(
             "end_of_life", _("factor") + " " + share_text, inputs, tuple(life[3]), tuple(share[3])

@@ -58,7 +58,6 @@ from sobriety.domain.vocab import (
     Channel,
     EventKind,
     RecipientKind,
-    SiteKind,
     Status,
 )
 
@@ -112,23 +111,12 @@ ERASURES = (
 
 
 @dataclass(frozen=True)
-class DemoSite:
-    code: str
-    name: str
-    kind: SiteKind
-    commune: str
-    insee_code: str | None
-    agents: int
-    profile: str
-
-
-@dataclass(frozen=True)
 class FleetPlan:
     """How many devices each (site, category) cell holds, and how many are active."""
 
     seed: int
     as_of: dt.date
-    sites: tuple[DemoSite, ...]
+    sites: tuple[cat.SiteSpec, ...]
     agent_start: np.ndarray  # first agent number of each site (0-based)
     cell_site: np.ndarray
     cell_cat: np.ndarray
@@ -160,7 +148,7 @@ def _history_years(as_of: dt.date) -> float:
     return max((as_of - HISTORY_START).days, 0) / 365.25
 
 
-def _weights(sites: tuple[DemoSite, ...], as_of: dt.date) -> np.ndarray:
+def _weights(sites: tuple[cat.SiteSpec, ...], as_of: dt.date) -> np.ndarray:
     """Expected devices (active + history) per site and category."""
     years = _history_years(as_of)
     hist_factor = np.array([1 + years / cat.TRAITS[c].life_mean for c in CATS])
@@ -174,8 +162,8 @@ def _weights(sites: tuple[DemoSite, ...], as_of: dt.date) -> np.ndarray:
     return out * hist_factor
 
 
-def _base_sites() -> tuple[DemoSite, ...]:
-    return tuple(DemoSite(*s) for s in cat.SITES)
+def _base_sites() -> tuple[cat.SiteSpec, ...]:
+    return cat.SITES
 
 
 def default_device_count(as_of: dt.date) -> int:
@@ -208,15 +196,14 @@ def plan_fleet(*, as_of: dt.date, seed: int = 0, devices: int | None = None) -> 
         raise ValueError("the number of devices cannot be negative")
     replicas = max(1, math.ceil((n - 1) / base_total))
     scale = n / (replicas * base_total)
-    sites: list[DemoSite] = []
+    sites: list[cat.SiteSpec] = []
     for r in range(replicas):
         for s in base:
             code = s.code if r == 0 else f"{s.code}-T{r + 1}"
             name = s.name if r == 0 else f"{s.name} (T{r + 1})"
             sites.append(
-                DemoSite(ASSET_PREFIX + code, name, s.kind, s.commune, s.insee_code,
-                         round(s.agents * scale), s.profile)
-            )  # fmt: skip
+                s._replace(code=ASSET_PREFIX + code, name=name, agents=round(s.agents * scale))
+            )
     weights = np.tile(base_w, (replicas, 1)).ravel()
     counts = _largest_remainder(weights, n) if n else np.zeros(len(weights), dtype=np.int64)
     ncat = len(CATS)
