@@ -31,7 +31,8 @@ from sobriety.storage.arrays import read_columns
 from sobriety.storage.models import Device, Erasure
 
 
-def _level_rank():
+def level_rank_sql():
+    """An erasure's level as a number in SQL: 0 unknown, 1 clear, 2 purge, 3 destroy."""
     return case(
         (Erasure.level == "clear", 1),
         (Erasure.level == "purge", 2),
@@ -42,7 +43,7 @@ def _level_rank():
 
 def erasure_ranks(engine: Engine, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Best recorded erasure level (0-3) per device of ``ids``, and whether it was verified."""
-    rank = _level_rank()
+    rank = level_rank_sql()
     stmt = select(
         Erasure.device_id,
         func.max(rank),
@@ -140,7 +141,7 @@ def _concat(engine: Engine, sql: str, keys: Sequence[str]) -> list[np.ndarray] |
 
 def _erasure_concat(engine: Engine) -> list[np.ndarray] | None:
     """Per device: id, best erasure rank, best verified rank (three aligned arrays)."""
-    rank = _level_rank()
+    rank = level_rank_sql()
     per_device = select(
         Erasure.device_id.label("d"),
         func.max(rank).label("r"),

@@ -33,7 +33,7 @@ from sobriety.domain.reuse_text import channel_name, render_reason
 from sobriety.domain.vocab import Channel, EventKind, Status
 from sobriety.i18n import _
 from sobriety.storage import repository
-from sobriety.storage.fleet_read import read_fleet
+from sobriety.storage.fleet_read import level_rank_sql, read_fleet
 from sobriety.storage.models import Device, Erasure, Lot, Site, utcnow
 
 ACTIVE = (Status.IN_SERVICE, Status.IN_STOCK, Status.IN_REPAIR)
@@ -46,15 +46,6 @@ class ReuseError(ValueError):
         self.problems = list(problems)
         full = message if not problems else message + "\n" + "\n".join(f"  - {p}" for p in problems)
         super().__init__(full)
-
-
-def _level_rank_sql():
-    return case(
-        (Erasure.level == "clear", 1),
-        (Erasure.level == "purge", 2),
-        (Erasure.level == "destroy", 3),
-        else_=0,
-    )
 
 
 # --------------------------------------------------------------------------
@@ -168,45 +159,15 @@ def device_infos(engine: Engine, ids: Sequence[int]) -> list[DeviceInfo]:
 
 def _fleet_of(session: Session, devices: Sequence[Device]) -> Fleet:
     n = len(devices)
-
-    def obj(name: str) -> np.ndarray:
-        arr = np.empty(n, dtype=object)
-        arr[:] = [getattr(d, name) for d in devices]
-        return arr
-
-    def flt(name: str) -> np.ndarray:
-        return np.array(
-            [np.nan if getattr(d, name) is None else getattr(d, name) for d in devices],
-            dtype=np.float64,
-        )
-
-    def day(name: str) -> np.ndarray:
-        return np.array([getattr(d, name) or "NaT" for d in devices], dtype="datetime64[D]")
-
-    cols: dict[str, np.ndarray] = {
-        "category": obj("category"),
-        "status": obj("status"),
-        "condition": obj("condition"),
-        "tpm_version": obj("tpm_version"),
-        "acquisition_date": day("acquisition_date"),
-        "retirement_date": day("retirement_date"),
-        "sensitive_data": np.array([bool(d.sensitive_data) for d in devices], dtype=bool),
-    }
-    for name in (
-        "purchase_price_eur",
-        "declared_value_eur",
-        "battery_health_pct",
-        "ram_gb",
-        "storage_gb",
-        "cpu_generation",
-        "repair_estimate_eur",
-    ):
-        cols[name] = flt(name)
+    cols: dict[str, np.ndarray] = {}
+    for name in Fleet.COLUMNS:  # typed by Fleet.from_columns, as a database read is
+        cols[name] = np.empty(n, dtype=object)
+        cols[name][:] = [getattr(d, name) for d in devices]
     best = np.zeros(n, dtype=np.int8)
     verified = np.zeros(n, dtype=bool)
     ids = [d.id for d in devices]
     if ids:
-        rank = _level_rank_sql()
+        rank = level_rank_sql()
         rows = session.execute(
             select(
                 Erasure.device_id,
