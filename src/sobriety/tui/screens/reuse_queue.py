@@ -21,10 +21,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from sobriety.domain.device_fields import FieldError
-from sobriety.domain.labels import label
+from sobriety.domain.labels import choices, label
 from sobriety.domain.lots import LotRuleError, normalise_siret
 from sobriety.domain.reuse_text import channel_name
-from sobriety.domain.vocab import Channel, RecipientKind
+from sobriety.domain.vocab import Channel
 from sobriety.i18n import N_, _, fmt_number, pgettext
 from sobriety.tui import reuse_queue_data as q
 from sobriety.tui.messages import DataChanged, LoadProgressed
@@ -36,14 +36,6 @@ from sobriety.tui.widgets.work_progress import WorkProgress
 if TYPE_CHECKING:
     from sobriety.tui.app import SobrietyApp
 
-RECIPIENT_KINDS = {
-    "association": N_("Association"),
-    "school": N_("School"),
-    "agent": N_("Agent"),
-    "public_body": N_("Public body"),
-    "refurbisher": N_("Refurbisher"),
-    "eco_organisme": N_("Eco-organisme"),
-}
 TODO_LABELS = {
     "erasure_missing": N_("erasure to record"),
     "erasure_level": N_("stronger erasure"),
@@ -208,7 +200,7 @@ class ReuseQueueScreen(Screen[None]):
                 lot.code,
                 label("reuse_channel", lot.channel),
                 lot.recipient,
-                _(RECIPIENT_KINDS.get(lot.kind, lot.kind)),
+                label("recipient_kind", lot.kind),
                 lot.siret or "-",
                 label("lot_status", lot.status),
                 fmt_number(lot.devices),
@@ -371,9 +363,9 @@ class ReuseQueueScreen(Screen[None]):
         rows = self.targets()
         if not rows:
             return
-        choices = [(channel_name(c), str(c)) for c in self._policy().order]
+        channels = [(channel_name(c), str(c)) for c in self._policy().order]
         self.app.push_screen(
-            ActionDialog(bulk_override_form(choices, len(rows))),
+            ActionDialog(bulk_override_form(channels, len(rows))),
             lambda v: (
                 None
                 if v is None
@@ -428,7 +420,7 @@ class ReuseQueueScreen(Screen[None]):
                     "recipient_kind",
                     _("Kind"),
                     kind="choice",
-                    choices=[(_(RECIPIENT_KINDS[k]), str(k)) for k in RecipientKind],
+                    choices=choices("recipient_kind"),
                     parser=_required,
                     allow_blank=False,
                 ),
