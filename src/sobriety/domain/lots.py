@@ -39,16 +39,21 @@ def normalise_siret(value: str | None) -> str | None:
         ) from exc
 
 
-def check_recipient(policy: Policy, channel: Channel | str, kind: RecipientKind | str) -> None:
-    """The lot's channel must leave the organisation and accept this kind of recipient."""
+def parse_channel(value: Channel | str) -> Channel:
+    """The reuse channel named ``value``; :class:`LotRuleError` when there is none."""
     try:
-        ch = Channel(channel)
+        return Channel(value)
     except ValueError as exc:
         raise LotRuleError(
             _("unknown channel {value!r} (expected one of {allowed})").format(
-                value=channel, allowed=", ".join(Channel)
+                value=value, allowed=", ".join(Channel)
             )
         ) from exc
+
+
+def check_recipient(policy: Policy, channel: Channel | str, kind: RecipientKind | str) -> None:
+    """The lot's channel must leave the organisation and accept this kind of recipient."""
+    ch = parse_channel(channel)
     try:
         rk = RecipientKind(kind)
     except ValueError as exc:

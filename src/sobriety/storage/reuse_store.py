@@ -25,7 +25,7 @@ import numpy as np
 from sqlalchemy import Engine, case, func, select
 from sqlmodel import Session
 
-from sobriety.domain.lots import ErasureInput, erasure_problems
+from sobriety.domain.lots import ErasureInput, LotRuleError, erasure_problems, parse_channel
 from sobriety.domain.policy import LEVEL_RANK, Policy
 from sobriety.domain.reuse import Evaluation, Fleet, evaluate
 from sobriety.domain.reuse_explain import DeviceFlag, explain
@@ -327,13 +327,9 @@ def override(
     if not reason or not reason.strip():
         raise ReuseError(_("an override needs a reason"))
     try:
-        chosen = Channel(channel)
-    except ValueError as exc:
-        raise ReuseError(
-            _("unknown channel {value!r} (expected one of {allowed})").format(
-                value=channel, allowed=", ".join(Channel)
-            )
-        ) from exc
+        chosen = parse_channel(channel)
+    except LotRuleError as exc:
+        raise ReuseError(str(exc)) from exc
     _check_held(session, asset_tag)
     flag = flag_device(session, policy, asset_tag, on)
     if chosen not in policy.channels:
