@@ -89,6 +89,10 @@ def test_factor_with_a_wrong_unit(snap_compare, sqlite_fleet: Engine, size) -> N
 
     async def run_before(pilot) -> None:
         await settle(pilot, app)
+        table = app.screen.query_one("#factor-categories", DataTable)
+        table.focus()
+        table.scroll_home(animate=False, immediate=True)
+        await settle(pilot, app)
         await pilot.press("n")
         await settle(pilot, app)
         for field, text in (
@@ -121,6 +125,8 @@ def test_import_with_problems(
         await pilot.press(*"inventories/bad.csv", "enter")
         await settle(pilot, app)
         await pilot.press("ctrl+d")
+        await settle(pilot, app)
+        app.screen.query_one("#import-problems", DataTable).focus()
         await settle(pilot, app)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)

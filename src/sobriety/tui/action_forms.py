@@ -10,37 +10,8 @@ from sobriety.domain.device_fields import FieldError, parse_field
 from sobriety.domain.labels import choices
 from sobriety.i18n import N_, _
 from sobriety.storage.device_query import SiteChoice
+from sobriety.tui import field_parsers as fp
 from sobriety.tui.screens.action_dialog import ActionForm, DialogField
-
-
-def _optional_text(limit: int):
-    def parse(text: str) -> str | None:
-        text = (text or "").strip()
-        if len(text) > limit:
-            raise FieldError(
-                "", _("{n} characters, at most {max} allowed").format(n=len(text), max=limit)
-            )
-        return text or None
-
-    return parse
-
-
-def _required_text(limit: int):
-    optional = _optional_text(limit)
-
-    def parse(text: str) -> str:
-        value = optional(text)
-        if value is None:
-            raise FieldError("", _("a value is required"))
-        return value
-
-    return parse
-
-
-def _required_choice(value: Any) -> Any:
-    if value is None:
-        raise FieldError("", _("a value is required"))
-    return value
 
 
 def _date_not_future(today: dt.date):
@@ -57,13 +28,6 @@ def _date_not_future(today: dt.date):
 
 def _field(name: str):
     return lambda text: parse_field(name, text)
-
-
-def _number(name: str):
-    def parse(text: str) -> float | None:
-        return parse_field(name, text)
-
-    return parse
 
 
 ACTION_TITLES = {
@@ -88,7 +52,7 @@ def action_form(
 ) -> ActionForm:
     """The form of ``action`` for ``device`` (current values as defaults)."""
     title = _(ACTION_TITLES[action])
-    note = DialogField("note", _("Note"), parser=_optional_text(500))
+    note = DialogField("note", _("Note"), parser=fp.text(500))
     if action == "assign":
         fields = [
             DialogField(
@@ -108,13 +72,13 @@ def action_form(
                 kind="choice",
                 value=device.get("site_id"),
                 choices=[(f"{s.code} · {s.name}", s.id) for s in sites],
-                parser=_required_choice,
+                parser=fp.required,
             ),
             note,
         ]
     elif action == "repair":
         fields = [
-            DialogField("description", _("What was repaired"), parser=_required_text(500)),
+            DialogField("description", _("What was repaired"), parser=fp.text(500, required=True)),
             DialogField(
                 "condition",
                 _("Condition after"),
@@ -123,19 +87,19 @@ def action_form(
                 choices=choices("condition"),
                 allow_blank=False,
             ),
-            DialogField("cost_eur", _("Cost (EUR)"), parser=_number("purchase_price_eur")),
+            DialogField("cost_eur", _("Cost (EUR)"), parser=_field("purchase_price_eur")),
         ]
     elif action == "upgrade":
         fields = [
-            DialogField("description", _("What was upgraded"), parser=_required_text(500)),
+            DialogField("description", _("What was upgraded"), parser=fp.text(500, required=True)),
             DialogField(
-                "ram_gb", _("RAM (GB)"), value=device.get("ram_gb"), parser=_number("ram_gb")
+                "ram_gb", _("RAM (GB)"), value=device.get("ram_gb"), parser=_field("ram_gb")
             ),
             DialogField(
                 "storage_gb",
                 _("Storage (GB)"),
                 value=device.get("storage_gb"),
-                parser=_number("storage_gb"),
+                parser=_field("storage_gb"),
             ),
             DialogField(
                 "storage_type",
@@ -152,27 +116,27 @@ def action_form(
                 _("Method"),
                 kind="choice",
                 choices=choices("erasure_method"),
-                parser=_required_choice,
+                parser=fp.required,
             ),
             DialogField(
                 "level",
                 _("Level (NIST 800-88)"),
                 kind="choice",
                 choices=choices("erasure_level"),
-                parser=_required_choice,
+                parser=fp.required,
             ),
-            DialogField("tool", _("Tool"), parser=_optional_text(120)),
-            DialogField("operator", _("Operator"), value=actor, parser=_optional_text(64)),
+            DialogField("tool", _("Tool"), parser=fp.text(120)),
+            DialogField("operator", _("Operator"), value=actor, parser=fp.text(64)),
             DialogField("date", _("Date"), value=today.isoformat(), parser=_date_not_future(today)),
             DialogField("verified", _("Verified"), kind="bool"),
-            DialogField("certificate_id", _("Certificate id"), parser=_optional_text(120)),
+            DialogField("certificate_id", _("Certificate id"), parser=fp.text(120)),
         ]
     elif action == "retire":
         fields = [
             DialogField(
                 "date", _("Retired on"), value=today.isoformat(), parser=_date_not_future(today)
             ),
-            DialogField("reason", _("Reason"), parser=_required_text(500)),
+            DialogField("reason", _("Reason"), parser=fp.text(500, required=True)),
             DialogField(
                 "condition",
                 _("Condition"),

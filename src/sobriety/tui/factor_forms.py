@@ -16,6 +16,7 @@ from sobriety.domain.device_fields import FieldError
 from sobriety.domain.labels import choices
 from sobriety.domain.model_match import ModelRecord, match_key, normalise_manufacturer
 from sobriety.i18n import N_, _
+from sobriety.tui import field_parsers as fp
 from sobriety.tui.screens.action_dialog import ActionForm, DialogField
 from sobriety.units import UnitError, parse_magnitude
 
@@ -53,30 +54,10 @@ def _quantity(kind: str, positive: bool = False):
     return parse
 
 
-def _required_text(limit: int):
-    def parse(text: str) -> str:
-        text = (text or "").strip()
-        if not text:
-            raise FieldError("", _("a value is required"))
-        if len(text) > limit:
-            raise FieldError(
-                "", _("{n} characters, at most {max} allowed").format(n=len(text), max=limit)
-            )
-        return text
-
-    return parse
-
-
 def _manufacturer(text: str) -> str:
-    value = _required_text(120)(text)
+    value = fp.text(120, required=True)(text)
     if not normalise_manufacturer(value):
         raise FieldError("", _("a manufacturer name"))
-    return value
-
-
-def _choice(value: Any) -> Any:
-    if value is None:
-        raise FieldError("", _("a value is required"))
     return value
 
 
@@ -87,7 +68,7 @@ def model_factor_form(manufacturer: str = "", model: str = "") -> ActionForm:
             parser=_manufacturer, allow_blank=False, placeholder="Dell",
         ),
         DialogField(
-            "model", _("Model"), value=model or None, parser=_required_text(200),
+            "model", _("Model"), value=model or None, parser=fp.text(200, required=True),
             allow_blank=False, placeholder="Latitude 5420",
         ),
     ]  # fmt: skip
@@ -105,7 +86,7 @@ def model_factor_form(manufacturer: str = "", model: str = "") -> ActionForm:
         DialogField(
             "source",
             _("Source"),
-            parser=_required_text(500),
+            parser=fp.text(500, required=True),
             allow_blank=False,
             placeholder=_("document, publisher, date or URL"),
         ),
@@ -114,7 +95,7 @@ def model_factor_form(manufacturer: str = "", model: str = "") -> ActionForm:
             _("Quality"),
             kind="choice",
             choices=[(_(t), q) for q, t in QUALITIES.items()],
-            parser=_choice,
+            parser=fp.required,
             allow_blank=False,
         ),
         DialogField("replace", _("Replace mine"), kind="bool", value=False),

@@ -14,30 +14,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sobriety.domain.device_fields import FieldError
 from sobriety.domain.lots import ErasureInput
 from sobriety.domain.reuse_text import channel_name, render_reason, state_name
 from sobriety.i18n import _
+from sobriety.tui import field_parsers as fp
 from sobriety.tui.screens.action_dialog import ActionForm, DialogField
 
 REASON_MAX = 500
 
 
-def _reason(text: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise FieldError("", _("say why (recorded in the history)"))
-    if len(text) > REASON_MAX:
-        raise FieldError(
-            "", _("{n} characters, at most {max} allowed").format(n=len(text), max=REASON_MAX)
-        )
-    return text
-
-
-def _channel(value: Any) -> Any:
-    if value is None:
-        raise FieldError("", _("a value is required"))
-    return value
+def _reason():
+    return fp.text(REASON_MAX, required=True, missing=_("say why (recorded in the history)"))
 
 
 def todo_text(reasons) -> str:
@@ -79,10 +66,10 @@ def override_form(flag, decided: str | None = None) -> ActionForm:
                 _("Channel"),
                 kind="choice",
                 choices=override_choices(flag, str(rec.channel) if rec else None),
-                parser=_channel,
+                parser=fp.required,
                 allow_blank=False,
             ),
-            DialogField("reason", _("Reason"), parser=_reason, allow_blank=False),
+            DialogField("reason", _("Reason"), parser=_reason(), allow_blank=False),
         ],
         text=text,
     )
@@ -98,10 +85,10 @@ def bulk_override_form(channels: list[tuple[str, str]], n: int) -> ActionForm:
                 _("Channel"),
                 kind="choice",
                 choices=channels,
-                parser=_channel,
+                parser=fp.required,
                 allow_blank=False,
             ),
-            DialogField("reason", _("Reason"), parser=_reason, allow_blank=False),
+            DialogField("reason", _("Reason"), parser=_reason(), allow_blank=False),
         ],
     )
 

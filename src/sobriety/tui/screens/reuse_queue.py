@@ -26,6 +26,7 @@ from sobriety.domain.lots import LotRuleError, normalise_siret
 from sobriety.domain.reuse_text import channel_name
 from sobriety.domain.vocab import Channel
 from sobriety.i18n import N_, _, fmt_number, pgettext
+from sobriety.tui import field_parsers as fp
 from sobriety.tui import reuse_queue_data as q
 from sobriety.tui.messages import DataChanged, LoadProgressed
 from sobriety.tui.reuse_forms import bulk_override_form
@@ -44,33 +45,11 @@ TODO_LABELS = {
 MARK = "✓"
 
 
-def _text(limit: int, required: bool):
-    def parse(text: str) -> str | None:
-        text = (text or "").strip()
-        if not text:
-            if required:
-                raise FieldError("", _("a value is required"))
-            return None
-        if len(text) > limit:
-            raise FieldError(
-                "", _("{n} characters, at most {max} allowed").format(n=len(text), max=limit)
-            )
-        return text
-
-    return parse
-
-
 def _siret(text: str) -> str | None:
     try:
         return normalise_siret(text)
     except LotRuleError as exc:
         raise FieldError("", str(exc)) from exc
-
-
-def _required(value: Any) -> Any:
-    if value is None:
-        raise FieldError("", _("a value is required"))
-    return value
 
 
 def _slip_target(text: str) -> str:
@@ -414,14 +393,17 @@ class ReuseQueueScreen(Screen[None]):
             _("Build a lot of {n} device(s)").format(n=len(rows)),
             [
                 DialogField(
-                    "recipient_name", _("Recipient"), parser=_text(200, True), allow_blank=False
+                    "recipient_name",
+                    _("Recipient"),
+                    parser=fp.text(200, required=True),
+                    allow_blank=False,
                 ),
                 DialogField(
                     "recipient_kind",
                     _("Kind"),
                     kind="choice",
                     choices=choices("recipient_kind"),
-                    parser=_required,
+                    parser=fp.required,
                     allow_blank=False,
                 ),
                 DialogField("siret", _("SIRET"), parser=_siret, placeholder=_("14 digits")),
@@ -431,7 +413,7 @@ class ReuseQueueScreen(Screen[None]):
                     kind="choice",
                     value=channel,
                     choices=[(channel_name(c), str(c)) for c in Channel],
-                    parser=_required,
+                    parser=fp.required,
                     allow_blank=False,
                 ),
             ],
@@ -490,8 +472,8 @@ class ReuseQueueScreen(Screen[None]):
             "close",
             _("Close lot {code}").format(code=lot.code),
             [
-                DialogField("deed_ref", _("Deed reference"), parser=_text(120, False)),
-                DialogField("commitment_ref", _("Commitment reference"), parser=_text(120, False)),
+                DialogField("deed_ref", _("Deed reference"), parser=fp.text(120)),
+                DialogField("commitment_ref", _("Commitment reference"), parser=fp.text(120)),
             ],
             text=_(
                 "Its {n} device(s) leave the organisation today; a transfer is recorded."

@@ -1,7 +1,9 @@
 """``WorkProgress``: one line saying what a worker is doing, with its progress bar.
 
-Hidden while idle. Feed it :class:`~sobriety.tui.messages.LoadProgressed`
-messages (``show``); ``done`` hides it again.
+Hidden while idle. ``begin`` shows it, :class:`~sobriety.tui.messages.LoadProgressed`
+messages move it (``show``), ``done`` hides it again; a progress message that
+arrives after ``done`` (messages and ``call_from_thread`` are not ordered with
+each other) is dropped.
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ class WorkProgress(Horizontal):
         self.query_one(ProgressBar).update(total=total, progress=0)
 
     def show(self, message: LoadProgressed) -> None:
-        self.add_class("-busy")
+        """Show a step of the running job (a late message after ``done`` is dropped)."""
+        if not self.busy:
+            return
         self.query_one(Label).update(message.text)
         bar = self.query_one(ProgressBar)
         bar.update(total=message.total, progress=message.done)
