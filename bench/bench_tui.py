@@ -109,7 +109,17 @@ async def _measure(url: str) -> dict[str, float]:
             t0 = time.perf_counter()
             await pilot.press("s")
             await _until(pilot, lambda: table.generation > generation and _ready(table))
-            out["sort by model (key s)"] = time.perf_counter() - t0
+            # Pilot.press also waits for the process to look idle (20 ms sleeps
+            # until CPU time stops advancing): shown, but the target is on the
+            # action itself, as for the filters.
+            out["sort by model (pilot press 's')"] = time.perf_counter() - t0
+            await pilot.press("s")  # model, descending
+            await _until(pilot, lambda: _ready(table))
+            generation = table.generation
+            t0 = time.perf_counter()
+            table.action_sort()  # what key s runs: model, ascending again
+            await _until(pilot, lambda: table.generation > generation and _ready(table))
+            out["sort by model (action of key s)"] = time.perf_counter() - t0
 
         async def search() -> None:
             screen.apply_filter(text="lat")
@@ -193,7 +203,12 @@ def main() -> None:
                 " LIMIT 100",
                 "SELECT count(*) FROM device WHERE status='retired'",
             ),
-            "sort by model (key s)": _floor(
+            "sort by model (pilot press 's')": _floor(
+                path,
+                f"SELECT {cols} {join} ORDER BY d.model NULLS FIRST, d.id LIMIT 100",
+                "SELECT 1",
+            ),
+            "sort by model (action of key s)": _floor(
                 path,
                 f"SELECT {cols} {join} ORDER BY d.model NULLS FIRST, d.id LIMIT 100",
                 "SELECT 1",

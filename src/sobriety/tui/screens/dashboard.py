@@ -217,23 +217,19 @@ class DashboardScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard")
     def _load(self) -> None:
-        from sobriety.domain.factors import load_factor_set
-        from sobriety.domain.policy import resolve_policy
-        from sobriety.storage.kpi_read import read_dashboard
+        """Compute the figures in a child process (no GIL contention with the interface)."""
+        from sobriety.i18n import language
+        from sobriety.tui import dashboard_job
 
         app = self.sobriety
         start = time.perf_counter()
         try:
-            self.post_message(LoadProgressed(_("Loading the factors and the policy"), 0, 7))
-            factors = load_factor_set(app.settings.factors_dir)
-            policy = resolve_policy(app.settings.policy)
-            targets = kpis.load_purchase_targets()
-            dash, rate = read_dashboard(
-                app.engine,
-                factors,
-                policy,
-                targets,
-                on=app.today(),
+            dash, rate = dashboard_job.run(
+                app.engine.url.render_as_string(hide_password=False),
+                app.settings.factors_dir,
+                app.settings.policy,
+                app.today(),
+                lang=language(),
                 progress=lambda text, done, total: self.post_message(
                     LoadProgressed(text, done, total)
                 ),
