@@ -24,7 +24,13 @@ _progress: Any = None  # the child's end of the progress queue
 
 def _init(progress_queue: Any, lang: str) -> None:
     global _progress
+    import contextlib
+    import os
+
     from sobriety.i18n import set_language
+
+    with contextlib.suppress(AttributeError, OSError):  # the interface comes first
+        os.nice(10)
 
     set_language(lang)
     _progress = progress_queue
