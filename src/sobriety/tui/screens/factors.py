@@ -9,6 +9,7 @@ value with its source and quality; every figure is typed with its unit.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -19,10 +20,20 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 
 from sobriety.domain.labels import label
 from sobriety.i18n import _, fmt_number
+from sobriety.settings import packaged_factors_dir
 from sobriety.tui.factor_forms import QUALITIES, NoFigure, model_factor_form, model_record
 from sobriety.tui.messages import DataChanged, LoadProgressed
 from sobriety.tui.screens.action_dialog import ActionDialog
 from sobriety.tui.widgets.work_progress import WorkProgress
+
+
+def _factor_dir_label(directory: object) -> str:
+    """``shipped with sobriety`` for the packaged set, else the folder (``~`` for home)."""
+    path = Path(str(directory)).resolve()
+    if path == packaged_factors_dir().resolve():
+        return _("shipped with sobriety")
+    home = Path.home()
+    return f"~/{path.relative_to(home)}" if path.is_relative_to(home) else str(path)
 
 if TYPE_CHECKING:
     from sobriety.domain.factors import Factor, FactorSet
@@ -131,7 +142,7 @@ class FactorsScreen(Screen[None]):
                 "dataset, {user} from users"
             ).format(
                 version=fs.version,
-                directory=fs.directory,
+                directory=_factor_dir_label(fs.directory),
                 efd=fmt_number(counts.get("efd", 0)),
                 user=fmt_number(counts.get("user", 0)),
             )
