@@ -114,7 +114,7 @@ def targets_text(d: kpis.Dashboard, rate: ReuseRate) -> Group:
     return Group(
         reuse,
         _verdict(gauge(rate.rate_pct, rate.target_pct), rate.met),
-        Text(_("décret 2023-266 (loi AGEC art. 16 / REEN)"), style="dim"),
+        Text(_("décret 2023-266 (loi REEN art. 16)"), style="dim"),
         buy,
         _verdict(gauge(p.share_pct, p.target_pct), p.met),
         Text(_("loi AGEC art. 58, décret 2024-134 (share of spend excl. VAT)"), style="dim"),
