@@ -10,7 +10,7 @@ Measured in the same run, on the demo fleet seeded into a fresh SQLite file:
   query and its ``COUNT``), so the ratios tell what the UI adds.
 
 Sorting walks the column's index (migration 0004). The free-text search uses
-the in-memory search index (``storage/device_search.py``) that the app builds
+the in-memory search index (``storage/search_index.py``) that the app builds
 in a background thread once the inventory is on screen: its build time is
 printed, and the search is measured once it is ready (the floor is the raw
 ``LIKE`` query an index-less search runs).
@@ -34,7 +34,7 @@ AS_OF = dt.date(2026, 11, 29)
 
 def _seed(path: Path, devices: int) -> str:
     from sobriety.storage import db
-    from sobriety.storage.demo_writer import seed_demo
+    from sobriety.storage.demo import seed_demo
 
     url = f"sqlite:///{path}"
     engine = db.make_engine(url)
@@ -70,6 +70,7 @@ def _ready(table) -> bool:
 
 
 async def _measure(url: str) -> dict[str, float]:
+    from sobriety.app.context import Sobriety
     from sobriety.settings import load_settings
     from sobriety.storage import db
     from sobriety.tui.app import create_app
@@ -78,7 +79,7 @@ async def _measure(url: str) -> dict[str, float]:
     out: dict[str, float] = {}
     start = time.perf_counter()
     engine = db.make_engine(url)
-    app = create_app(load_settings(database_url=url), engine, start="inventory")
+    app = create_app(Sobriety(load_settings(database_url=url), engine=engine), start="inventory")
     async with app.run_test(size=(120, 40)) as pilot:
         table = app.screen.query_one(DeviceTable)
         await _until(pilot, lambda: _ready(table))
@@ -146,6 +147,7 @@ async def _measure_dashboard(url: str) -> dict[str, float]:
     While its figures are computed in the background, key 2 must still open a
     usable inventory: that latency is measured during the computation.
     """
+    from sobriety.app.context import Sobriety
     from sobriety.settings import load_settings
     from sobriety.storage import db
     from sobriety.tui.app import create_app
@@ -155,7 +157,7 @@ async def _measure_dashboard(url: str) -> dict[str, float]:
     out: dict[str, float] = {}
     start = time.perf_counter()
     engine = db.make_engine(url)
-    app = create_app(load_settings(database_url=url), engine, today=lambda: AS_OF)
+    app = create_app(Sobriety(load_settings(database_url=url), engine=engine, today=lambda: AS_OF))
     async with app.run_test(size=(120, 40)) as pilot:
         await _until(pilot, lambda: isinstance(app.screen, DashboardScreen))
         out["dashboard on screen (figures pending)"] = time.perf_counter() - start

@@ -5,6 +5,7 @@ Nothing is read or created at import time: call :func:`load_settings`.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -67,6 +68,8 @@ class Settings(BaseSettings):
     synonyms: Path | None = None
     #: Reuse policy file; the shipped policy when unset.
     policy: Path | None = None
+    #: The date taken for "today" (``SOBRIETY_TODAY=2026-03-02``): reproducible runs and tests.
+    today: dt.date | None = None
 
     @classmethod
     def settings_customise_sources(

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
+from sobriety.app.context import Sobriety
 from sobriety.settings import load_settings
 from sobriety.storage import db
 from sobriety.tui.app import SobrietyApp, create_app
@@ -38,7 +39,8 @@ def sqlite_fleet(sqlite_url: str) -> Iterator[Engine]:
 def make_app(engine: Engine, *, dark: bool = True, start: str | None = "inventory") -> SobrietyApp:
     """The app on ``engine``, opened on ``start`` (None: the default first section)."""
     settings = load_settings(database_url=str(engine.url), actor="tech-1")
-    return create_app(settings, engine, today=lambda: TODAY, dark=dark, start=start)
+    sobriety = Sobriety(settings, engine=engine, today=lambda: TODAY)
+    return create_app(sobriety, dark=dark, start=start)
 
 
 #: Workers that live as long as their widget (DirectoryTree's loader): never awaited.

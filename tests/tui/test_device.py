@@ -10,7 +10,8 @@ from rich.console import Console
 from sqlalchemy import Engine
 from textual.widgets import DataTable, Input, Static
 
-from sobriety.storage import db, repository
+from sobriety.storage import db
+from sobriety.storage import devices as repository
 from sobriety.storage.models import Device, Erasure
 from sobriety.tui.messages import DeviceSaved, SaveConflicted
 from sobriety.tui.screens.action_dialog import ActionDialog
@@ -133,6 +134,7 @@ async def test_a_concurrent_change_shows_a_conflict_and_loses_nothing(
                 expected_version=1,
                 changes={"assignee": "AG-9999", "os": "Ubuntu 24.04"},
                 actor="someone-else",
+                at=dt.datetime.combine(TODAY, dt.time(9, 0), tzinfo=dt.UTC),  # before the app's
             )
         await pilot.press("ctrl+s")
         await settle(pilot, app)
@@ -289,6 +291,7 @@ async def test_an_action_on_a_device_changed_meanwhile_is_reapplied_after_reload
                 expected_version=1,
                 changes={"notes": "checked"},
                 actor="someone-else",
+                at=dt.datetime.combine(TODAY, dt.time(9, 0), tzinfo=dt.UTC),  # before the app's
             )
         await _act(pilot, app, "a", {"assignee": "AG-0101"})
         assert isinstance(app.screen, ConflictDialog)

@@ -1,33 +1,42 @@
-"""What every CLI command shares: settings, the language, the engine."""
+"""What every CLI command shares: the application object and error reporting.
+
+Command modules import only the standard library, Typer, :mod:`sobriety.i18n`
+and this module at import time (``--help`` and ``--version`` stay fast); the
+application layer and everything under it are imported inside the commands.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from typing import TYPE_CHECKING
 
 import typer
-from sqlalchemy import Engine
+from typer.core import TyperGroup
 
 from sobriety.settings import Settings
-from sobriety.storage import db
+
+if TYPE_CHECKING:
+    from sobriety.app.context import Sobriety
 
 
 @dataclass
 class CliContext:
     settings: Settings
-    _engine: Engine | None = field(default=None, repr=False)
+    _app: Sobriety | None = field(default=None, repr=False)
 
-    @cached_property
-    def engine(self) -> Engine:
-        """The configured database, migrated to the current schema."""
-        engine = db.make_engine(self.settings.database_url)
-        if not db.is_up_to_date(engine):
-            db.upgrade(engine)
-        return engine
+    @property
+    def app(self) -> Sobriety:
+        """The application object of this invocation (built on first use)."""
+        if self._app is None:
+            from sobriety.app.context import Sobriety
 
-    def raw_engine(self) -> Engine:
-        """The configured database as it is (no automatic migration)."""
-        return db.make_engine(self.settings.database_url)
+            self._app = Sobriety(self.settings)
+        return self._app
+
+    @property
+    def engine(self):  # type: ignore[no-untyped-def]
+        """Transitional: the application's opened engine (commands move to use cases)."""
+        return self.app.engine
 
 
 def get(ctx: typer.Context) -> CliContext:
@@ -36,7 +45,28 @@ def get(ctx: typer.Context) -> CliContext:
     return obj
 
 
+def app(ctx: typer.Context) -> Sobriety:
+    """The application object of the running command."""
+    return get(ctx).app
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print ``message`` on stderr and return an Exit to raise."""
     typer.secho(message, err=True, fg=typer.colors.RED)
     return typer.Exit(code)
+
+
+class RootGroup(TyperGroup):
+    """The root command group: a database or setting that cannot be used is one clear line."""
+
+    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+        from sobriety.app.context import DatabaseError, SettingError
+
+        try:
+            return super().invoke(ctx)
+        except (DatabaseError, SettingError) as exc:
+            raise fail(str(exc)) from exc
+        finally:
+            obj = ctx.obj
+            if isinstance(obj, CliContext) and obj._app is not None:
+                obj._app.close()

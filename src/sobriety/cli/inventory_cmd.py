@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sobriety.cli import context
 from sobriety.domain.labels import label
 from sobriety.i18n import _, fmt_number
-from sobriety.storage import repository
+from sobriety.storage import devices as repository
 
 
 def summary(ctx: typer.Context) -> None:
@@ -41,8 +41,7 @@ def print_summary(engine: Engine) -> None:
 def tui(ctx: typer.Context) -> None:
     from sobriety.tui.app import create_app  # Textual loads only for the TUI
 
-    cli = context.get(ctx)
-    create_app(cli.settings, cli.engine).run()
+    create_app(context.app(ctx)).run()
 
 
 def default_action(ctx: typer.Context) -> None:

@@ -34,6 +34,7 @@ app = typer.Typer(
     help=_("Inventory, lifecycle carbon and reuse channels for a public IT fleet."),
     no_args_is_help=False,
     pretty_exceptions_enable=False,
+    cls=context.RootGroup,
 )
 app.add_typer(db_cmd.app, name="db")
 inventory_cmd.register(app)

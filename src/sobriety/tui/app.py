@@ -1,8 +1,10 @@
 """The technicians' terminal UI: the ``App`` and the factory that builds it.
 
-The app is handed its database engine and settings by :func:`create_app`
-(the CLI, the tests and the bench all use it); nothing is found through
-globals. Top-level sections are Textual *modes* listed in :data:`SECTIONS`:
+The app is handed the application object (:class:`~sobriety.app.context.Sobriety`:
+engine, factors, policy, actor, clock) by :func:`create_app` (the CLI, the
+tests and the bench all use it); nothing is found through globals. Screens
+reach it through :func:`sobriety.tui.host.host`, never by importing this module.
+Top-level sections are Textual *modes* listed in :data:`SECTIONS`:
 a new section (Dashboard, Reuse queue...) is one entry there plus its screen
 module in ``tui/screens/``.
 """
@@ -14,15 +16,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
+from sobriety.app import inventory
+from sobriety.app.context import Sobriety
 from sobriety.i18n import N_, _
 from sobriety.settings import Settings
-from sobriety.storage.device_search import DeviceSearchIndex
 from sobriety.tui.commands import SobrietyCommands
 from sobriety.tui.messages import DataChanged, DeviceChosen, DeviceSaved
 from sobriety.tui.screens.dashboard import DashboardScreen
@@ -75,10 +77,8 @@ class SobrietyApp(App[None]):
 
     def __init__(
         self,
+        sobriety: Sobriety,
         *,
-        engine: Engine,
-        settings: Settings,
-        today: Callable[[], dt.date] = dt.date.today,
         dark: bool = True,
         start: str | None = None,
     ) -> None:
@@ -87,20 +87,30 @@ class SobrietyApp(App[None]):
                 raise ValueError(f"unknown section {start!r}; expected one of {list(self.MODES)}")
             self.DEFAULT_MODE = start  # read by App.__init__
         super().__init__()
-        self.engine = engine
-        self.settings = settings
-        self.today = today
+        self.sobriety = sobriety
         self._start_dark = dark
         #: Free-text search index of the devices, shared by tables and the palette.
-        self.search_index = DeviceSearchIndex(engine)
+        self.search_index = inventory.search_index(sobriety)
         self._search_index_started = False
         #: Bumped by every write (DataChanged): screens showing figures recompute them.
         self.data_generation = 0
 
     @property
+    def engine(self):  # type: ignore[no-untyped-def]
+        """Transitional: screens move to the use cases of :mod:`sobriety.app`."""
+        return self.sobriety.engine
+
+    @property
+    def settings(self) -> Settings:
+        return self.sobriety.settings
+
+    @property
     def actor(self) -> str:
         """Who is recorded in the history for changes made here."""
-        return self.settings.actor_name
+        return self.sobriety.actor
+
+    def today(self) -> dt.date:
+        return self.sobriety.today()
 
     def on_mount(self) -> None:
         self.theme = DARK_THEME if self._start_dark else LIGHT_THEME
@@ -168,15 +178,10 @@ class SobrietyApp(App[None]):
 
 
 def create_app(
-    settings: Settings,
-    engine: Engine,
-    *,
-    today: Callable[[], dt.date] = dt.date.today,
-    dark: bool = True,
-    start: str | None = None,
+    sobriety: Sobriety, *, dark: bool = True, start: str | None = None
 ) -> SobrietyApp:
-    """The app on ``engine`` (migrated) with ``settings``; used by the CLI, tests and bench.
+    """The app on the application object ``sobriety``; used by the CLI, tests and bench.
 
     ``start`` names the section shown first (default: the dashboard).
     """
-    return SobrietyApp(engine=engine, settings=settings, today=today, dark=dark, start=start)
+    return SobrietyApp(sobriety, dark=dark, start=start)

@@ -1,0 +1,286 @@
+"""The application object: what every use case needs, built once from :class:`Settings`.
+
+:class:`Sobriety` carries the database engine, the factor set, the reuse
+policy, the purchase targets, the actor and the clock. Each is built when a
+use case first asks for it (a ``--help`` or ``--version`` builds nothing):
+
+- the engine is *opened*, never created nor migrated implicitly: a read on a
+  missing SQLite file or an outdated schema raises :class:`DatabaseError` with
+  what to run. Only the commands that create a database (``db upgrade``,
+  ``demo``, ``import``) call :meth:`Sobriety.create_database`;
+- the factor set and the policy are loaded once and reloaded when one of
+  their files changes (modification time and size);
+- ``today`` is injectable, so that tests and reproducible runs freeze it.
+
+The CLI, the TUI and the reports build one and hand it to the use-case
+functions of :mod:`sobriety.app`; nothing is found through globals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sobriety.i18n import _
+from sobriety.settings import Settings, default_database_url
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from sobriety.domain.carbon.factors import FactorSet
+    from sobriety.domain.report.kpis import PurchaseTargets
+    from sobriety.domain.reuse.policy import Policy
+
+
+class DatabaseError(RuntimeError):
+    """The configured database cannot be used as it is (missing, outdated, unreachable)."""
+
+
+class SettingError(ValueError):
+    """A setting (grid zone, factor folder, policy file) is not usable."""
+
+
+@dataclass(frozen=True)
+class _Stamp:
+    """What a cached file set looked like when it was loaded."""
+
+    files: tuple[tuple[str, int, int], ...]
+
+    @classmethod
+    def of(cls, paths: list[Path]) -> _Stamp:
+        out = []
+        for p in sorted(paths):
+            try:
+                st = p.stat()
+                out.append((str(p), st.st_mtime_ns, st.st_size))
+            except OSError:
+                out.append((str(p), -1, -1))
+        return cls(tuple(out))
+
+
+class _Reloading:
+    """A value loaded from files and loaded again when they change."""
+
+    def __init__(self, files: Callable[[], list[Path]], load: Callable[[], Any]) -> None:
+        self._files = files
+        self._load = load
+        self._stamp: _Stamp | None = None
+        self._value: Any = None
+
+    def get(self) -> Any:
+        stamp = _Stamp.of(self._files())
+        if self._stamp != stamp:
+            self._value = self._load()
+            self._stamp = stamp
+        return self._value
+
+
+def _sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (None for another back-end or an in-memory database)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).expanduser()
+
+
+class Sobriety:
+    """One application: settings, database, factors, policy, actor and clock."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        engine: Engine | None = None,
+        today: Callable[[], dt.date] | None = None,
+    ) -> None:
+        self.settings = settings
+        self._engine = engine
+        self._owns_engine = engine is None
+        self._today = today
+        self._factors = _Reloading(self._factor_files, self._load_factors)
+        self._policy = _Reloading(self._policy_files, self._load_policy)
+        self._targets = _Reloading(self._target_files, self._load_targets)
+
+    # ------------------------------------------------------------ the clock
+    def today(self) -> dt.date:
+        """The date taken for today: the injected clock, ``SOBRIETY_TODAY``, or the system's."""
+        if self._today is not None:
+            return self._today()
+        if self.settings.today is not None:
+            return self.settings.today
+        return dt.date.today()
+
+    def now(self) -> dt.datetime:
+        """The time recorded for a change made now (UTC); on a frozen day, noon of that day."""
+        now = dt.datetime.now(dt.UTC)
+        day = self.today()
+        if day == now.date():
+            return now
+        return dt.datetime.combine(day, dt.time(12, 0), tzinfo=dt.UTC)
+
+    @property
+    def actor(self) -> str:
+        """Who is recorded in the history: the configured actor, else the OS user."""
+        return self.settings.actor_name
+
+    # ------------------------------------------------------------ database
+    @property
+    def database_url(self) -> str:
+        return self.settings.database_url
+
+    def _check_reachable(self) -> None:
+        path = _sqlite_path(self.database_url)
+        if path is not None and not path.is_file():
+            raise DatabaseError(
+                _("no database at {path}; run `sobriety db upgrade` or `sobriety demo`").format(
+                    path=path
+                )
+            )
+
+    @property
+    def engine(self) -> Engine:
+        """The configured database, opened as it is; its schema must be current."""
+        if self._engine is None:
+            from sobriety.storage import db
+
+            self._check_reachable()
+            engine = db.make_engine(self.database_url, create_folder=False)
+            try:
+                current = db.current_revision(engine)
+            except Exception as exc:
+                engine.dispose()
+                raise DatabaseError(db.describe_error(self.database_url, exc)) from exc
+            head = db.head_revision()
+            if current != head:
+                engine.dispose()
+                if current is None:
+                    message = _(
+                        "the database {url} has no sobriety schema; run `sobriety db upgrade`"
+                    )
+                else:
+                    message = _(
+                        "the database {url} is at schema revision {current}, this version needs "
+                        "{head}; run `sobriety db upgrade` (back it up first)"
+                    )
+                raise DatabaseError(
+                    message.format(url=db.safe_url(self.database_url), current=current, head=head)
+                )
+            self._engine = engine
+        return self._engine
+
+    def create_database(self) -> Engine:
+        """Open the database, creating it (and its schema) when missing; migrate it to head.
+
+        For the commands that create a database: ``db upgrade``, ``demo`` and
+        ``import``. A SQLite file is created only in an existing folder, except
+        the default location (the user data folder), which is made.
+        """
+        from sobriety.storage import db
+
+        if self._engine is not None and db.is_up_to_date(self._engine):
+            return self._engine
+        path = _sqlite_path(self.database_url)
+        if path is not None and not path.parent.is_dir():
+            if self.database_url == default_database_url():
+                path.parent.mkdir(parents=True, exist_ok=True)
+            else:
+                raise DatabaseError(
+                    _("no folder {folder} for the database {path}").format(
+                        folder=path.parent, path=path
+                    )
+                )
+        engine = self._engine or db.make_engine(self.database_url, create_folder=False)
+        try:
+            if not db.is_up_to_date(engine):
+                db.upgrade(engine)
+        except Exception as exc:
+            if engine is not self._engine:
+                engine.dispose()
+            raise DatabaseError(db.describe_error(self.database_url, exc)) from exc
+        self._engine = engine
+        return engine
+
+    def close(self) -> None:
+        """Release the database connections this object opened."""
+        if self._engine is not None and self._owns_engine:
+            self._engine.dispose()
+            self._engine = None
+
+    # ------------------------------------------------------------ factors
+    @property
+    def factors_dir(self) -> Path:
+        return self.settings.factors_dir
+
+    def _factor_files(self) -> list[Path]:
+        folder = self.factors_dir
+        return list(folder.glob("*.toml")) if folder.is_dir() else [folder]
+
+    def _load_factors(self) -> FactorSet:
+        from sobriety.domain.carbon.factors import load_factor_set
+
+        return load_factor_set(self.factors_dir)
+
+    @property
+    def factors(self) -> FactorSet:
+        """The factor set (reloaded when one of its files changed)."""
+        return self._factors.get()
+
+    @property
+    def grid(self) -> str | None:
+        """The one grid zone set for every site (``SOBRIETY_GRID``), or None: each site's."""
+        return self.grid_zone(None)
+
+    def grid_zone(self, wanted: str | None) -> str | None:
+        """``wanted`` (e.g. a ``--grid`` option), else the setting; checked against the factors."""
+        zone = wanted or self.settings.grid
+        if zone is None:
+            return None
+        zones = self.factors.grid.zones
+        if zone.upper() not in zones:
+            raise SettingError(
+                _("grid zone {value!r} is not one of {choices}").format(
+                    value=zone, choices=", ".join(zones)
+                )
+            )
+        return zone.upper()
+
+    # ------------------------------------------------------------ policy
+    def _policy_files(self) -> list[Path]:
+        from sobriety.domain.reuse.policy import default_policy_path
+
+        return [self.settings.policy or default_policy_path()]
+
+    def _load_policy(self) -> Policy:
+        from sobriety.domain.reuse.policy import resolve_policy
+
+        return resolve_policy(self.settings.policy)
+
+    @property
+    def policy(self) -> Policy:
+        """The user's policy (``SOBRIETY_POLICY``) or the shipped one, reloaded on change."""
+        return self._policy.get()
+
+    @property
+    def policy_path(self) -> Path:
+        return self._policy_files()[0]
+
+    # ------------------------------------------------------------ objectives
+    def _target_files(self) -> list[Path]:
+        from sobriety.domain.report.kpis import default_purchase_targets_path
+
+        return [default_purchase_targets_path()]
+
+    def _load_targets(self) -> PurchaseTargets:
+        from sobriety.domain.report.kpis import load_purchase_targets
+
+        return load_purchase_targets()
+
+    @property
+    def purchase_targets(self) -> PurchaseTargets:
+        """The AGEC art. 58 refurbished-purchase targets (sourced data file)."""
+        return self._targets.get()

@@ -1,0 +1,240 @@
+"""Use cases of the inventory: summary, device list and search, one device, its changes.
+
+Each function takes the application object and plain arguments and returns
+plain results; the CLI and the TUI only parse input and render output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sobriety.domain.inventory.actions import ACTIONS, PLANS
+from sobriety.domain.inventory.queries import DeviceFilter, DeviceQuery, DeviceRow
+from sobriety.domain.vocab import EventKind
+from sobriety.storage.device_pages import DeviceDetail, SiteChoice
+from sobriety.storage.devices import ConflictError, InventoryCounts, NotFoundError
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from sobriety.app.context import Sobriety
+    from sobriety.storage.models import Device
+    from sobriety.storage.search_index import DeviceSearchIndex, SearchHits
+
+__all__ = [
+    "ACTIONS",
+    "ConflictError",
+    "DeviceDetail",
+    "DeviceFilter",
+    "DeviceQuery",
+    "DeviceRow",
+    "InventoryCounts",
+    "NotFoundError",
+    "SiteChoice",
+]
+
+#: Columns that change on every write and say nothing to the user.
+_BOOKKEEPING = frozenset({"version", "updated_at"})
+
+
+def summary(app: Sobriety) -> InventoryCounts:
+    """Devices by category and status, sites and agents."""
+    from sobriety.storage.devices import inventory_counts
+
+    return inventory_counts(app.engine)
+
+
+def search_index(app: Sobriety) -> DeviceSearchIndex:
+    """An in-memory free-text index of the devices (built on demand, kept fresh)."""
+    from sobriety.storage.search_index import DeviceSearchIndex
+
+    return DeviceSearchIndex(app.engine)
+
+
+def page(
+    app: Sobriety,
+    query: DeviceQuery,
+    *,
+    offset: int,
+    limit: int,
+    after: DeviceRow | None = None,
+    search: DeviceSearchIndex | None = None,
+) -> list[DeviceRow]:
+    """One page of the device list under ``query``."""
+    from sobriety.storage.device_pages import fetch_page
+
+    return fetch_page(app.engine, query, offset=offset, limit=limit, after=after, search=search)
+
+
+def count(app: Sobriety, flt: DeviceFilter, *, search: DeviceSearchIndex | None = None) -> int:
+    """How many devices match ``flt``."""
+    from sobriety.storage.device_pages import count_devices
+
+    return count_devices(app.engine, flt, search=search)
+
+
+def position(
+    app: Sobriety, query: DeviceQuery, asset_tag: str, *, search: DeviceSearchIndex | None = None
+) -> int | None:
+    """The row of ``asset_tag`` in the list under ``query`` (None when filtered out)."""
+    from sobriety.storage.device_pages import position_of
+
+    return position_of(app.engine, query, asset_tag, search=search)
+
+
+def hits(search: DeviceSearchIndex | None, flt: DeviceFilter) -> SearchHits | None:
+    from sobriety.storage.device_pages import search_hits
+
+    return search_hits(search, flt)
+
+
+def sites(app: Sobriety) -> list[SiteChoice]:
+    """Every site, by code, for filters and the move action."""
+    from sobriety.storage.device_pages import site_choices
+
+    return site_choices(app.engine)
+
+
+def detail(app: Sobriety, asset_tag: str) -> DeviceDetail:
+    """A device with its site, history and erasure records (NotFoundError if absent)."""
+    from sobriety.storage.device_pages import device_detail
+
+    return device_detail(app.engine, asset_tag)
+
+
+def changed_since(app: Sobriety, asset_tag: str, base: dict[str, Any]) -> dict[str, Any]:
+    """``{field: (value read, value now)}`` for the fields someone else changed since ``base``."""
+    try:
+        now = detail(app, asset_tag).values
+    except NotFoundError:
+        return {}
+    return {
+        k: (base.get(k), v) for k, v in now.items() if k not in _BOOKKEEPING and base.get(k) != v
+    }
+
+
+def apply_action(
+    app: Sobriety,
+    *,
+    action: str,
+    asset_tag: str,
+    expected_version: int,
+    values: dict[str, Any],
+    session: Session | None = None,
+) -> Device:
+    """Run one action by name with the values of its form; returns the device after it.
+
+    ``"edit"`` applies ``values`` as field changes (history kind "updated").
+    The write checks ``expected_version`` (optimistic locking): a device changed
+    meanwhile raises :class:`ConflictError` and nothing is written. It runs in
+    ``session`` when given, else in a transaction of its own.
+    """
+    from sobriety.storage import db
+    from sobriety.storage.devices import update_device
+
+    if action == "edit":
+        changes, kind, details = values, EventKind.UPDATED, None
+    elif action in PLANS:
+        changes, kind, details = PLANS[action](values)
+    else:
+        raise ValueError(f"unknown device action {action!r}; expected edit or one of {ACTIONS}")
+
+    def write(s: Session) -> Device:
+        return update_device(
+            session=s,
+            asset_tag=asset_tag,
+            expected_version=expected_version,
+            changes=changes,
+            actor=app.actor,
+            event_kind=kind,
+            event_details=details,
+            at=app.now(),
+        )
+
+    if session is not None:
+        return write(session)
+    with db.session_scope(app.engine) as s:
+        return write(s)
+
+
+def transaction(app: Sobriety):  # type: ignore[no-untyped-def]
+    """A session committed on success, rolled back on any error (for a use case's writes)."""
+    from sobriety.storage import db
+
+    return db.session_scope(app.engine)
+
+
+# ------------------------------------------------------------------ outcomes of a write
+@dataclass(frozen=True)
+class Saved:
+    asset_tag: str
+    version: int
+
+
+@dataclass(frozen=True)
+class Conflicted:
+    """Someone else changed the device since it was read: nothing was written."""
+
+    asset_tag: str
+    expected: int
+    current: int | None
+    #: ``{field: (value read, value now)}``
+    changed: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Refused:
+    """The write was refused (a rule, a constraint, the database): nothing was written."""
+
+    asset_tag: str
+    reason: str
+    problems: tuple[str, ...] = ()
+
+
+Outcome = Saved | Conflicted | Refused
+
+
+def save(
+    app: Sobriety,
+    *,
+    action: str,
+    base: dict[str, Any],
+    values: dict[str, Any],
+    apply: Callable[[Session], Device] | None = None,
+) -> Outcome:
+    """Run ``action`` on the device read as ``base`` (or ``apply(session)``, e.g. a reuse
+    decision) in one transaction; every failure comes back as an outcome, never raised."""
+    from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+    from sobriety.storage import db
+    from sobriety.storage.decisions import ReuseError
+
+    asset_tag = base["asset_tag"]
+    try:
+        with db.session_scope(app.engine) as session:
+            if apply is not None:
+                device = apply(session)
+            else:
+                device = apply_action(
+                    app,
+                    action=action,
+                    asset_tag=asset_tag,
+                    expected_version=base["version"],
+                    values=values,
+                    session=session,
+                )
+            version = device.version
+    except ConflictError as exc:
+        return Conflicted(
+            asset_tag, exc.expected, exc.current, changed_since(app, asset_tag, base)
+        )
+    except IntegrityError as exc:
+        reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
+        return Refused(asset_tag, reason)
+    except ReuseError as exc:  # every reason, not just the first line
+        return Refused(asset_tag, "; ".join(str(exc).splitlines()), tuple(exc.problems))
+    except (SQLAlchemyError, NotFoundError, ValueError) as exc:
+        return Refused(asset_tag, str(exc).splitlines()[0])
+    return Saved(values.get("asset_tag", asset_tag), version)
