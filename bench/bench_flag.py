@@ -65,21 +65,21 @@ def floor(path: Path) -> tuple[float, float, int]:
 
 
 def flag(path: Path) -> tuple[float, float, dict, int]:
-    from sobriety.domain.reuse.policy import resolve_policy
+    from sobriety.app import reuse
+    from sobriety.app.context import Sobriety
     from sobriety.domain.reuse.text import describe
-    from sobriety.storage import db
-    from sobriety.storage import decisions as reuse_store
+    from sobriety.settings import load_settings
 
-    engine = db.make_engine(f"sqlite:///{path}")
-    policy = resolve_policy()
+    app = Sobriety(load_settings(database_url=f"sqlite:///{path}"), today=lambda: AS_OF)
+    app.policy, app.engine  # noqa: B018  (policy read, schema checked before the clock starts)
     t, c = time.perf_counter(), time.process_time()
-    run = reuse_store.flag_fleet(engine, policy, on=AS_OF)
+    run = reuse.flag_fleet(app)
     counts = run.evaluation.counts_by_channel()
     rows = run.flagged_rows()[:SHOWN]
-    infos = reuse_store.device_infos(engine, run.ids[rows].tolist())
+    infos = reuse.device_infos(app, run, rows)
     lines = [line for r in rows for line in describe(run.explain(int(r)))]
     elapsed, cpu = time.perf_counter() - t, time.process_time() - c
-    engine.dispose()
+    app.close()
     assert len(infos) == len(rows) and lines
     return elapsed, cpu, counts, int(run.evaluation.flagged.sum())
 

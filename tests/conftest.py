@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from seeding import FLEET_SIZE, seed_fleet  # tests/seeding.py: the one seeding helper
 from sqlalchemy import Engine, create_engine, text
 
 from sobriety.i18n import set_language
@@ -107,3 +108,20 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.fail(f"the shared test data folder is missing: {SHARED_DATA}")
     return SHARED_DATA
+
+
+@pytest.fixture
+def fleet_engine(engine: Engine) -> Engine:
+    """A migrated database of each back-end holding the test fleet."""
+    seed_fleet(engine, FLEET_SIZE)
+    return engine
+
+
+@pytest.fixture
+def sqlite_fleet(sqlite_url: str) -> Iterator[Engine]:
+    """The test fleet on SQLite only (snapshots, most pilot tests)."""
+    eng = db.make_engine(sqlite_url)
+    db.upgrade(eng)
+    seed_fleet(eng, FLEET_SIZE)
+    yield eng
+    eng.dispose()

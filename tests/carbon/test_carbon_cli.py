@@ -228,8 +228,8 @@ def test_import_efd_and_add_a_user_factor(run, shared_data: Path) -> None:
     assert twice.exit_code == 1 and "--replace" in twice.output
 
 
-def test_an_empty_inventory_estimates_zero(db_url) -> None:
-    runner = CliRunner()
+def test_an_empty_inventory_estimates_zero(engine, db_url) -> None:
+    runner = CliRunner()  # a migrated database without devices (`engine`)
     result = runner.invoke(app, ["--db", db_url, "--lang", "en", "estimate", "--by", "site"])
     assert result.exit_code == 0, result.output
     assert "Total                               0          0.00" in result.stdout

@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from sobriety.app.context import Sobriety
+from sobriety.settings import load_settings
 from sobriety.storage import db
 from sobriety.storage.models import Device, Site
 
@@ -49,3 +51,12 @@ def add_devices(engine: Engine, *devices: dict[str, Any], site_id: int | None = 
         for i, d in enumerate(devices):
             values = {**LAPTOP, "serial": f"SN{i:05d}", "site_id": site_id, **d}
             s.add(Device(**values))
+
+
+def make_app(engine: Engine, today: dt.date = TODAY, **settings: Any) -> Sobriety:
+    """The application object on ``engine`` (actor "t", the shipped policy), frozen on ``today``."""
+    return Sobriety(
+        load_settings(database_url=engine.url.render_as_string(), actor="t", **settings),
+        engine=engine,
+        today=lambda: today,
+    )

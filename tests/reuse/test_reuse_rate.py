@@ -8,16 +8,15 @@ import numpy as np
 import pytest
 from sqlalchemy import Engine
 
+from sobriety.app import lots, reuse
 from sobriety.domain.reuse import rate as rr
+from sobriety.domain.reuse.lots import ErasureInput
 from sobriety.domain.reuse.policy import CATEGORY_INDEX, resolve_policy
 from sobriety.storage import db
-from sobriety.storage import decisions as reuse_store
 from sobriety.storage import devices as repository
-from sobriety.storage import lots as lot_store
-from sobriety.storage import reuse_events as reuse_history
 from sobriety.storage.models import Lot
 
-from .fleetdb import add_devices
+from .fleetdb import add_devices, make_app
 
 POLICY = resolve_policy()
 D = dt.date
@@ -217,7 +216,11 @@ def _seed(engine: Engine) -> None:
 
 def test_reuse_rate_from_recorded_history(engine: Engine) -> None:
     _seed(engine)
-    check_2025(reuse_history.reuse_rate(engine, POLICY, 2025))
+    check_2025(reuse.reuse_rate(make_app(engine), 2025))
+    # without a year: the year of the application's today
+    assert reuse.reuse_rate(make_app(engine, D(2025, 6, 30))) == reuse.reuse_rate(
+        make_app(engine), 2025
+    )
 
 
 def test_imported_devices_count_from_their_retirement_date(engine: Engine) -> None:
@@ -237,7 +240,7 @@ def test_imported_devices_count_from_their_retirement_date(engine: Engine) -> No
         },
         {"asset_tag": "IMP-3", "status": "retired", "acquisition_date": D(2020, 1, 1)},
     )
-    result = reuse_history.reuse_rate(engine, POLICY, 2025)
+    result = reuse.reuse_rate(make_app(engine), 2025)
     assert result.b == 1  # IMP-1; IMP-2 left (date unknown: at retirement); IMP-3 undated
     assert result.undated_retired == 1
 
@@ -252,29 +255,24 @@ def test_a_closed_lot_counts_in_the_year_it_was_handed_over(engine: Engine) -> N
             "acquisition_date": D(2021, 5, 1),
         },
     )
-    with db.session_scope(engine) as s:
-        reuse_store.record_erasure(
+    app = make_app(engine, D(2025, 2, 1))
+    with db.session_scope(engine) as s:  # one transaction
+        reuse.record_erasure(
+            app,
+            "R1",
+            ErasureInput("cryptographic_erase", "purge", "tool", "op", D(2025, 2, 1)),
             session=s,
-            policy=POLICY,
-            asset_tag="R1",
-            record=reuse_store.ErasureInput(
-                "cryptographic_erase", "purge", "tool", "op", D(2025, 2, 1)
-            ),
-            actor="t",
-            today=D(2025, 2, 1),
         )
-        code = lot_store.create_lot(
-            session=s,
-            policy=POLICY,
+        code = lots.create(
+            app,
             channel="transfer",
             recipient_name="Mairie",
             recipient_kind="public_body",
-        ).code
-        lot_store.add_to_lot(
-            session=s, policy=POLICY, code=code, asset_tags=["R1"], actor="t", on=D(2025, 2, 3)
+            session=s,
         )
-        lot_store.close_lot(session=s, policy=POLICY, code=code, actor="t", on=D(2025, 3, 1))
-    r = reuse_history.reuse_rate(engine, POLICY, 2025)
+        lots.add(app, code, ["R1"], on=D(2025, 2, 3), session=s)
+        lots.close(app, code, on=D(2025, 3, 1), session=s)
+    r = reuse.reuse_rate(app, 2025)
     assert (r.a, r.b, r.a_by_channel) == (1, 0, {"transfer": 1})
-    r = reuse_history.reuse_rate(engine, POLICY, 2026)
+    r = reuse.reuse_rate(app, 2026)
     assert (r.a, r.b) == (0, 0)

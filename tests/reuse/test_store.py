@@ -1,4 +1,5 @@
-"""Flags, decisions, erasures and lots on a real database (SQLite and PostgreSQL)."""
+"""Flags, decisions, erasures and lots on a real database (SQLite and PostgreSQL), through
+the use cases of :mod:`sobriety.app.reuse` and :mod:`sobriety.app.lots`."""
 
 from __future__ import annotations
 
@@ -9,18 +10,20 @@ import numpy as np
 import pytest
 from sqlalchemy import Engine, select, update
 
+from sobriety.app import lots, reuse
+from sobriety.app.context import Sobriety
+from sobriety.app.reuse import ReuseError
 from sobriety.domain.reuse.lots import ErasureInput
 from sobriety.domain.reuse.policy import resolve_policy
 from sobriety.domain.reuse.rules import ReuseFleet
 from sobriety.storage import db
-from sobriety.storage import decisions as reuse_store
 from sobriety.storage import devices as repository
-from sobriety.storage import lots as lot_store
 from sobriety.storage.models import Device, DeviceEvent, Erasure, Lot
 
-from .fleetdb import TODAY, add_devices, add_site, years_ago
+from .fleetdb import TODAY, add_devices, add_site, make_app, years_ago
 
 POLICY = resolve_policy()
+NOON = dt.datetime.combine(TODAY, dt.time(12, 0), tzinfo=dt.UTC)
 
 
 def events(engine: Engine, tag: str) -> list[tuple[str, dict]]:
@@ -37,16 +40,15 @@ def device(engine: Engine, tag: str) -> Device:
         return repository.get_device(session=s, asset_tag=tag)
 
 
-def erase(engine: Engine, tag: str, level: str = "purge", method: str = "cryptographic_erase"):
-    with db.session_scope(engine) as s:
-        return reuse_store.record_erasure(
-            session=s,
-            policy=POLICY,
-            asset_tag=tag,
-            record=ErasureInput(method, level, "BitLocker", "tech-7", TODAY, True, f"C-{tag}"),
-            actor="tech-7",
-            today=TODAY,
-        )
+def erase(app: Sobriety, tag: str, level: str = "purge", method: str = "cryptographic_erase"):
+    record = ErasureInput(method, level, "BitLocker", "tech-7", TODAY, True, f"C-{tag}")
+    return reuse.record_erasure(app, tag, record)
+
+
+@pytest.fixture
+def app(fleet: Engine) -> Sobriety:
+    """The application on the fleet, frozen on TODAY."""
+    return make_app(fleet)
 
 
 @pytest.fixture
@@ -78,48 +80,47 @@ def fleet(engine: Engine) -> Engine:
     return engine
 
 
-def test_flag_fleet_evaluates_everyone_and_flags_the_right_devices(fleet: Engine) -> None:
-    run = reuse_store.flag_fleet(fleet, POLICY, on=TODAY)
-    assert len(run) == 7
-    tags = [
-        i.asset_tag for i in reuse_store.device_infos(fleet, run.ids[run.flagged_rows()].tolist())
-    ]
+def test_flag_fleet_evaluates_everyone_and_flags_the_right_devices(app: Sobriety) -> None:
+    run = reuse.flag_fleet(app)
+    assert len(run) == 7 and run.evaluation.on == TODAY  # the application's today
+    tags = [i.asset_tag for i in reuse.device_infos(app, run, run.flagged_rows())]
     assert "YOUNG" not in tags and "PHONE" in tags and len(tags) == 6
     rec = {
         i.asset_tag: run.evaluation.recommended_channel(run.row_of(i.id))
-        for i in reuse_store.device_infos(fleet, run.ids.tolist())
+        for i in reuse.device_infos(app, run, run.rows(every=True))
     }
     assert rec["KEEP-1"] == "keep"
     assert rec["OLD-CPU"] == "transfer"
     assert rec["MON-OLD"] == "recycle"  # 12 years old: out of the reuse scheme
 
 
-def test_flag_by_site_and_by_tag(fleet: Engine) -> None:
-    run = reuse_store.flag_fleet(fleet, POLICY, on=TODAY, site="CDAS-01")
+def test_flag_by_site_and_by_tag(app: Sobriety) -> None:
+    run = reuse.flag_fleet(app, site="CDAS-01")
     assert len(run) == 2
-    run = reuse_store.flag_fleet(fleet, POLICY, on=TODAY, asset_tags=["PRICEY"])
+    run = reuse.flag_fleet(app, asset_tags=["PRICEY"])
     flag = run.explain(0)
     assert [r.code for r in flag.outcome("donate_agent").rule_outs] == ["value_over_cap"]
-    with pytest.raises(repository.NotFoundError):
-        reuse_store.flag_fleet(fleet, POLICY, on=TODAY, asset_tags=["NOPE"])
-    with pytest.raises(repository.NotFoundError):
-        reuse_store.flag_fleet(fleet, POLICY, on=TODAY, site="NOWHERE")
+    assert reuse.flag_device(app, "PRICEY") == flag  # one device, read in a session: the same
+    with pytest.raises(reuse.NotFoundError, match="NOPE"):
+        reuse.flag_fleet(app, asset_tags=["NOPE"])
+    with pytest.raises(reuse.NotFoundError):
+        reuse.flag_fleet(app, site="NOWHERE")
 
 
-def test_erasures_count_in_the_flags_read_from_the_database(fleet: Engine) -> None:
-    erase(fleet, "OLD-CPU")
-    run = reuse_store.flag_fleet(fleet, POLICY, on=TODAY, asset_tags=["OLD-CPU"])
+def test_erasures_count_in_the_flags_read_from_the_database(app: Sobriety) -> None:
+    erase(app, "OLD-CPU")
+    run = reuse.flag_fleet(app, asset_tags=["OLD-CPU"])
     flag = run.explain(0)
     assert flag.recommended.state == "recommended" and not flag.recommended.blockers
     assert "erasure_ok" in [r.code for r in flag.recommended.reasons]
 
 
-def test_accept_records_the_decision_and_retires_devices_leaving(fleet: Engine) -> None:
-    with db.session_scope(fleet) as s:
-        d, flag = reuse_store.accept(
-            session=s, policy=POLICY, asset_tag="OLD-CPU", actor="t", on=TODAY
-        )
-    assert flag.recommended.channel == "transfer"
+def test_accept_records_the_decision_and_retires_devices_leaving(
+    app: Sobriety, fleet: Engine
+) -> None:
+    decision = reuse.accept(app, "OLD-CPU")
+    assert decision.channel == decision.recommended == "transfer"
+    assert [r.code for r in decision.to_do] == ["erasure_missing"]
     d = device(fleet, "OLD-CPU")
     assert d.reuse_channel == "transfer" and d.status == "in_reuse_channel"
     assert d.retirement_date is None  # it was already retired: date unknown stays unknown
@@ -127,78 +128,46 @@ def test_accept_records_the_decision_and_retires_devices_leaving(fleet: Engine) 
     assert kinds[-1][0] == "flag_accepted"
     assert kinds[-1][1]["channel"] == "transfer"
     assert kinds[-1][1]["to_do"] == ["erasure_missing"]
+    assert kinds[-1][1]["counts_toward_target"] == "yes"
 
 
-def test_accepting_a_channel_that_leaves_retires_an_in_service_device(fleet: Engine) -> None:
-    with db.session_scope(fleet) as s:
-        reuse_store.override(
-            session=s,
-            policy=POLICY,
-            asset_tag="PHONE",
-            channel="donate_agent",
-            reason="agent asked for it",
-            actor="t",
-            on=TODAY,
-        )
+def test_accepting_a_channel_that_leaves_retires_an_in_service_device(
+    app: Sobriety, fleet: Engine
+) -> None:
+    reuse.override(app, "PHONE", "donate_agent", "agent asked for it")
     d = device(fleet, "PHONE")
     assert d.status == "in_reuse_channel" and d.retirement_date == TODAY
     kinds = [k for k, _ in events(fleet, "PHONE")]
     assert kinds[-2:] == ["retired", "flag_overridden"]
+    with db.session_scope(fleet) as s:  # both stamped by the application's clock
+        history = repository.device_history(session=s, device_id=d.id)
+        assert [e.date for e in history[-2:]] == [NOON, NOON]
     assert events(fleet, "PHONE")[-1][1]["reason"] == "agent asked for it"
     assert events(fleet, "PHONE")[-1][1]["recommended"] == "keep"
 
 
-def test_override_needs_a_reason_and_an_allowed_channel(fleet: Engine) -> None:
+def test_override_needs_a_reason_and_an_allowed_channel(app: Sobriety, fleet: Engine) -> None:
     before = device(fleet, "PRICEY").version
-    with (
-        pytest.raises(reuse_store.ReuseError, match="needs a reason"),
-        db.session_scope(fleet) as s,
-    ):
-        reuse_store.override(
-            session=s,
-            policy=POLICY,
-            asset_tag="PRICEY",
-            channel="sell",
-            reason="  ",
-            actor="t",
-            on=TODAY,
-        )
-    with pytest.raises(reuse_store.ReuseError) as err, db.session_scope(fleet) as s:
-        reuse_store.override(
-            session=s,
-            policy=POLICY,
-            asset_tag="PRICEY",
-            channel="donate_association",
-            reason="friend",
-            actor="t",
-            on=TODAY,
-        )
+    with pytest.raises(ReuseError, match="needs a reason"):
+        reuse.override(app, "PRICEY", "sell", "  ")
+    with pytest.raises(ReuseError) as err:
+        reuse.override(app, "PRICEY", "donate_association", "friend")
     assert "sale required" in str(err.value)
-    with (
-        pytest.raises(reuse_store.ReuseError, match="unknown channel"),
-        db.session_scope(fleet) as s,
-    ):
-        reuse_store.override(
-            session=s,
-            policy=POLICY,
-            asset_tag="PRICEY",
-            channel="landfill",
-            reason="x",
-            actor="t",
-            on=TODAY,
-        )
+    with pytest.raises(ReuseError, match="unknown channel"):
+        reuse.override(app, "PRICEY", "landfill", "x")
     d = device(fleet, "PRICEY")
     assert d.version == before and d.reuse_channel is None
 
 
-def test_internal_decision_puts_a_retired_device_back_in_stock(fleet: Engine) -> None:
-    with db.session_scope(fleet) as s:
-        reuse_store.accept(session=s, policy=POLICY, asset_tag="KEEP-1", actor="t", on=TODAY)
+def test_internal_decision_puts_a_retired_device_back_in_stock(
+    app: Sobriety, fleet: Engine
+) -> None:
+    reuse.accept(app, "KEEP-1")
     d = device(fleet, "KEEP-1")
     assert d.status == "in_stock" and d.reuse_channel == "keep"
 
 
-def test_erasure_record_is_checked_then_stored_with_an_event(fleet: Engine) -> None:
+def test_erasure_record_is_checked_then_stored_with_an_event(app: Sobriety, fleet: Engine) -> None:
     bad = [
         ErasureInput("overwrite", "destroy", "dd", "tech", TODAY),
         ErasureInput("shred", "destroy", "x", "tech", TODAY),
@@ -208,11 +177,10 @@ def test_erasure_record_is_checked_then_stored_with_an_event(fleet: Engine) -> N
     ]
     messages = []
     for rec in bad:
-        with pytest.raises(reuse_store.ReuseError) as err, db.session_scope(fleet) as s:
-            reuse_store.record_erasure(
-                session=s, policy=POLICY, asset_tag="SENS", record=rec, actor="t", today=TODAY
-            )
+        with pytest.raises(ReuseError) as err:
+            reuse.record_erasure(app, "SENS", rec)
         messages.append(str(err.value))
+        assert err.value.problems
     assert "cannot reach the destroy level" in messages[0]
     assert "unknown erasure method" in messages[1]
     assert "in the future" in messages[2]
@@ -220,36 +188,33 @@ def test_erasure_record_is_checked_then_stored_with_an_event(fleet: Engine) -> N
     assert "operator" in messages[4]
     with db.session_scope(fleet) as s:
         assert s.execute(select(Erasure)).first() is None
-    erase(fleet, "SENS", "destroy", "destruction")
+    erase(app, "SENS", "destroy", "destruction")
     kind, details = events(fleet, "SENS")[-1]
     assert (
         kind == "erased" and details["level"] == "destroy" and details["certificate_id"] == "C-SENS"
     )
-
-
-def test_lot_from_creation_to_closing(fleet: Engine, tmp_path) -> None:
+    # stamped by the application's clock (noon of its frozen day), like every other action
+    d = device(fleet, "SENS")
+    assert d.updated_at == NOON
     with db.session_scope(fleet) as s:
-        lot = lot_store.create_lot(
-            session=s,
-            policy=POLICY,
-            channel="transfer",
-            recipient_name="Collège Jean Moulin",
-            recipient_kind="school",
-            siret="732 829 320 00074",
-            today=TODAY,
-        )
-        code = lot.code
-    assert code == "LOT-2026-0001"
+        assert repository.device_history(session=s, device_id=d.id)[-1].date == NOON
+    assert reuse.erasures(app, "SENS") == [
+        ErasureInput("destruction", "destroy", "BitLocker", "tech-7", TODAY, True, "C-SENS")
+    ]
+
+
+def test_lot_from_creation_to_closing(app: Sobriety, fleet: Engine, tmp_path) -> None:
+    code = lots.create(
+        app,
+        channel="transfer",
+        recipient_name="Collège Jean Moulin",
+        recipient_kind="school",
+        siret="732 829 320 00074",
+    )
+    assert code == "LOT-2026-0001"  # the year of the application's today
     # Refusals: every problem listed, nothing written.
-    with pytest.raises(reuse_store.ReuseError) as err, db.session_scope(fleet) as s:
-        lot_store.add_to_lot(
-            session=s,
-            policy=POLICY,
-            code=code,
-            asset_tags=["OLD-CPU", "SENS", "MON-OLD", "GHOST"],
-            actor="t",
-            on=TODAY,
-        )
+    with pytest.raises(ReuseError) as err:
+        lots.add(app, code, ["OLD-CPU", "SENS", "MON-OLD", "GHOST"])
     text = str(err.value)
     assert "OLD-CPU: erasure not recorded" in text
     assert "SENS: sensitive data: excluded from this channel" in text
@@ -257,40 +222,27 @@ def test_lot_from_creation_to_closing(fleet: Engine, tmp_path) -> None:
     assert "GHOST: no such device" in text
     assert device(fleet, "OLD-CPU").lot_id is None
 
-    erase(fleet, "OLD-CPU")
-    erase(fleet, "PRICEY")
-    with db.session_scope(fleet) as s:
-        lot_store.add_to_lot(
-            session=s,
-            policy=POLICY,
-            code=code,
-            asset_tags=["OLD-CPU", "PRICEY"],
-            actor="t",
-            on=TODAY,
-        )
+    erase(app, "OLD-CPU")
+    erase(app, "PRICEY")
+    assert lots.add(app, code, ["OLD-CPU", "PRICEY"]) == 2
     d = device(fleet, "OLD-CPU")
     assert d.status == "in_reuse_channel" and d.reuse_channel == "transfer" and d.lot_id
     assert events(fleet, "OLD-CPU")[-1] == ("lot_added", {**events(fleet, "OLD-CPU")[-1][1]})
     assert events(fleet, "OLD-CPU")[-1][1]["lot"] == code
 
-    with db.session_scope(fleet) as s:
-        lot_store.remove_from_lot(
-            session=s, code=code, asset_tags=["PRICEY"], actor="t", reason="sold instead"
-        )
+    assert lots.remove(app, code, ["PRICEY"], reason="sold instead") == 1
     assert device(fleet, "PRICEY").lot_id is None
-    assert events(fleet, "PRICEY")[-1][0] == "lot_removed"
+    kind, details = events(fleet, "PRICEY")[-1]
+    assert kind == "lot_removed" and (details["lot"], details["reason"]) == (code, "sold instead")
 
-    with db.session_scope(fleet) as s:
-        view = lot_store.lot_view(s, code)
+    view = lots.show(app, code)
     assert [d.asset_tag for d in view.devices] == ["OLD-CPU"]
     assert view.devices[0].certificate_id == "C-OLD-CPU"
     assert view.total_weight_kg == pytest.approx(1.5)
 
     close_day = dt.date(2026, 11, 20)
-    with db.session_scope(fleet) as s:
-        lot_store.close_lot(
-            session=s, policy=POLICY, code=code, actor="t", on=close_day, deed_ref="CONV-2026-12"
-        )
+    closed = lots.close(app, code, on=close_day, deed_ref="CONV-2026-12")
+    assert closed == lots.Closed(code, close_day, 1)
     d = device(fleet, "OLD-CPU")
     assert d.status == "gone" and d.retirement_date is None  # retired before, date unknown
     with db.session_scope(fleet) as s:
@@ -300,16 +252,22 @@ def test_lot_from_creation_to_closing(fleet: Engine, tmp_path) -> None:
         assert [json.loads(e.details)["channel"] for e in ev] == ["transfer"]
         detail = json.loads(ev[0].details)
         assert detail["lot"] == code and detail["recipient_kind"] == "school"
-        assert ev[0].date.date() == close_day
-        view = lot_store.lot_view(s, code)
+        assert ev[0].date == dt.datetime.combine(close_day, dt.time(12, 0), tzinfo=dt.UTC)
+        assert lot.closed_at == ev[0].date
+    view = lots.show(app, code)
     assert [d.asset_tag for d in view.devices] == ["OLD-CPU"]  # a closed lot keeps its list
-    with pytest.raises(reuse_store.ReuseError, match="closed"), db.session_scope(fleet) as s:
-        lot_store.add_to_lot(session=s, policy=POLICY, code=code, asset_tags=["PRICEY"], actor="t")
-    with pytest.raises(reuse_store.ReuseError, match="already gone"), db.session_scope(fleet) as s:
-        reuse_store.accept(session=s, policy=POLICY, asset_tag="OLD-CPU", actor="t", on=TODAY)
+    assert [(r.code, r.status, r.devices) for r in lots.list_lots(app)] == [(code, "closed", 1)]
+    with pytest.raises(ReuseError, match="closed"):
+        lots.add(app, code, ["PRICEY"])
+    with pytest.raises(ReuseError, match="already closed"):
+        lots.close(app, code)
+    with pytest.raises(ReuseError, match="already gone"):
+        reuse.accept(app, "OLD-CPU")
+    with pytest.raises(lots.NotFoundError, match="no lot with code 'NOPE'"):
+        lots.show(app, "NOPE")
 
 
-def test_lot_creation_checks_recipient_kind_and_siret(fleet: Engine) -> None:
+def test_lot_creation_checks_recipient_kind_and_siret(app: Sobriety, fleet: Engine) -> None:
     cases = [
         ({"channel": "donate_association", "recipient_kind": "refurbisher"}, "cannot receive"),
         ({"channel": "keep", "recipient_kind": "agent"}, "no lot needed"),
@@ -321,135 +279,87 @@ def test_lot_creation_checks_recipient_kind_and_siret(fleet: Engine) -> None:
         ({"channel": "mail", "recipient_kind": "agent"}, "unknown channel"),
     ]
     for kwargs, message in cases:
-        with pytest.raises(reuse_store.ReuseError, match=message), db.session_scope(fleet) as s:
-            lot_store.create_lot(session=s, policy=POLICY, recipient_name="X", **kwargs)
+        with pytest.raises(ReuseError, match=message):
+            lots.create(app, recipient_name="X", **kwargs)
     with db.session_scope(fleet) as s:
         assert s.execute(select(Lot)).first() is None
-        # La Poste's establishments are numbered outside the Luhn rule.
-        lot = lot_store.create_lot(
-            session=s,
-            policy=POLICY,
-            channel="transfer",
-            recipient_name="La Poste",
-            recipient_kind="public_body",
-            siret="35600000000048",
-            code="LP-1",
+    # La Poste's establishments are numbered outside the Luhn rule.
+    code = lots.create(
+        app,
+        channel="transfer",
+        recipient_name="La Poste",
+        recipient_kind="public_body",
+        siret="35600000000048",
+        code="LP-1",
+    )
+    assert code == "LP-1" and lots.show(app, code).lot.recipient_siret == "35600000000048"
+    assert lots.show(app, code).lot.created_at == NOON  # the application's clock
+    with pytest.raises(ReuseError, match="already exists"):
+        lots.create(app, channel="transfer", recipient_name="Y", recipient_kind="public_body",
+                    code="LP-1")  # fmt: skip
+
+
+def test_devices_decided_for_another_channel_or_lot_cannot_join(app: Sobriety) -> None:
+    erase(app, "OLD-CPU")
+    with db.session_scope(app.engine) as s:  # one transaction for the three writes
+        reuse.override(app, "OLD-CPU", "sell", "best offer", session=s)
+        a = lots.create(
+            app, channel="transfer", recipient_name="A", recipient_kind="public_body", session=s
         )
-        assert lot.recipient_siret == "35600000000048"
-
-
-def test_devices_decided_for_another_channel_or_lot_cannot_join(fleet: Engine) -> None:
-    erase(fleet, "OLD-CPU")
-    with db.session_scope(fleet) as s:
-        reuse_store.override(
-            session=s,
-            policy=POLICY,
-            asset_tag="OLD-CPU",
-            channel="sell",
-            reason="best offer",
-            actor="t",
-            on=TODAY,
+        b = lots.create(
+            app, channel="sell", recipient_name="B", recipient_kind="refurbisher", session=s
         )
-        a = lot_store.create_lot(
-            session=s,
-            policy=POLICY,
-            channel="transfer",
-            recipient_name="A",
-            recipient_kind="public_body",
-        ).code
-        b = lot_store.create_lot(
-            session=s,
-            policy=POLICY,
-            channel="sell",
-            recipient_name="B",
-            recipient_kind="refurbisher",
-        ).code
-    with (
-        pytest.raises(reuse_store.ReuseError, match="override the decision"),
-        db.session_scope(fleet) as s,
-    ):
-        lot_store.add_to_lot(session=s, policy=POLICY, code=a, asset_tags=["OLD-CPU"], actor="t")
-    with db.session_scope(fleet) as s:
-        lot_store.add_to_lot(session=s, policy=POLICY, code=b, asset_tags=["OLD-CPU"], actor="t")
-    with (
-        pytest.raises(reuse_store.ReuseError, match="already in this lot"),
-        db.session_scope(fleet) as s,
-    ):
-        lot_store.add_to_lot(session=s, policy=POLICY, code=b, asset_tags=["OLD-CPU"], actor="t")
-    with db.session_scope(fleet) as s:
-        c = lot_store.create_lot(
-            session=s,
-            policy=POLICY,
-            channel="sell",
-            recipient_name="C",
-            recipient_kind="association",
-        ).code
-    with (
-        pytest.raises(reuse_store.ReuseError, match=f"already in lot {b}"),
-        db.session_scope(fleet) as s,
-    ):
-        lot_store.add_to_lot(session=s, policy=POLICY, code=c, asset_tags=["OLD-CPU"], actor="t")
-    with (
-        pytest.raises(reuse_store.ReuseError, match="remove it from the lot"),
-        db.session_scope(fleet) as s,
-    ):
-        reuse_store.accept(session=s, policy=POLICY, asset_tag="OLD-CPU", actor="t", on=TODAY)
+    with pytest.raises(ReuseError, match="override the decision"):
+        lots.add(app, a, ["OLD-CPU"])
+    lots.add(app, b, ["OLD-CPU"])
+    with pytest.raises(ReuseError, match="already in this lot"):
+        lots.add(app, b, ["OLD-CPU"])
+    c = lots.create(app, channel="sell", recipient_name="C", recipient_kind="association")
+    with pytest.raises(ReuseError, match=f"already in lot {b}"):
+        lots.add(app, c, ["OLD-CPU"])
+    with pytest.raises(ReuseError, match="remove it from the lot"):
+        reuse.accept(app, "OLD-CPU")
 
 
-def test_closing_rechecks_every_device_and_take_back_needs_a_commitment(fleet: Engine) -> None:
-    with db.session_scope(fleet) as s:
-        code = lot_store.create_lot(
-            session=s,
-            policy=POLICY,
-            channel="take_back",
-            recipient_name="ecosystem",
-            recipient_kind="eco_organisme",
-        ).code
-    with (
-        pytest.raises(reuse_store.ReuseError, match="holds no device"),
-        db.session_scope(fleet) as s,
-    ):
-        lot_store.close_lot(session=s, policy=POLICY, code=code, actor="t", on=TODAY)
-    with pytest.raises(reuse_store.ReuseError, match="10-year limit"), db.session_scope(fleet) as s:
-        lot_store.add_to_lot(session=s, policy=POLICY, code=code, asset_tags=["MON-OLD"], actor="t")
+def test_closing_rechecks_every_device_and_take_back_needs_a_commitment(
+    app: Sobriety, fleet: Engine
+) -> None:
+    code = lots.create(
+        app, channel="take_back", recipient_name="ecosystem", recipient_kind="eco_organisme"
+    )
+    with pytest.raises(ReuseError, match="holds no device"):
+        lots.close(app, code)
+    with pytest.raises(ReuseError, match="10-year limit"):
+        lots.add(app, code, ["MON-OLD"])
     with db.session_scope(fleet) as s:  # a younger monitor: within the reuse scheme
         s.execute(
             update(Device)
             .where(Device.asset_tag == "MON-OLD")
             .values(acquisition_date=years_ago(8))
         )
-    erase(fleet, "MON-OLD", "clear", "factory_reset")
-    with db.session_scope(fleet) as s:
-        lot_store.add_to_lot(session=s, policy=POLICY, code=code, asset_tags=["MON-OLD"], actor="t")
-    with (
-        pytest.raises(reuse_store.ReuseError, match="prior commitment"),
-        db.session_scope(fleet) as s,
-    ):
-        lot_store.close_lot(session=s, policy=POLICY, code=code, actor="t", on=TODAY)
+    erase(app, "MON-OLD", "clear", "factory_reset")
+    lots.add(app, code, ["MON-OLD"])
+    with pytest.raises(ReuseError, match="prior commitment"):
+        lots.close(app, code)
     assert device(fleet, "MON-OLD").status == "in_reuse_channel"
-    with db.session_scope(fleet) as s:
-        lot_store.close_lot(
-            session=s, policy=POLICY, code=code, actor="t", on=TODAY, commitment_ref="ECO-2026-7"
-        )
-        lot_store.record_proof(session=s, code=code, reference="ECO-PROOF-1", on=TODAY)
-        lot = lot_store.get_lot(s, code)
-        assert lot.commitment_ref == "ECO-2026-7" and lot.proof_of_reuse_ref == "ECO-PROOF-1"
+    lots.close(app, code, commitment_ref="ECO-2026-7")
+    with pytest.raises(ReuseError, match="needs a reference"):
+        lots.record_proof(app, code, " ")
+    lots.record_proof(app, code, "ECO-PROOF-1")
+    lots.update_refs(app, code, deed_ref=" CONV-9 ")
+    lot = lots.show(app, code).lot
+    assert lot.commitment_ref == "ECO-2026-7" and lot.proof_of_reuse_ref == "ECO-PROOF-1"
+    assert lot.proof_date == TODAY and lot.deed_ref == "CONV-9"
     assert device(fleet, "MON-OLD").status == "gone"
 
 
-def test_a_stale_version_is_refused(fleet: Engine) -> None:
+def test_a_stale_version_is_refused(app: Sobriety, fleet: Engine) -> None:
     stale = device(fleet, "KEEP-1").version
-    with db.session_scope(fleet) as s:
-        reuse_store.set_repair_estimate(session=s, asset_tag="KEEP-1", amount_eur=80.0, actor="t")
-    with pytest.raises(repository.ConflictError), db.session_scope(fleet) as s:
-        reuse_store.accept(
-            session=s,
-            policy=POLICY,
-            asset_tag="KEEP-1",
-            actor="t",
-            on=TODAY,
-            expected_version=stale,
-        )
+    assert reuse.set_repair_estimate(app, "KEEP-1", 80.0) == stale + 1
+    with pytest.raises(ReuseError, match=">= 0 EUR"):
+        reuse.set_repair_estimate(app, "KEEP-1", -1.0)
+    with pytest.raises(reuse.ConflictError):
+        reuse.accept(app, "KEEP-1", expected_version=stale)
     d = device(fleet, "KEEP-1")
     assert d.reuse_channel is None and d.repair_estimate_eur == 80.0
 
@@ -484,7 +394,7 @@ def test_sqlite_fast_read_equals_the_generic_read(sqlite_url: str) -> None:
             "acquisition_date": dt.date(1999, 2, 28),
         },
     )
-    erase(engine, "C", "destroy", "destruction")
+    erase(make_app(engine), "C", "destroy", "destruction")
     site = add_site(engine, "S")
     add_devices(engine, {"asset_tag": "D", "serial": "X"}, site_id=site)
     for where in (None, Device.site_id == site):
@@ -533,6 +443,6 @@ def test_fast_read_of_an_empty_selection(sqlite_url: str) -> None:
     db.upgrade(engine)
     ids, fleet = fleet_read.read_fleet_sqlite(engine)
     assert len(ids) == 0 and len(fleet) == 0
-    run = reuse_store.flag_fleet(engine, POLICY, on=TODAY)
+    run = reuse.flag_fleet(make_app(engine))
     assert len(run) == 0 and run.evaluation.counts_by_channel() == {}
     engine.dispose()

@@ -74,3 +74,9 @@ def test_optimistic_locking_refuses_a_stale_write_and_keeps_the_first(engine) ->
         history = repository.device_history(session=session, device_id=dev.id)
         assert [e.kind for e in history] == ["assigned"]
         assert "AG-0001" in history[0].details
+
+
+def test_the_head_read_from_the_files_is_alembics() -> None:
+    """Opening a database reads the head without Alembic; it must be Alembic's head."""
+    assert db.head_revision() == db.alembic_head()
+    assert db.head_revision() is not None

@@ -3,37 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
-import pytest
 from sqlalchemy import Engine
 
 from sobriety.app.context import Sobriety
 from sobriety.settings import load_settings
-from sobriety.storage import db
 from sobriety.tui.app import SobrietyApp, create_app
 
-from .fleet import seed_fleet
-
 TODAY = dt.date(2026, 3, 2)
-FLEET_SIZE = 300
-
-
-@pytest.fixture
-def fleet_engine(engine: Engine) -> Engine:
-    """A migrated database of each back-end holding the test fleet."""
-    seed_fleet(engine, FLEET_SIZE)
-    return engine
-
-
-@pytest.fixture
-def sqlite_fleet(sqlite_url: str) -> Iterator[Engine]:
-    """The test fleet on SQLite only (snapshots, most pilot tests)."""
-    eng = db.make_engine(sqlite_url)
-    db.upgrade(eng)
-    seed_fleet(eng, FLEET_SIZE)
-    yield eng
-    eng.dispose()
 
 
 def make_app(engine: Engine, *, dark: bool = True, start: str | None = "inventory") -> SobrietyApp:

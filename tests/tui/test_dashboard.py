@@ -15,10 +15,10 @@ from sobriety.i18n import fmt_number
 from sobriety.settings import packaged_factors_dir
 from sobriety.storage import reuse_events as reuse_history
 from sobriety.storage.carbon_fleet import read_fleet
-from sobriety.tui.app import SECTIONS
 from sobriety.tui.commands import SobrietyCommands
 from sobriety.tui.screens.dashboard import DashboardScreen
 from sobriety.tui.screens.help import HelpScreen, binding_groups
+from sobriety.tui.sections import SECTIONS
 
 from .conftest import TODAY, make_app, settle, shown
 

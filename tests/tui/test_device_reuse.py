@@ -9,10 +9,12 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 from textual.widgets import Input, Select, Static
 
-from sobriety.domain.reuse.policy import resolve_policy
+from sobriety.app import reuse
+from sobriety.app.context import Sobriety
+from sobriety.domain.reuse.text import counts_text
+from sobriety.settings import load_settings
 from sobriety.storage import db
 from sobriety.storage import devices as repository
-from sobriety.storage.decisions import flag_device
 from sobriety.storage.models import Device
 from sobriety.tui.screens.action_dialog import ActionDialog
 from sobriety.tui.screens.device import DeviceScreen
@@ -25,7 +27,11 @@ pytestmark = pytest.mark.asyncio
 
 def _retired_with_recommendation(engine: Engine, *, blocked: bool | None = None) -> tuple:
     """A retired device of the test fleet with a recommended channel, and its flag."""
-    policy = resolve_policy(None)
+    sobriety = Sobriety(
+        load_settings(database_url=engine.url.render_as_string()),
+        engine=engine,
+        today=lambda: TODAY,
+    )
     with Session(engine) as session:
         tags = (
             session.execute(
@@ -37,7 +43,7 @@ def _retired_with_recommendation(engine: Engine, *, blocked: bool | None = None)
             .all()
         )
         for tag in tags:
-            flag = flag_device(session, policy, tag, TODAY)
+            flag = reuse.flag_device(sobriety, tag, session=session)
             if flag.recommended is not None and (
                 blocked is None or bool(flag.recommended.blockers) == blocked
             ):
@@ -64,7 +70,9 @@ async def test_accept_records_the_recommended_channel_in_the_history(
         app.open_device(tag)
         await settle(pilot, app)
         screen = app.screen
-        assert isinstance(screen, DeviceScreen) and screen.flag is not None
+        assert isinstance(screen, DeviceScreen) and screen.flag == flag
+        reuse_tab = shown(screen.query_one("#reuse-body", Static))
+        assert counts_text(flag.recommended.counts_toward_target) in reuse_tab
         await pilot.press("c")
         await settle(pilot, app)
         dialog = app.screen

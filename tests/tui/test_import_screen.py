@@ -7,13 +7,14 @@ import threading
 from pathlib import Path
 
 import pytest
+from seeding import FLEET_SIZE
 from sqlalchemy import Engine, func, select
 
 from sobriety.io.importer import ImportCancelled, import_file
 from sobriety.storage.models import Device, DeviceEvent
 from sobriety.tui.screens.import_screen import ImportScreen
 
-from .conftest import FLEET_SIZE, make_app, settle
+from .conftest import make_app, settle
 
 HEADER = "asset_tag,category,manufacturer,model,acquisition_date,purchase_price_eur,status\n"
 BAD = HEADER + (

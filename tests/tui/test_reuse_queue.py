@@ -9,12 +9,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 from sqlmodel import Session
-from textual.widgets import DataTable, Input, Select, TabbedContent
+from textual.widgets import DataTable, Input, Select, Static, TabbedContent
 
+from sobriety.app import reuse
+from sobriety.app.context import Sobriety
 from sobriety.domain.reuse.lots import ErasureInput
 from sobriety.domain.reuse.policy import resolve_policy
+from sobriety.domain.reuse.text import counts_text
+from sobriety.settings import load_settings
 from sobriety.storage import db
-from sobriety.storage import decisions as reuse_store
 from sobriety.storage import devices as repository
 from sobriety.storage.models import Device, Lot
 from sobriety.tui.screens.action_dialog import ActionDialog
@@ -22,7 +25,7 @@ from sobriety.tui.screens.device import DeviceScreen
 from sobriety.tui.screens.problems import ProblemsDialog
 from sobriety.tui.screens.reuse_queue import MARK, ReuseQueueScreen
 
-from .conftest import TODAY, make_app, settle
+from .conftest import TODAY, make_app, settle, shown
 
 pytestmark = pytest.mark.asyncio
 
@@ -43,7 +46,11 @@ def _device(engine: Engine, tag: str) -> Device:
 
 def _ready_for_donation(engine: Engine, tag: str) -> None:
     """Battery graded and a purge-level erasure recorded: nothing blocks a donation."""
-    policy = resolve_policy(None)
+    sobriety = Sobriety(
+        load_settings(database_url=engine.url.render_as_string(), actor="tech-2"),
+        engine=engine,
+        today=lambda: TODAY,
+    )
     with db.session_scope(engine) as session:
         device = repository.get_device(session=session, asset_tag=tag)
         repository.update_device(
@@ -53,14 +60,8 @@ def _ready_for_donation(engine: Engine, tag: str) -> None:
             changes={"battery_health_pct": 95.0},
             actor="tech-2",
         )
-        reuse_store.record_erasure(
-            session=session,
-            policy=policy,
-            asset_tag=tag,
-            record=ErasureInput("overwrite", "purge", "nwipe", "tech-2", TODAY, True, f"C-{tag}"),
-            actor="tech-2",
-            today=TODAY,
-        )
+        record = ErasureInput("overwrite", "purge", "nwipe", "tech-2", TODAY, True, f"C-{tag}")
+        reuse.record_erasure(sobriety, tag, record, session=session)
 
 
 async def _queue(pilot, app) -> ReuseQueueScreen:
@@ -96,6 +97,13 @@ async def test_a_retired_device_is_flagged_then_accepted_in_bulk(sqlite_fleet: E
         screen = await _queue(pilot, app)
         retired = {r.asset_tag: r for r in screen.rows}["D000001"]
         assert retired.status == "retired" and retired.recommended is not None
+        # the detail line says whether the recommendation counts toward décret 2023-266,
+        # the one answer of `sobriety flag` (the device's flag)
+        flag = reuse.flag_device(app.sobriety, "D000001")
+        assert retired.counts_toward_target == flag.recommended.counts_toward_target
+        await _go_to(pilot, screen, "D000001")
+        detail = shown(screen.query_one("#queue-detail", Static))
+        assert counts_text(retired.counts_toward_target) in detail
         # channel groups follow the policy's order
         order = [str(c) for c in resolve_policy(None).order]
         ranks = [order.index(r.recommended) for r in screen.rows if r.recommended]

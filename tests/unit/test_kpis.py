@@ -179,3 +179,20 @@ def test_dashboard_footprints_are_the_carbon_estimates_of_both_modes(fs, targets
     assert dash.footprints["acquisition"].total_kg[0] > dash.footprints["amortised"].total_kg[0]
     assert dash.by_category() == {"laptop": 1, "monitor": 1, "smartphone": 1}
     assert dash.devices == 3
+
+
+def test_dashboard_footprints_follow_one_grid_zone(fs, targets) -> None:
+    fleet = carbon.CarbonFleet.from_values(
+        fs,
+        category=["laptop", "monitor"],
+        acquired=[dt.date(2024, 1, 10), dt.date(2022, 5, 1)],
+        site=[0, 0],
+        sites=_sites([10]),
+    )
+    by_site = kpis.dashboard(fleet, fs, targets, on=ON)
+    eu = kpis.dashboard(fleet, fs, targets, on=ON, grid_zone="EU")
+    for mode in carbon.MODES:
+        want = estimate_fleet(fleet, fs, year=2026, mode=mode, as_of=ON, grid_zone="EU")
+        assert np.allclose(eu.footprints[mode].total_kg, want.total)
+        # the EU grid emits more per kWh than the French one: a larger use phase
+        assert eu.footprints[mode].total_kg[0] > by_site.footprints[mode].total_kg[0]

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sobriety.i18n import _
-from sobriety.settings import Settings, default_database_url
+from sobriety.paths import default_database_url
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from sobriety.domain.carbon.factors import FactorSet
     from sobriety.domain.report.kpis import PurchaseTargets
     from sobriety.domain.reuse.policy import Policy
+    from sobriety.settings import Settings
 
 
 class DatabaseError(RuntimeError):
@@ -173,7 +174,20 @@ class Sobriety:
             self._engine = engine
         return self._engine
 
-    def create_database(self) -> Engine:
+    def raw_engine(self) -> Engine:
+        """The configured database as it is, schema unchecked (``db current``, ``db downgrade``).
+
+        A missing SQLite file is an error, not created.
+        """
+        from sobriety.storage import db
+
+        if self._engine is not None:
+            return self._engine
+        self._check_reachable()
+        self._engine = db.make_engine(self.database_url, create_folder=False)
+        return self._engine
+
+    def create_database(self, revision: str = "head") -> Engine:
         """Open the database, creating it (and its schema) when missing; migrate it to head.
 
         For the commands that create a database: ``db upgrade``, ``demo`` and
@@ -182,7 +196,7 @@ class Sobriety:
         """
         from sobriety.storage import db
 
-        if self._engine is not None and db.is_up_to_date(self._engine):
+        if revision == "head" and self._engine is not None and db.is_up_to_date(self._engine):
             return self._engine
         path = _sqlite_path(self.database_url)
         if path is not None and not path.parent.is_dir():
@@ -196,8 +210,8 @@ class Sobriety:
                 )
         engine = self._engine or db.make_engine(self.database_url, create_folder=False)
         try:
-            if not db.is_up_to_date(engine):
-                db.upgrade(engine)
+            if revision != "head" or not db.is_up_to_date(engine):
+                db.upgrade(engine, revision)
         except Exception as exc:
             if engine is not self._engine:
                 engine.dispose()

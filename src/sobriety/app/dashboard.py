@@ -1,58 +1,73 @@
-"""The dashboard's figures read from the database: fleet indicators and the reuse rate.
+"""The dashboard's figures: fleet indicators, carbon footprints and the reuse rate.
 
-:func:`read_dashboard` reads the fleet once (the carbon engine's arrays),
-computes :func:`sobriety.domain.report.kpis.dashboard` on it, then the décret
-2023-266 reuse rate of the same year from the recorded history. It reports
-progress through a callback, so a thread worker can drive a progress bar.
+:func:`dashboard` reads the fleet once (the carbon engine's arrays), computes
+:func:`sobriety.domain.report.kpis.dashboard` on it with the application's
+factors, purchase targets, grid zone and today, then the décret 2023-266
+reuse rate of the same year from the recorded history under the
+application's policy. The figures are those of ``sobriety estimate`` and
+``sobriety reuse-rate`` for the same settings. It reports progress through a
+callback, so that a worker (or a child process) can drive a progress bar.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-
-from sobriety.domain.carbon.factors import FactorSet
-from sobriety.domain.report import kpis
-from sobriety.domain.reuse.policy import Policy
-from sobriety.domain.reuse.rate import ReuseRate
 from sobriety.i18n import _
-from sobriety.storage import reuse_events as reuse_history
-from sobriety.storage.carbon_fleet import read_fleet
 
+if TYPE_CHECKING:
+    from sobriety.app.context import Sobriety
+    from sobriety.domain.report.kpis import Dashboard
+    from sobriety.domain.reuse.rate import ReuseRate
+
+#: ``progress(text, done, total)``
 Progress = Callable[[str, float, float], None]
+#: Steps reported by :func:`dashboard`.
+STEPS = 7.0
 
 
-def read_dashboard(
-    engine: Engine,
-    factor_set: FactorSet,
-    policy: Policy,
-    targets: kpis.PurchaseTargets,
-    *,
-    on: dt.date,
-    year: int | None = None,
-    progress: Progress | None = None,
-) -> tuple[kpis.Dashboard, ReuseRate]:
-    """Every dashboard figure of ``year`` (default: the year of ``on``) and its reuse rate."""
+@dataclass(frozen=True)
+class DashboardFigures:
+    """Every figure of the dashboard (picklable: it crosses process boundaries)."""
+
+    kpis: Dashboard
+    reuse_rate: ReuseRate
+    #: The one grid zone of every site (None: each site's country).
+    grid: str | None = None
+
+
+def dashboard(
+    app: Sobriety, *, year: int | None = None, progress: Progress | None = None
+) -> DashboardFigures:
+    """Every dashboard figure of ``year`` (default: this year) and its reuse rate."""
+    from sobriety.app.carbon import factor_set, grid_zone
+    from sobriety.domain.report import kpis
+    from sobriety.storage import reuse_events
+    from sobriety.storage.carbon_fleet import read_fleet
+
+    on = app.today()
     year = year or on.year
-    total = 7.0
 
     def report(text: str, done: float) -> None:
         if progress is not None:
-            progress(text, done, total)
+            progress(text, done, STEPS)
 
+    fs = factor_set(app)
+    zone = grid_zone(app, None)
     report(_("Reading the fleet"), 0)
-    fleet = read_fleet(engine, factor_set)
+    fleet = read_fleet(app.engine, fs)
     dash = kpis.dashboard(
         fleet,
-        factor_set,
-        targets,
+        fs,
+        app.purchase_targets,
         on=on,
         year=year,
+        grid_zone=zone,
         progress=lambda text, done, steps: report(text, 1 + done / steps * 4),
     )
     report(_("Reuse rate from the history"), 5)
-    rate = reuse_history.reuse_rate(engine, policy, year)
-    report(_("Done"), total)
-    return dash, rate
+    rate = reuse_events.reuse_rate(app.engine, app.policy, year)
+    report(_("Done"), STEPS)
+    return DashboardFigures(dash, rate, zone)

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 from sobriety.domain.inventory.actions import ACTIONS, PLANS
 from sobriety.domain.inventory.queries import DeviceFilter, DeviceQuery, DeviceRow
 from sobriety.domain.vocab import EventKind
-from sobriety.storage.device_pages import DeviceDetail, SiteChoice
 from sobriety.storage.devices import ConflictError, InventoryCounts, NotFoundError
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
     from sobriety.app.context import Sobriety
+    from sobriety.storage.device_pages import DeviceDetail, SiteChoice
     from sobriety.storage.models import Device
     from sobriety.storage.search_index import DeviceSearchIndex, SearchHits
 
@@ -34,6 +34,16 @@ __all__ = [
     "NotFoundError",
     "SiteChoice",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The device-list types, imported when first asked for (``summary`` needs none)."""
+    if name in ("DeviceDetail", "SiteChoice"):
+        from sobriety.storage import device_pages
+
+        return getattr(device_pages, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: Columns that change on every write and say nothing to the user.
 _BOOKKEEPING = frozenset({"version", "updated_at"})
@@ -57,31 +67,36 @@ def page(
     app: Sobriety,
     query: DeviceQuery,
     *,
-    offset: int,
-    limit: int,
+    offset: int = 0,
+    limit: int = 100,
     after: DeviceRow | None = None,
+    total: int | None = None,
     search: DeviceSearchIndex | None = None,
 ) -> list[DeviceRow]:
-    """One page of the device list under ``query``."""
+    """One page of the device list under ``query`` (keyset after ``after`` when known)."""
     from sobriety.storage.device_pages import fetch_page
 
-    return fetch_page(app.engine, query, offset=offset, limit=limit, after=after, search=search)
+    return fetch_page(
+        app.engine, query, offset=offset, limit=limit, after=after, total=total, search=search
+    )
 
 
-def count(app: Sobriety, flt: DeviceFilter, *, search: DeviceSearchIndex | None = None) -> int:
-    """How many devices match ``flt``."""
+def count(
+    app: Sobriety, flt: DeviceFilter | None = None, *, search: DeviceSearchIndex | None = None
+) -> int:
+    """How many devices match ``flt`` (every device when None)."""
     from sobriety.storage.device_pages import count_devices
 
     return count_devices(app.engine, flt, search=search)
 
 
 def position(
-    app: Sobriety, query: DeviceQuery, asset_tag: str, *, search: DeviceSearchIndex | None = None
+    app: Sobriety, query: DeviceQuery, device_id: int, *, search: DeviceSearchIndex | None = None
 ) -> int | None:
-    """The row of ``asset_tag`` in the list under ``query`` (None when filtered out)."""
+    """The row of device ``device_id`` in the list under ``query`` (None when filtered out)."""
     from sobriety.storage.device_pages import position_of
 
-    return position_of(app.engine, query, asset_tag, search=search)
+    return position_of(app.engine, query, device_id, search=search)
 
 
 def hits(search: DeviceSearchIndex | None, flt: DeviceFilter) -> SearchHits | None:
@@ -208,8 +223,8 @@ def save(
     decision) in one transaction; every failure comes back as an outcome, never raised."""
     from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+    from sobriety.domain.reuse.lots import ReuseError
     from sobriety.storage import db
-    from sobriety.storage.decisions import ReuseError
 
     asset_tag = base["asset_tag"]
     try:
@@ -238,3 +253,10 @@ def save(
     except (SQLAlchemyError, NotFoundError, ValueError) as exc:
         return Refused(asset_tag, str(exc).splitlines()[0])
     return Saved(values.get("asset_tag", asset_tag), version)
+
+
+def field_order() -> dict[str, int]:
+    """Each stored device field's position (the order a person reads them in)."""
+    from sobriety.storage.models import Device
+
+    return {name: i for i, name in enumerate(Device.__table__.columns.keys())}

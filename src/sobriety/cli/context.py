@@ -13,10 +13,9 @@ from typing import TYPE_CHECKING
 import typer
 from typer.core import TyperGroup
 
-from sobriety.settings import Settings
-
 if TYPE_CHECKING:
     from sobriety.app.context import Sobriety
+    from sobriety.settings import Settings
 
 
 @dataclass

@@ -10,7 +10,6 @@ import typer
 
 from sobriety.cli import context, inventory_cmd
 from sobriety.i18n import _, fmt_number
-from sobriety.storage import demo as demo_writer
 
 #: Fleets at least this large show a progress bar.
 PROGRESS_FROM = 100_000
@@ -63,14 +62,16 @@ def demo(
         ),
     ] = False,
 ) -> None:
-    engine = context.get(ctx).engine
+    from sobriety.app import demo as demo_case
+
+    app = context.app(ctx)
     progress = _ProgressBar()
     try:
         with progress:
-            result = demo_writer.seed_demo(
-                engine, devices=devices, seed=seed, replace=replace, progress=progress
+            result = demo_case.seed(
+                app, devices=devices, seed=seed, replace=replace, progress=progress
             )
-    except demo_writer.NotADemoDatabaseError as exc:
+    except demo_case.NotADemoDatabaseError as exc:
         raise context.fail(
             _(
                 "The database holds {devices} devices and {sites} sites that are not demo data: "
@@ -89,7 +90,7 @@ def demo(
             seconds=fmt_number(result.seconds, 1),
         )
     )
-    inventory_cmd.print_summary(engine)
+    inventory_cmd.print_summary(app)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,8 +8,12 @@ still parsed by the app itself; here it is only peeked at in ``sys.argv``.
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.util
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from types import ModuleType
 
 from sobriety.i18n import N_, _, detect_language, set_language
 
@@ -62,27 +66,74 @@ def language_option(argv: Sequence[str]) -> str | None:
     return None
 
 
+def configured_language() -> str | None:
+    """``lang`` in the config file, read without building the settings (kept fast).
+
+    A broken config file is reported by the app itself, later.
+    """
+    import tomllib
+
+    from sobriety.paths import config_path
+
+    try:
+        with open(config_path(), "rb") as fh:
+            value = tomllib.load(fh).get("lang")
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    return value if isinstance(value, str) else None
+
+
 def choose_language(argv: Sequence[str]) -> str:
     """``--lang`` > ``SOBRIETY_LANG`` > the config file > the locale; activated."""
-    explicit = language_option(argv)
-    try:
-        from sobriety.settings import load_settings
-
-        wanted = load_settings(lang=explicit).lang
-    except Exception:  # a broken config file is reported by the app itself
-        wanted = explicit
+    wanted = language_option(argv) or os.environ.get("SOBRIETY_LANG") or configured_language()
     return set_language(detect_language(wanted))
+
+
+def _translate_rich_utils(module: ModuleType) -> None:
+    for name, text in TYPER_RICH_TEXTS.items():
+        if hasattr(module, name):
+            setattr(module, name, _(text))
+
+
+class _AfterImport(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Run ``then(module)`` right after ``name`` is imported (once), wherever it is imported.
+
+    Typer imports its rich help renderer (0.15 s of imports) only when it shows a
+    help or an error screen; its words are translated then, not at every start.
+    """
+
+    def __init__(self, name: str, then: Callable[[ModuleType], None]) -> None:
+        self.name, self.then, self._loader = name, then, None
+
+    def find_spec(self, fullname, path, target=None):  # type: ignore[no-untyped-def]
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.loader is None:
+            return spec
+        self._loader = spec.loader
+        spec.loader = self
+        return spec
+
+    def create_module(self, spec):  # type: ignore[no-untyped-def]
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        self._loader.exec_module(module)
+        self.then(module)
 
 
 def localise_typer() -> None:
     """Translate Typer's help-screen and usage-error words into the active language."""
     import typer.core
-    import typer.rich_utils
 
     typer.core._ = _  # Typer looks ``_`` up in its module globals at call time
-    for name, text in TYPER_RICH_TEXTS.items():
-        if hasattr(typer.rich_utils, name):
-            setattr(typer.rich_utils, name, _(text))
+    name = "typer.rich_utils"
+    if name in sys.modules:
+        _translate_rich_utils(sys.modules[name])
+    elif not any(isinstance(f, _AfterImport) for f in sys.meta_path):
+        sys.meta_path.insert(0, _AfterImport(name, _translate_rich_utils))
 
 
 def run(argv: Sequence[str] | None = None) -> None:

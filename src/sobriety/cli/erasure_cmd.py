@@ -7,12 +7,8 @@ from typing import Annotated
 import typer
 
 from sobriety.cli import context, reuse_common
-from sobriety.domain.labels import inline, label
-from sobriety.domain.reuse.lots import ErasureInput
-from sobriety.domain.vocab import ErasureLevel, ErasureMethod
+from sobriety.domain.vocab import ErasureLevel, ErasureMethod  # the choices named in the help
 from sobriety.i18n import _, fmt_date
-from sobriety.storage import decisions as reuse_store
-from sobriety.storage import devices as repository
 
 app = typer.Typer(help=_("Data-erasure records of devices."), no_args_is_help=True)
 
@@ -49,9 +45,11 @@ def record(
         str | None, typer.Option("--certificate", "-c", help=_("Erasure certificate id."))
     ] = None,
 ) -> None:
-    policy = reuse_common.policy(ctx)
-    day = reuse_common.parse_day(date, "--date")
-    entry = ErasureInput(
+    from sobriety.app import reuse
+    from sobriety.domain.labels import inline
+
+    day = reuse_common.parse_day(ctx, date, "--date")
+    entry = reuse.ErasureInput(
         method=method,
         level=level,
         tool=tool,
@@ -60,15 +58,8 @@ def record(
         verified=verified,
         certificate_id=certificate,
     )
-    engine = context.get(ctx).engine
-    with reuse_common.writing(engine) as session:
-        reuse_store.record_erasure(
-            session=session,
-            policy=policy,
-            asset_tag=tag,
-            record=entry,
-            actor=reuse_common.actor(ctx),
-        )
+    with reuse_common.refusals():
+        reuse.record_erasure(context.app(ctx), tag, entry)
     typer.echo(
         _("{tag}: erasure recorded ({method}, {level}, {date}{verified})").format(
             tag=tag,
@@ -85,9 +76,11 @@ def list_(
     ctx: typer.Context,
     tag: Annotated[str, typer.Argument(help=_("Asset tag."))],
 ) -> None:
-    with reuse_common.reading(context.get(ctx).engine) as session:
-        device = repository.get_device(session=session, asset_tag=tag)
-        rows = repository.erasures(session=session, device_id=device.id)
+    from sobriety.app import reuse
+    from sobriety.domain.labels import label
+
+    with reuse_common.refusals():
+        rows = reuse.erasures(context.app(ctx), tag)
     if not rows:
         typer.echo(_("{tag}: no erasure recorded").format(tag=tag))
         return

@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import json
-import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 
 from sobriety.cli import context
-from sobriety.cli.factors_cmd import factor_set
-from sobriety.domain.carbon import engine as carbon
-from sobriety.domain.carbon.breakdown import (
-    BY_CHOICES,
-    PHASE_LABELS,
-    breakdown,
-    by_year,
-    estimate_fleet,
-    grid_notes,
-)
-from sobriety.domain.labels import inline, label
-from sobriety.i18n import N_, _, fmt_date, fmt_number
+from sobriety.i18n import N_, _, fmt_number
+
+if TYPE_CHECKING:
+    from sobriety.app.carbon import DeviceCarbon, Estimate, InvalidInput, WhatIf
 
 app = typer.Typer(
     help=_("Carbon estimates of the fleet (tCO2e) from the sourced emission factors."),
@@ -49,13 +37,20 @@ def _range_t(arr) -> str:
     return f"{_t(arr[0])} ({_t(arr[1])}-{_t(arr[2])})"
 
 
-def _check_choice(option: str, value: str, choices) -> None:
+def _check_format(value: str, choices: tuple[str, ...]) -> None:
     if value not in choices:
         raise context.fail(
             _("{option}: {value!r} is not one of {choices}").format(
-                option=option, value=value, choices=", ".join(choices)
+                option="--format", value=value, choices=", ".join(choices)
             )
         )
+
+
+def _option_error(exc: InvalidInput) -> typer.Exit:
+    """An invalid argument of a use case, named as the option the user typed."""
+    if exc.field is None:
+        return context.fail(str(exc))
+    return context.fail(_("{label}: {value}").format(label=f"--{exc.field}", value=exc.detail))
 
 
 @app.callback()
@@ -88,44 +83,29 @@ def estimate(
     """Emissions attributed to a year, by category, site, site kind, phase or year."""
     if ctx.invoked_subcommand is not None:
         return
-    _check_choice("--mode", mode, carbon.MODES)
-    _check_choice("--by", by, BY_CHOICES)
-    _check_choice("--format", fmt, FORMATS)
+    from sobriety.app import carbon
+
+    _check_format(fmt, FORMATS)
     state = _as_of(as_of)
-    year = year or state.year - 1
-    fs = factor_set(ctx)
-    grid = grid or context.get(ctx).settings.grid
-    if grid is not None and grid.upper() not in fs.grid.zones:
-        raise context.fail(
-            _("--grid: {value!r} is not one of {choices}").format(
-                value=grid, choices=", ".join(fs.grid.zones)
+    sobriety = context.app(ctx)
+    try:
+        if device is not None:
+            result = carbon.explain_device(
+                sobriety, device, year=year, mode=mode, as_of=state, grid=grid
             )
-        )
-    engine = context.get(ctx).engine
-    from sobriety.storage.carbon_fleet import read_fleet
-
-    if device is not None:
-        _explain(ctx, engine, fs, device, year, mode, state, grid, fmt)
-        return
-    fleet = read_fleet(engine, fs, prices=False)
-    if by == "year":
-        first = _first_year(fleet, year)
-        years = range(first, year + 1)
-        rows = by_year(fleet, fs, years, mode=mode, as_of=state, grid_zone=grid)
-        zones = (
-            [grid.upper()] if grid else sorted({fs.grid.zone_for(c) for c in fleet.sites.countries})
-        )
-        notes = [*fleet.notes, *grid_notes(fs, years, zones or [fs.grid.default_zone])]
-        _emit_rows(rows, fmt, year, mode, fs.version, grid, notes, None, by)
-        return
-    est = estimate_fleet(fleet, fs, year=year, mode=mode, as_of=state, grid_zone=grid)
-    rows = breakdown(est, fs, by)
-    _emit_rows(rows, fmt, year, mode, fs.version, grid, est.notes, est, by)
+            _explain(result, fmt)
+            return
+        _emit(carbon.estimate(sobriety, year=year, mode=mode, by=by, as_of=state, grid=grid), fmt)
+    except carbon.InvalidInput as exc:
+        raise _option_error(exc) from exc
+    except LookupError as exc:  # an unknown asset tag
+        raise context.fail(str(exc)) from exc
 
 
-def _as_of(text: str | None) -> dt.date:
+def _as_of(text: str | None) -> dt.date | None:
+    """The ``--as-of`` date (None: the application's today)."""
     if text is None:
-        return dt.date.today()
+        return None
     try:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
@@ -134,18 +114,11 @@ def _as_of(text: str | None) -> dt.date:
         ) from exc
 
 
-def _first_year(fleet: carbon.CarbonFleet, year: int) -> int:
-    acquired = fleet.acquired[~np.isnan(fleet.acquired)]
-    if not len(acquired):
-        return year
-    first = (np.datetime64("1970-01-01") + np.timedelta64(int(acquired.min()), "D")).astype(
-        "datetime64[Y]"
-    )
-    return max(int(str(first)), year - 14)
-
-
 def _label(row, by: str) -> str:
     """The row's name in the active language (the stable key stays in CSV/JSON)."""
+    from sobriety.domain.carbon.breakdown import PHASE_LABELS
+    from sobriety.domain.labels import label
+
     if by == "phase":
         return _(PHASE_LABELS[row.key])
     if by in ("site", "site-kind") and row.key == "-":
@@ -158,66 +131,27 @@ def _label(row, by: str) -> str:
     return row.label
 
 
-def _emit_rows(rows, fmt, year, mode, version, grid, notes, est, by) -> None:
+def _echo_json(payload: dict) -> None:
+    import json
+
+    typer.echo(json.dumps(payload, ensure_ascii=False, indent=1, default=str))
+
+
+def _emit(result: Estimate, fmt: str) -> None:
     if fmt == "json":
-        payload = {
-            "year": year,
-            "mode": mode,
-            "mode_label": carbon.MODE_LABELS[mode],
-            "unit": "kgCO2e",
-            "factor_set": version,
-            "grid": grid or "per site country",
-            "by": by,
-            "rows": [
-                {
-                    "key": r.key,
-                    "label": r.label,
-                    "devices": r.devices,
-                    "weee_kg": round(r.weight_kg, 3),
-                    "agents": r.agents,
-                    **{
-                        phase: dict(zip(carbon.BOUNDS, map(float, r.phases[i]), strict=True))
-                        for i, phase in enumerate(carbon.PHASES)
-                    },
-                    "total": dict(zip(carbon.BOUNDS, map(float, r.total), strict=True)),
-                    "per_agent": None
-                    if r.per_agent is None
-                    else dict(zip(carbon.BOUNDS, map(float, r.per_agent), strict=True)),
-                }
-                for r in rows
-            ],
-            "notes": notes,
-        }
-        if est is not None:
-            total = est.total
-            payload["total"] = dict(zip(carbon.BOUNDS, map(float, total), strict=True))
-            payload["lifetime_total"] = dict(
-                zip(carbon.BOUNDS, map(float, est.lifetime_total.sum(axis=0)), strict=True)
-            )
-            payload["agents"] = est.agents
-            payload["weee_kg"] = est.weee_kg
-        typer.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+        _echo_json(result.as_dict())
         return
     if fmt == "csv":
-        writer = csv.writer(sys.stdout)
-        head = ["key", "label", "devices", "weee_kg"]
-        for phase in (*carbon.PHASES, "total"):
-            head += [f"{phase}_kgco2e", f"{phase}_low", f"{phase}_high"]
-        writer.writerow([*head, "agents", "per_agent_kgco2e"])
-        for r in rows:
-            line = [r.key, r.label, r.devices, round(r.weight_kg, 3)]
-            for arr in (*r.phases, r.total):
-                line += [round(float(x), 3) for x in arr]
-            pa = r.per_agent
-            line += [r.agents if r.agents else "", "" if pa is None else round(float(pa[0]), 3)]
-            writer.writerow(line)
+        import csv
+        import sys
+
+        csv.writer(sys.stdout).writerows(result.csv_rows())
         return
-    typer.echo(
-        _("Carbon estimate {year} — {mode}").format(year=year, mode=_(carbon.MODE_LABELS[mode]))
-    )
+    rows, by, year = result.rows, result.by, result.year
+    typer.echo(_("Carbon estimate {year} — {mode}").format(year=year, mode=_(result.mode_label)))
     typer.echo(
         _("Factor set {version}; grid: {grid}. Figures in tCO2e: value (low-high).").format(
-            version=version, grid=grid or _("per site country")
+            version=result.factor_version, grid=result.grid or _("per site country")
         )
     )
     cols = [_("Manufacturing"), _("Distribution"), _("Use"), _("End of life")]
@@ -238,22 +172,22 @@ def _emit_rows(rows, fmt, year, mode, version, grid, notes, est, by) -> None:
         if show_weee:
             line += f" {fmt_number(r.weight_kg / 1000, 2):>8}"
         typer.echo(line)
-    if est is not None:
-        total = est.total
-        phases = est.share.sum(axis=2)
+    totals = result.totals
+    if totals is not None:
+        total = totals.total
         n_devices = fmt_number(sum(r.devices for r in rows)) if by != "phase" else ""
         total_label = _("Total")
         line = f"{total_label:<28} {n_devices:>{dw}} "
-        line += " ".join(f"{_t(phases[i, 0]):>13}" for i in range(4))
+        line += " ".join(f"{_t(totals.phases[i, 0]):>13}" for i in range(4))
         line += f" {_range_t(total):>28}"
         typer.echo(line)
-        if est.agents:
+        if totals.agents:
             typer.echo(
                 _("Per agent: {v} kgCO2e ({n} agents).").format(
-                    v=fmt_number(total[0] / est.agents, 1), n=fmt_number(est.agents)
+                    v=fmt_number(total[0] / totals.agents, 1), n=fmt_number(totals.agents)
                 )
             )
-        weee = est.weee_kg
+        weee = totals.weee_kg
         typer.echo(
             _("WEEE weight held: {held} t, of which retired awaiting a decision: {ret} t.").format(
                 held=fmt_number(weee["held"] / 1000, 2),
@@ -262,52 +196,23 @@ def _emit_rows(rows, fmt, year, mode, version, grid, notes, est, by) -> None:
         )
         typer.echo(
             _("Whole-life footprint of these devices: {v} tCO2e.").format(
-                v=_range_t(est.lifetime_total.sum(axis=0))
+                v=_range_t(totals.lifetime)
             )
         )
-    for note in notes:
+    for note in result.notes:
         typer.echo("  * " + note)
 
 
-def _explain(ctx, engine, fs, tag, year, mode, state, grid, fmt) -> None:
-    from sobriety.domain.carbon.explain import explain_device
-    from sobriety.storage.carbon_fleet import device_header, read_fleet
+def _explain(result: DeviceCarbon, fmt: str) -> None:
+    from sobriety.domain.carbon import engine as carbon
+    from sobriety.domain.carbon.breakdown import PHASE_LABELS
+    from sobriety.domain.labels import inline, label
+    from sobriety.i18n import fmt_date
 
-    header = device_header(engine, tag)
-    if header is None:
-        raise context.fail(_("no device with asset tag {tag!r}").format(tag=tag))
-    fleet = read_fleet(engine, fs, asset_tag=tag)
-    exp = explain_device(fleet, fs, year=year, mode=mode, as_of=state, grid_zone=grid)
     if fmt == "json":
-        typer.echo(
-            json.dumps(
-                {
-                    "asset_tag": tag,
-                    "year": year,
-                    "mode": mode,
-                    "unit": "kgCO2e",
-                    "zone": exp.zone,
-                    "weight_kg": exp.weight_kg,
-                    "terms": [
-                        {
-                            "phase": t.phase,
-                            "formula": t.formula,
-                            "inputs": [vars(i) for i in t.inputs],
-                            "year": dict(zip(carbon.BOUNDS, t.year, strict=True)),
-                            "lifetime": dict(zip(carbon.BOUNDS, t.lifetime, strict=True)),
-                        }
-                        for t in exp.terms
-                    ],
-                    "year_total": dict(zip(carbon.BOUNDS, exp.year_total, strict=True)),
-                    "lifetime_total": dict(zip(carbon.BOUNDS, exp.lifetime_total, strict=True)),
-                    "notes": exp.notes,
-                },
-                ensure_ascii=False,
-                indent=1,
-                default=str,
-            )
-        )
+        _echo_json(result.as_dict())
         return
+    header, exp, year, mode = result.header, result.explanation, result.year, result.mode
     site = header.site or _("no site")
     typer.echo(
         f"{header.asset_tag} — {label('category', header.category)}, "
@@ -383,65 +288,32 @@ def what_if(
     fmt: Annotated[str, typer.Option("--format", "-f", help=_("table or json."))] = "table",
     as_of: Annotated[str | None, typer.Option("--as-of", help=_("State date YYYY-MM-DD."))] = None,
 ) -> None:
-    from sobriety.domain.carbon.whatif import lifespan_what_if
-    from sobriety.domain.vocab import SiteKind
-    from sobriety.storage.carbon_fleet import read_fleet
+    from sobriety.app import carbon
 
-    _check_choice("--format", fmt, ("table", "json"))
-    fs = factor_set(ctx)
-    for c in category or []:
-        _check_choice("--category", c, fs.category_order)
-    for k in site_kind or []:
-        _check_choice("--site-kind", k, [s.value for s in SiteKind])
-    if extend <= 0:
-        raise context.fail(_("--extend: a number of years above 0 is expected"))
-    if horizon < 1 or horizon > 30:
-        raise context.fail(_("--horizon: between 1 and 30 years"))
-    fleet = read_fleet(context.get(ctx).engine, fs)
-    res = lifespan_what_if(
-        fleet,
-        fs,
-        extra_years=extend,
-        categories=category,
-        site_kinds=site_kind,
-        horizon=horizon,
-        start_year=start,
-        as_of=_as_of(as_of),
-    )
-    if fmt == "json":
-        typer.echo(
-            json.dumps(
-                {
-                    "extra_years": res.extra_years,
-                    "categories": res.categories,
-                    "site_kinds": res.site_kinds,
-                    "devices_in_scope": res.devices_in_scope,
-                    "observed_purchases_per_year": res.observed_purchases_per_year,
-                    "unit": "kgCO2e",
-                    "years": [
-                        {
-                            "year": y.year,
-                            "baseline_purchases": y.baseline_purchases,
-                            "scenario_purchases": y.scenario_purchases,
-                            "avoided_purchases": y.avoided_purchases,
-                            "avoided": dict(
-                                zip(carbon.BOUNDS, map(float, y.avoided_kgco2e), strict=True)
-                            ),
-                            "avoided_eur": y.avoided_eur,
-                        }
-                        for y in res.years
-                    ],
-                    "per_year": dict(
-                        zip(carbon.BOUNDS, map(float, res.per_year_kgco2e), strict=True)
-                    ),
-                    "per_year_eur": res.per_year_eur,
-                    "unpriced_devices": res.unpriced_devices,
-                },
-                ensure_ascii=False,
-                indent=1,
-            )
+    _check_format(fmt, ("table", "json"))
+    state = _as_of(as_of)
+    try:
+        result = carbon.what_if(
+            context.app(ctx),
+            extend=extend,
+            categories=category,
+            site_kinds=site_kind,
+            horizon=horizon,
+            start=start,
+            as_of=state,
         )
+    except carbon.InvalidInput as exc:
+        raise _option_error(exc) from exc
+    if fmt == "json":
+        _echo_json(result.as_dict())
         return
+    _what_if_table(result)
+
+
+def _what_if_table(result: WhatIf) -> None:
+    from sobriety.domain.labels import inline
+
+    res, extend = result.result, result.result.extra_years
     scope = ", ".join(inline("category", c) for c in res.categories) or _("all categories")
     if res.site_kinds:
         scope += " / " + ", ".join(inline("site_kind", k) for k in res.site_kinds)
@@ -475,7 +347,7 @@ def what_if(
         )
     typer.echo(
         _("Per year over {h} years: {t} tCO2e and {e} EUR avoided.").format(
-            h=len(res.years), t=_range_t(res.per_year_kgco2e), e=fmt_number(res.per_year_eur)
+            h=len(res.years), t=_range_t(result.per_year), e=fmt_number(res.per_year_eur)
         )
     )
     if res.unpriced_devices:

@@ -9,7 +9,6 @@ import typer
 
 from sobriety.cli import context
 from sobriety.i18n import _, fmt_number
-from sobriety.io.exporter import ExportError, export_inventory
 
 
 def export(
@@ -20,10 +19,11 @@ def export(
         typer.Option("--format", help=_("csv, json or xlsx (default: from the file extension).")),
     ] = None,
 ) -> None:
-    engine = context.get(ctx).engine
+    from sobriety.app import imports
+
     try:
-        report = export_inventory(engine, file, fmt)
-    except ExportError as exc:
+        report = imports.export_devices(context.app(ctx), file, fmt)
+    except imports.ExportError as exc:
         raise context.fail(str(exc)) from exc
     except OSError as exc:
         raise context.fail(

@@ -2,45 +2,43 @@
 
 from __future__ import annotations
 
-import csv
-import json
-import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from sobriety.cli import context
-from sobriety.domain.carbon.factors import (
-    Factor,
-    FactorSet,
-    FactorSetError,
-    all_factors,
-    check_factor_set,
-    load_factor_set,
-)
-from sobriety.domain.carbon.model_match import ModelRecord, match_key, normalise_manufacturer
-from sobriety.domain.labels import inline, label
-from sobriety.domain.reuse.text import channel_name
-from sobriety.domain.vocab import Category
 from sobriety.i18n import _, fmt_number
-from sobriety.units import UnitError, parse_magnitude
+
+if TYPE_CHECKING:
+    from sobriety.app.carbon import InvalidInput
+    from sobriety.app.factors import MatchReport
+    from sobriety.domain.carbon.factors import Factor, FactorSet
 
 app = typer.Typer(
     help=_("Emission factors: list, show, check; import the Boavizta dataset; add your own."),
     no_args_is_help=True,
 )
 
-QUALITIES = ("measured", "manufacturer", "estimated", "literature")
+#: The option of each figure of ``factors add`` (the use case names them by column).
+FIGURE_OPTIONS = {
+    "manufacturing_kgco2e": "--manufacturing",
+    "distribution_kgco2e": "--distribution",
+    "end_of_life_kgco2e": "--end-of-life",
+    "total_kgco2e": "--total",
+    "yearly_energy_kwh": "--yearly-energy",
+    "lifespan_years": "--lifespan",
+    "weight_kg": "--weight",
+    "uncertainty": "--uncertainty",
+}
 
 
-def factor_set(ctx: typer.Context) -> FactorSet:
-    """The factor set of ``--factors`` / ``SOBRIETY_FACTORS`` (the shipped one by default)."""
-    directory = context.get(ctx).settings.factors_dir
-    try:
-        return load_factor_set(directory)
-    except FactorSetError as exc:
-        raise context.fail(str(exc)) from exc
+def _option_error(exc: InvalidInput) -> typer.Exit:
+    """An invalid argument of a use case, named as the option the user typed."""
+    if exc.field is None:
+        return context.fail(str(exc))
+    option = FIGURE_OPTIONS.get(exc.field, f"--{exc.field}")
+    return context.fail(_("{label}: {value}").format(label=option, value=exc.detail))
 
 
 def _num(x: float) -> str:
@@ -58,32 +56,28 @@ def list_factors(
     ctx: typer.Context,
     fmt: Annotated[str, typer.Option("--format", "-f", help=_("table, csv or json."))] = "table",
 ) -> None:
-    fs = factor_set(ctx)
-    rows = [
-        {
-            "key": key,
-            "value": f.value,
-            "low": f.low,
-            "high": f.high,
-            "unit": f.unit,
-            "text": f.text,
-            "source": f.source,
-        }
-        for key, f in all_factors(fs)
-    ]
+    from sobriety.app import factors
+
+    if fmt not in ("table", "csv", "json"):
+        raise context.fail(
+            _("--format: {value!r} is not one of table, csv, json").format(value=fmt)
+        )
+    listed = factors.listing(context.app(ctx))
+    fs = listed.factor_set
     if fmt == "json":
-        payload = {"directory": str(fs.directory), "version": fs.version, "factors": rows}
-        typer.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+        import json
+
+        typer.echo(json.dumps(listed.as_dict(), ensure_ascii=False, indent=1))
         return
     if fmt == "csv":
+        import csv
+        import sys
+
+        rows = listed.rows()
         writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
         return
-    if fmt != "table":
-        raise context.fail(
-            _("--format: {value!r} is not one of table, csv, json").format(value=fmt)
-        )
     typer.echo(
         _("Factor set {version} ({directory})").format(version=fs.version, directory=fs.directory)
     )
@@ -117,6 +111,8 @@ def list_factors(
 
 def _category(fs: FactorSet, key: str) -> str:
     """The category's label; the factor set's own label for a category of the user's."""
+    from sobriety.domain.labels import label
+
     text = label("category", key)
     return fs.categories[key].label if text == key and key in fs.categories else text
 
@@ -148,8 +144,14 @@ def show(
         typer.Argument(help=_("A category, a grid zone (FR, EU), 'grid', 'reuse' or 'sources'.")),
     ],
 ) -> None:
-    fs = factor_set(ctx)
-    if key in fs.categories:
+    from sobriety.app import factors
+
+    try:
+        found = factors.entry(context.app(ctx), key)
+    except factors.InvalidInput as exc:
+        raise _option_error(exc) from exc
+    fs = found.factor_set
+    if found.kind == "category":
         cf = fs.categories[key]
         typer.echo(f"{_category(fs, key)} ({key}) — {fs.directory / 'devices.toml'}")
         for name, f in cf.factors().items():
@@ -168,22 +170,22 @@ def show(
                 src = fs.source(ref.source)
                 typer.echo(f"    {ref.name}: {ref.text} — {src.publisher} ({src.year}); {ref.note}")
         return
-    code = key.upper()
-    if code in fs.grid.zones or key == "grid":
-        zones = [fs.grid.zones[code]] if code in fs.grid.zones else list(fs.grid.zones.values())
+    if found.kind == "grid":
         typer.echo(
             _("Default zone {d}; countries without a series use {f}.").format(
                 d=fs.grid.default_zone, f=fs.grid.fallback_zone
             )
         )
-        for zone in zones:
+        for zone in found.zones:
             typer.echo(f"{zone.code} — {zone.label}")
             for year, f in sorted(zone.intensity.items()):
                 _show_factor(fs, str(year), f)
             for ref in zone.references:
                 typer.echo(f"    {ref.name}: {ref.text} — {ref.note}")
         return
-    if key in ("reuse", "channels", "refurbished"):
+    if found.kind == "reuse":
+        from sobriety.domain.reuse.text import channel_name
+
         typer.echo(_("Refurbished acquisitions: share of a new device's manufacturing"))
         for cat, f in fs.refurbished.items():
             _show_factor(fs, f"{_category(fs, cat)} ({cat})", f)
@@ -191,19 +193,11 @@ def show(
         for ch, cf in fs.channels.items():
             _show_factor(fs, f"{channel_name(ch)} ({ch})", cf.substitution)
         return
-    if key == "sources":
+    if found.kind == "sources":
         for sid, src in fs.sources.items():
             typer.echo(f"{sid}: {src.citation()}")
         return
-    if key in fs.sources:
-        typer.echo(f"{key}: {fs.sources[key].citation()}")
-        return
-    raise context.fail(
-        _(
-            "unknown entry {key!r}: expected a category ({cats}), a grid zone ({zones}), "
-            "grid, reuse or sources"
-        ).format(key=key, cats=", ".join(fs.categories), zones=", ".join(fs.grid.zones))
-    )
+    typer.echo(f"{key}: {fs.sources[key].citation()}")
 
 
 @app.command(
@@ -218,16 +212,18 @@ def check(
         Path | None, typer.Argument(help=_("Folder to check (default: the configured one)."))
     ] = None,
 ) -> None:
-    folder = directory or context.get(ctx).settings.factors_dir
-    problems = check_factor_set(folder)
-    if problems:
+    from sobriety.app import factors
+
+    result = factors.check(context.app(ctx), directory)
+    folder, fs = result.folder, result.factor_set
+    if fs is None or not result.valid:
         typer.echo(
-            _("{n} problem(s) in {folder}:").format(n=len(problems), folder=folder), err=True
+            _("{n} problem(s) in {folder}:").format(n=len(result.problems), folder=folder),
+            err=True,
         )
-        for p in problems:
+        for p in result.problems:
             typer.echo(f"  {p}", err=True)
         raise typer.Exit(1)
-    fs = load_factor_set(folder)
     typer.echo(
         _(
             "{folder}: valid (version {version}; {n} factors, {s} sources, {c} categories, "
@@ -235,7 +231,7 @@ def check(
         ).format(
             folder=folder,
             version=fs.version,
-            n=len(list(all_factors(fs))),
+            n=result.factor_count,
             s=len(fs.sources),
             c=len(fs.categories),
             z=len(fs.grid.zones),
@@ -243,10 +239,9 @@ def check(
     )
 
 
-def _print_match_report(report) -> None:
-    from sobriety.storage.model_factors import MatchReport
+def _print_match_report(report: MatchReport) -> None:
+    from sobriety.domain.labels import inline, label
 
-    assert isinstance(report, MatchReport)
     total = report.devices_matched + report.devices_unmatched
     typer.echo(
         _("Inventory models: {m} matched ({dm} devices), {u} unmatched ({du} devices).").format(
@@ -292,73 +287,38 @@ def import_efd(
         bool, typer.Option("--dry-run", help=_("Read and report; change nothing."))
     ] = False,
 ) -> None:
-    from sobriety.domain.carbon.model_match import ModelIndex, aggregate_efd
-    from sobriety.io.efd import EfdFormatError, read_efd
-    from sobriety.storage import model_factors
+    from sobriety.app import factors
 
-    if not file.is_file():
-        raise context.fail(_("{file}: no such file").format(file=file))
     try:
-        efd = read_efd(file)
-    except EfdFormatError as exc:
-        raise context.fail(str(exc)) from exc
-    records = aggregate_efd(efd.rows)
+        done = factors.import_efd(context.app(ctx), file, dry_run=dry_run)
+    except factors.InvalidInput as exc:
+        raise _option_error(exc) from exc
     typer.echo(
         _("{file}: {rows} rows ({delim!r} delimiter, {dec!r} decimals) -> {models} models.").format(
-            file=file.name,
-            rows=fmt_number(len(efd.rows)),
-            delim=efd.delimiter,
-            dec=efd.decimal,
-            models=fmt_number(len(records)),
+            file=done.file.name,
+            rows=fmt_number(done.rows),
+            delim=done.delimiter,
+            dec=done.decimal,
+            models=fmt_number(done.models),
         )
     )
-    for w in efd.warnings:
+    for w in done.warnings:
         typer.echo("  " + _("value left out: {w}").format(w=w))
-    engine = context.get(ctx).engine
-    if dry_run:
-        index = ModelIndex([r.match_key for r in records])
-        report = model_factors.MatchReport(factors=len(records))
-        for manufacturer, model, n in model_factors.inventory_models(engine):
-            found = index.match(manufacturer, model)
-            if found is None:
-                report.unmatched.append((manufacturer, model, n))
-            else:
-                rec = records[found.index]
-                report.matched.append(
-                    model_factors.MatchedModel(
-                        manufacturer,
-                        model,
-                        n,
-                        found.method,
-                        found.confidence,
-                        f"{rec.manufacturer} {rec.model}",
-                    )
-                )
-        _print_match_report(report)
+    if done.dry_run:
+        _print_match_report(done.report)
         typer.echo(_("Dry run: nothing written."))
         return
-    report = model_factors.replace_efd_factors(engine, records)
-    typer.echo(_("{n} per-model factors stored (origin efd).").format(n=fmt_number(len(records))))
-    _print_match_report(report)
+    typer.echo(_("{n} per-model factors stored (origin efd).").format(n=fmt_number(done.models)))
+    _print_match_report(done.report)
 
 
 @app.command(
     "match", help=_("Match the inventory's models again against the stored per-model factors.")
 )
 def match(ctx: typer.Context) -> None:
-    from sobriety.storage import model_factors
+    from sobriety.app import factors
 
-    report = model_factors.rematch(context.get(ctx).engine)
-    _print_match_report(report)
-
-
-def _quantity(option: str, text: str | None, kind: str) -> float | None:
-    if text is None:
-        return None
-    try:
-        return parse_magnitude(text, kind)
-    except UnitError as exc:
-        raise context.fail(f"{option}: {exc}") from exc
+    _print_match_report(factors.match(context.app(ctx)))
 
 
 @app.command(
@@ -394,54 +354,35 @@ def add(
     category: Annotated[str | None, typer.Option("--category")] = None,
     replace: Annotated[bool, typer.Option("--replace", help=_("Overwrite your factor."))] = False,
 ) -> None:
-    from sobriety.storage import model_factors
+    from sobriety.app import factors
 
-    if quality not in QUALITIES:
-        raise context.fail(
-            _("--quality: {value!r} is not one of {choices}").format(
-                value=quality, choices=", ".join(QUALITIES)
-            )
-        )
-    if category is not None and category not in {c.value for c in Category}:
-        raise context.fail(
-            _("--category: {value!r} is not one of {choices}").format(
-                value=category, choices=", ".join(c.value for c in Category)
-            )
-        )
-    if not source.strip():
-        raise context.fail(_("--source: say where the figures come from"))
-    values = {
-        "manufacturing_kgco2e": _quantity("--manufacturing", manufacturing, "emissions"),
-        "distribution_kgco2e": _quantity("--distribution", distribution, "emissions"),
-        "end_of_life_kgco2e": _quantity("--end-of-life", end_of_life, "emissions"),
-        "total_kgco2e": _quantity("--total", total, "emissions"),
-        "yearly_energy_kwh": _quantity("--yearly-energy", yearly_energy, "yearly_energy"),
-        "lifespan_years": _quantity("--lifespan", lifespan, "duration"),
-        "weight_kg": _quantity("--weight", weight, "mass"),
-        "uncertainty": _quantity("--uncertainty", uncertainty, "fraction"),
+    figures = {
+        "manufacturing_kgco2e": manufacturing,
+        "distribution_kgco2e": distribution,
+        "end_of_life_kgco2e": end_of_life,
+        "total_kgco2e": total,
+        "yearly_energy_kwh": yearly_energy,
+        "lifespan_years": lifespan,
+        "weight_kg": weight,
+        "uncertainty": uncertainty,
     }
-    if all(v is None for k, v in values.items() if k not in ("uncertainty", "total_kgco2e")):
-        raise context.fail(_("give at least one figure (--manufacturing, --yearly-energy...)"))
-    for key, v in values.items():
-        if v is not None and v < 0:
-            raise context.fail(_("{key}: a value >= 0 is expected").format(key=key))
-    if values["lifespan_years"] == 0:
-        raise context.fail(_("--lifespan: above 0 year expected"))
-    record = ModelRecord(
-        manufacturer=manufacturer.strip(),
-        model=model.strip(),
-        match_key=match_key(manufacturer, model),
-        category=category,
-        origin="user",
-        source=source.strip(),
-        quality=quality,
-        **values,
-    )
-    if not normalise_manufacturer(manufacturer) or record.match_key.endswith("|"):
-        raise context.fail(_("--manufacturer and --model must not be empty"))
     try:
-        fid = model_factors.add_user_factor(context.get(ctx).engine, record, replace=replace)
-    except model_factors.ModelFactorExists as exc:
+        record = factors.model_record(
+            manufacturer=manufacturer,
+            model=model,
+            source=source,
+            quality=quality,
+            category=category,
+            figures=figures,
+        )
+        fid = factors.add_model_factor(context.app(ctx), record, replace=replace)
+    except factors.NoFigure as exc:
+        raise context.fail(
+            _("give at least one figure (--manufacturing, --yearly-energy...)")
+        ) from exc
+    except factors.InvalidInput as exc:
+        raise _option_error(exc) from exc
+    except factors.FactorExists as exc:
         raise context.fail(str(exc)) from exc
     typer.echo(
         _("Per-model factor {id} stored for {m} {mo} (key {key}).").format(
@@ -455,16 +396,20 @@ def models(
     ctx: typer.Context,
     origin: Annotated[str | None, typer.Option("--origin", help=_("efd or user."))] = None,
 ) -> None:
-    from sobriety.storage import model_factors
+    from sobriety.app import factors
+    from sobriety.domain.labels import inline
 
-    engine = context.get(ctx).engine
-    counts = model_factors.counts(engine)
+    try:
+        stored = factors.per_model(context.app(ctx), origin)
+    except factors.InvalidInput as exc:
+        raise _option_error(exc) from exc
+    counts = stored.counts
     typer.echo(
         _(
             "{efd} from the Boavizta dataset, {user} entered by users, {m} inventory matches."
         ).format(efd=counts.get("efd", 0), user=counts.get("user", 0), m=counts.get("matches", 0))
     )
-    for f in model_factors.list_factors(engine, origin):
+    for f in stored.factors:
         manuf = "-" if f.manufacturing_kgco2e is None else _num(f.manufacturing_kgco2e)
         typer.echo(
             "  "

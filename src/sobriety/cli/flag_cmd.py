@@ -10,35 +10,18 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
 import typer
 
 from sobriety.cli import context, reuse_common
-from sobriety.domain.carbon.factors import FactorSet, FactorSetError, load_factor_set
-from sobriety.domain.labels import label
-from sobriety.domain.reuse.explain import DeviceFlag, avoided_if_followed, avoided_table
-from sobriety.domain.reuse.policy import CATEGORIES
-from sobriety.domain.reuse.rules import bulk_rows
-from sobriety.domain.reuse.text import (
-    category_name,
-    channel_name,
-    counts_text,
-    describe,
-    render_reason,
-    state_name,
-)
-from sobriety.domain.vocab import Channel
 from sobriety.i18n import _, fmt_date, fmt_number
-from sobriety.storage import decisions as reuse_store
-from sobriety.storage import devices as repository
-from sobriety.storage.arrays import read_columns
-from sobriety.storage.models import Device, Lot, Site
+
+if TYPE_CHECKING:
+    from sobriety.app.reuse import DeviceInfo, FlagRun
+    from sobriety.domain.reuse.explain import DeviceFlag
 
 app = typer.Typer(
     help=_("Recommended reuse channel per device, with reasons; accept or override it."),
@@ -48,64 +31,8 @@ app = typer.Typer(
 FORMATS = ("table", "csv", "json")
 
 
-def _float(x: float | None) -> float | None:
-    return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
-
-
-def flag_to_dict(flag: DeviceFlag, with_sources: bool = True) -> dict[str, Any]:
-    """A JSON-ready flag: codes, parameters and the rendered sentences."""
-
-    def reason(r) -> dict[str, Any]:
-        out = {"code": r.code, "effect": r.effect, "params": dict(r.params)}
-        out["text"] = render_reason(r)
-        if with_sources:
-            out["source"] = r.source
-            out["date"] = r.date
-        return out
-
-    return {
-        "category": flag.category,
-        "status": flag.status,
-        "age_years": _float(flag.age_years),
-        "value_eur": _float(flag.value_eur),
-        "in_scope": flag.in_scope,
-        "flagged": flag.flagged,
-        "recommended": str(flag.recommended.channel) if flag.recommended else None,
-        "channels": [
-            {
-                "channel": str(o.channel),
-                "state": o.state,
-                "counts_toward_target": o.counts_toward_target,
-                "avoided_kgco2e": o.avoided_kgco2e,
-                "reasons": [reason(r) for r in o.reasons],
-            }
-            for o in flag.outcomes
-        ],
-    }
-
-
-def _factors(ctx: typer.Context) -> FactorSet | None:
-    """The emission factors for avoided emissions (None, with a warning, if unusable)."""
-    try:
-        return load_factor_set(context.get(ctx).settings.factors_dir)
-    except (FactorSetError, OSError) as exc:
-        typer.secho(
-            _("Avoided emissions not shown: {error}").format(error=str(exc).splitlines()[0]),
-            err=True,
-            fg=typer.colors.YELLOW,
-        )
-        return None
-
-
-def _avoided(run, rows: np.ndarray, factors: FactorSet | None) -> list[dict | None]:
-    if factors is None:
-        return [None] * len(rows)
-    cats = [CATEGORIES[int(c)] for c in run.fleet.category[rows]]
-    return avoided_table(cats, run.evaluation.channels, factors)
-
-
 def _selection(
-    ctx: typer.Context, all_: bool, devices: list[str] | None, site: str | None
+    all_: bool, devices: list[str] | None, site: str | None
 ) -> tuple[str | None, list[str] | None]:
     chosen = sum(bool(x) for x in (all_, devices, site))
     if chosen > 1:
@@ -113,34 +40,39 @@ def _selection(
     return site, devices or None
 
 
-def _header(run: reuse_store.FlagRun, scope: str, factors: FactorSet | None) -> list[str]:
-    ev = run.evaluation
-    flagged = int(ev.flagged.sum())
+def _header(run: FlagRun, scope: str) -> list[str]:
+    from sobriety.domain.reuse.text import channel_name
+
+    s = run.summary()
     lines = [
         _(
             "{n} devices evaluated ({scope}) on {date}; {f} to review (retired, ageing or broken)."
-        ).format(n=fmt_number(len(run)), scope=scope, date=fmt_date(ev.on), f=fmt_number(flagged))
+        ).format(
+            n=fmt_number(s.evaluated), scope=scope, date=fmt_date(s.on), f=fmt_number(s.flagged)
+        )
     ]
-    counts = ev.counts_by_channel()
-    if counts:
+    if s.by_channel:
         lines.append(_("Recommended channels:"))
-        width = max(len(channel_name(c) if c else "-") for c in counts)
-        for c, n in counts.items():
+        width = max(len(channel_name(c) if c else "-") for c in s.by_channel)
+        for c, n in s.by_channel.items():
             name = channel_name(c) if c else _("none possible")
             lines.append(f"  {name:<{width}}  {fmt_number(n):>10}")
-        scope_n = int((ev.flagged & ev.in_scope).sum())
-        lines.append(_("{n} of them in the décret 2023-266 scope.").format(n=fmt_number(scope_n)))
-        if factors is not None:
-            kg = avoided_if_followed(ev, run.fleet, run.flagged_rows(), factors)
+        lines.append(
+            _("{n} of them in the décret 2023-266 scope.").format(n=fmt_number(s.in_scope))
+        )
+        if s.avoided_kgco2e is not None:
             lines.append(
                 _("Following these recommendations avoids about {t} tCO2e.").format(
-                    t=fmt_number(kg / 1000.0, 1)
+                    t=fmt_number(s.avoided_kgco2e / 1000.0, 1)
                 )
             )
     return lines
 
 
-def _device_block(info: reuse_store.DeviceInfo, flag: DeviceFlag, sources: bool) -> list[str]:
+def _device_block(info: DeviceInfo, flag: DeviceFlag, sources: bool) -> list[str]:
+    from sobriety.domain.labels import label
+    from sobriety.domain.reuse.text import category_name, channel_name, describe
+
     what = " ".join(x for x in (info.manufacturer, info.model) if x) or "-"
     age = "-" if flag.age_years is None else fmt_number(flag.age_years, 1)
     value = "-" if flag.value_eur is None else fmt_number(flag.value_eur)
@@ -174,6 +106,8 @@ def _device_block(info: reuse_store.DeviceInfo, flag: DeviceFlag, sources: bool)
 
 
 def _describe_with_sources(flag: DeviceFlag) -> list[str]:
+    from sobriety.domain.reuse.text import channel_name, counts_text, render_reason, state_name
+
     lines: list[str] = []
     for o in flag.outcomes:
         head = _("{label}: {value}").format(
@@ -190,62 +124,19 @@ def _describe_with_sources(flag: DeviceFlag) -> list[str]:
     return lines
 
 
-def _bulk(engine, run: reuse_store.FlagRun, rows: np.ndarray) -> list[dict[str, Any]]:
-    """Rows for CSV/JSON of many devices (codes, no per-device explanation)."""
-    codes = bulk_rows(run.evaluation, rows)
-    ids = run.ids[rows]
-    extra = read_columns(
-        engine,
-        [
-            "id",
-            "asset_tag",
-            "manufacturer",
-            "model",
-            "site_id",
-            "status",
-            "reuse_channel",
-            "lot_id",
-        ],
-        where=Device.id.in_(ids.tolist()) if len(ids) < 50_000 else None,
-    )
-    pos = np.searchsorted(extra["id"].astype(np.int64), ids)
-    sites = read_columns(engine, ["id", "code"], table=Site.__table__)
-    site_code = dict(zip(sites["id"].tolist(), sites["code"].tolist(), strict=True))
-    lots = read_columns(engine, ["id", "code"], table=Lot.__table__)
-    lot_code = dict(zip(lots["id"].tolist(), lots["code"].tolist(), strict=True))
-    cats = run.fleet.category[rows]
-    out = []
-    for j, p in enumerate(pos.tolist()):
-        site_id = extra["site_id"][p]
-        lot_id = extra["lot_id"][p]
-        out.append(
-            {
-                "asset_tag": extra["asset_tag"][p],
-                "category": CATEGORIES[int(cats[j])],
-                "manufacturer": extra["manufacturer"][p],
-                "model": extra["model"][p],
-                "site": None if site_id != site_id else site_code.get(int(site_id)),
-                "status": extra["status"][p],
-                "age_years": _float(codes["age_years"][j]),
-                "value_eur": _float(codes["value_eur"][j]),
-                "in_scope": codes["in_scope"][j],
-                "recommended": codes["recommended"][j],
-                "counts_toward_target": codes["counts_toward_target"][j],
-                "to_do": codes["to_do"][j],
-                "alternatives": codes["alternatives"][j],
-                "decided": extra["reuse_channel"][p],
-                "lot": None if lot_id != lot_id else lot_code.get(int(lot_id)),
-            }
-        )
-    return out
-
-
-def _write(output: Path | None, text_writer) -> None:
+def _write(output: Path | None, text_writer: Any) -> None:
     if output is None:
         text_writer(sys.stdout)
         return
     with output.open("w", encoding="utf-8", newline="") as fh:
         text_writer(fh)
+
+
+def _to_do(reasons: Any) -> None:
+    from sobriety.domain.reuse.text import render_reason
+
+    for r in reasons:
+        typer.echo("  ! " + _("to do: {what}").format(what=render_reason(r)))
 
 
 @app.callback(invoke_without_command=True)
@@ -283,34 +174,35 @@ def flag(
                 value=fmt, allowed=", ".join(FORMATS)
             )
         )
-    site, tags = _selection(ctx, all_, device, site)
-    policy = reuse_common.policy(ctx)
-    day = reuse_common.parse_day(on, "--date")
-    engine = context.get(ctx).engine
-    # Emission factors load (pure Python) while SQLite scans the fleet (GIL released).
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        factors_future = pool.submit(_factors, ctx)
-        try:
-            run = reuse_store.flag_fleet(engine, policy, on=day, site=site, asset_tags=tags)
-        except repository.NotFoundError as exc:
-            raise context.fail(str(exc)) from exc
-        factors = factors_future.result()
-    ev = run.evaluation
+    from sobriety.app import reuse, reuse_output
+
+    site, tags = _selection(all_, device, site)
+    day = reuse_common.parse_day(ctx, on, "--date")
+    sobriety = context.app(ctx)
+    # Avoided emissions: for the table, and for the explained rows of CSV/JSON.
+    avoided = fmt == "table" or explain_rows or bool(tags)
+    with reuse_common.refusals():
+        run = reuse.flag_fleet(sobriety, on=day, site=site, asset_tags=tags, avoided=avoided)
+    if run.factor_error:
+        typer.secho(
+            _("Avoided emissions not shown: {error}").format(error=run.factor_error),
+            err=True,
+            fg=typer.colors.YELLOW,
+        )
     # One device asked by tag: show it whatever its status.
-    rows = np.arange(len(run)) if tags else run.flagged_rows()
+    rows = run.rows(every=bool(tags))
     scope = (
         _("site {site}").format(site=site)
         if site
         else (_("{n} asked").format(n=len(tags)) if tags else _("whole fleet"))
     )
     if fmt == "table":
-        lines = [] if tags else _header(run, scope, factors)
+        lines = [] if tags else _header(run, scope)
         shown = rows if (limit <= 0 or tags) else rows[:limit]
-        infos = reuse_store.device_infos(engine, run.ids[shown].tolist())
-        avoided = _avoided(run, shown, factors)
-        for info, row, av in zip(infos, shown, avoided, strict=True):
+        infos = reuse.device_infos(sobriety, run, shown)
+        for info, flag_obj in zip(infos, run.explained(shown), strict=True):
             lines.append("")
-            lines += _device_block(info, run.explain(int(row), av), sources or bool(tags))
+            lines += _device_block(info, flag_obj, sources or bool(tags))
         if not tags and len(shown) < len(rows):
             lines.append("")
             lines.append(
@@ -320,33 +212,20 @@ def flag(
             )
         typer.echo("\n".join(lines))
         return
-    records = _bulk(engine, run, rows)
+    explain = None
     if explain_rows or tags:
-        avoided = _avoided(run, rows, factors)
-        for rec, row, av in zip(records, rows, avoided, strict=True):
-            flag_obj = run.explain(int(row), av)
-            if fmt == "json":
-                rec["flag"] = flag_to_dict(flag_obj)
-            else:
-                rec["reasons"] = " | ".join(describe(flag_obj))
+        explain = "flag" if fmt == "json" else "reasons"
+    records = reuse_output.flag_records(sobriety, run, rows, explain=explain)
     if fmt == "json":
-        payload = {
-            "date": ev.on.isoformat(),
-            "policy": policy.path,
-            "evaluated": len(run),
-            "flagged": int(ev.flagged.sum()),
-            "by_channel": {str(k): v for k, v in ev.counts_by_channel().items()},
-            "devices": records,
-        }
+        payload = reuse_output.flag_report(run, records)
         _write(output, lambda fh: json.dump(payload, fh, ensure_ascii=False, indent=1))
         return
+    fields, csv_rows = reuse_output.csv_rows(records)
 
-    def write_csv(fh) -> None:
-        fields = list(records[0]) if records else ["asset_tag", "recommended"]
+    def write_csv(fh: Any) -> None:
         w = csv.DictWriter(fh, fieldnames=fields)
         w.writeheader()
-        for rec in records:
-            w.writerow({k: "|".join(v) if isinstance(v, list) else v for k, v in rec.items()})
+        w.writerows(csv_rows)
 
     _write(output, write_csv)
 
@@ -361,24 +240,17 @@ def accept(
         str | None, typer.Option("--date", help=_("Decision date (default today)."))
     ] = None,
 ) -> None:
-    policy = reuse_common.policy(ctx)
-    day = reuse_common.parse_day(on, "--date")
-    engine = context.get(ctx).engine
-    with reuse_common.writing(engine) as session:
-        results = [
-            reuse_store.accept(
-                session=session, policy=policy, asset_tag=t, actor=reuse_common.actor(ctx), on=day
-            )
-            for t in tags
-        ]
-    for device, flag_obj in results:
-        rec = flag_obj.recommended
-        line = _("{tag}: {channel} accepted").format(
-            tag=device.asset_tag, channel=channel_name(rec.channel)
+    from sobriety.app import reuse
+    from sobriety.domain.reuse.text import channel_name
+
+    day = reuse_common.parse_day(ctx, on, "--date")
+    with reuse_common.refusals():
+        decisions = reuse.accept_all(context.app(ctx), tags, on=day)
+    for d in decisions:
+        typer.echo(
+            _("{tag}: {channel} accepted").format(tag=d.asset_tag, channel=channel_name(d.channel))
         )
-        typer.echo(line)
-        for r in rec.blockers:
-            typer.echo("  ! " + _("to do: {what}").format(what=render_reason(r)))
+        _to_do(d.to_do)
 
 
 @app.command(help=_("Choose another channel than the recommended one, with a reason."))
@@ -393,35 +265,27 @@ def override(
         str | None, typer.Option("--date", help=_("Decision date (default today)."))
     ] = None,
 ) -> None:
+    from sobriety.app import reuse
+    from sobriety.domain.reuse.text import channel_name
+    from sobriety.domain.vocab import Channel
+
     if channel not in tuple(Channel):
         raise context.fail(
             _("--channel: {value!r} is not one of {allowed}").format(
                 value=channel, allowed=", ".join(Channel)
             )
         )
-    policy = reuse_common.policy(ctx)
-    day = reuse_common.parse_day(on, "--date")
-    engine = context.get(ctx).engine
-    with reuse_common.writing(engine) as session:
-        device, flag_obj = reuse_store.override(
-            session=session,
-            policy=policy,
-            asset_tag=tag,
-            channel=channel,
-            reason=reason,
-            actor=reuse_common.actor(ctx),
-            on=day,
-        )
-    rec = flag_obj.recommended
+    day = reuse_common.parse_day(ctx, on, "--date")
+    with reuse_common.refusals():
+        d = reuse.override(context.app(ctx), tag, channel, reason, on=day)
     typer.echo(
         _("{tag}: {channel} chosen instead of {recommended}").format(
-            tag=device.asset_tag,
-            channel=channel_name(channel),
-            recommended=channel_name(rec.channel) if rec else "-",
+            tag=d.asset_tag,
+            channel=channel_name(d.channel),
+            recommended=channel_name(d.recommended) if d.recommended else "-",
         )
     )
-    for r in flag_obj.outcome(Channel(channel)).blockers:
-        typer.echo("  ! " + _("to do: {what}").format(what=render_reason(r)))
+    _to_do(d.to_do)
 
 
 @app.command("repair-estimate", help=_("Record the estimated cost of repairing a broken device."))
@@ -430,11 +294,10 @@ def repair_estimate(
     tag: Annotated[str, typer.Argument(help=_("Asset tag."))],
     amount: Annotated[float, typer.Argument(help=_("Estimated repair cost in EUR (excl. VAT)."))],
 ) -> None:
-    engine = context.get(ctx).engine
-    with reuse_common.writing(engine) as session:
-        reuse_store.set_repair_estimate(
-            session=session, asset_tag=tag, amount_eur=amount, actor=reuse_common.actor(ctx)
-        )
+    from sobriety.app import reuse
+
+    with reuse_common.refusals():
+        reuse.set_repair_estimate(context.app(ctx), tag, amount)
     typer.echo(
         _("{tag}: repair estimate {amount} EUR").format(tag=tag, amount=fmt_number(amount, 2))
     )

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from sobriety.cli import context
-from sobriety.domain.labels import label
 from sobriety.i18n import _, fmt_number
-from sobriety.io.importer import ImportFailed, ImportReport, import_file
-from sobriety.io.profiles import PROFILES, ColumnError
-from sobriety.io.synonyms import SynonymFileError, load_synonyms
-from sobriety.io.tables import UnreadableFile
+
+if TYPE_CHECKING:
+    from sobriety.app.imports import ImportReport
 
 #: Problems printed in full before "... and N more" (the rejects file has them all).
 SHOWN_WITH_REJECTS = 20
@@ -50,30 +48,26 @@ def import_inventory(
         ),
     ] = None,
 ) -> None:
-    cli = context.get(ctx)
-    if profile not in PROFILES:
-        raise context.fail(
-            _("Unknown profile {profile}; expected one of {profiles}.").format(
-                profile=profile, profiles=", ".join(PROFILES)
-            )
-        )
+    from sobriety.app import imports
+
     try:
-        table = load_synonyms(synonyms or cli.settings.synonyms)
-    except SynonymFileError as exc:
+        imports.check_profile(profile)
+    except imports.ColumnError as exc:
         raise context.fail(str(exc)) from exc
     try:
-        report = import_file(
-            cli.engine,
+        report = imports.import_devices(
+            context.app(ctx),
             file,
             profile=profile,
-            synonyms=table,
+            synonyms=synonyms,
             dry_run=dry_run,
             skip_invalid=skip_invalid,
-            actor=cli.settings.actor_name,
         )
-    except (UnreadableFile, ColumnError) as exc:
+    except imports.SynonymFileError as exc:
+        raise context.fail(str(exc)) from exc
+    except (imports.UnreadableFile, imports.ColumnError) as exc:
         raise context.fail(_("Cannot import {path}: {error}").format(path=file, error=exc)) from exc
-    except ImportFailed as exc:
+    except imports.ImportFailed as exc:
         for problem in exc.report.problems:
             typer.echo(f"{file}: {problem}", err=True)
         raise context.fail(str(exc)) from exc
@@ -81,6 +75,8 @@ def import_inventory(
 
 
 def _print_summary(report: ImportReport) -> None:
+    from sobriety.domain.labels import label
+
     head = _("Dry run, nothing written.") if report.dry_run else _("Import done.")
     details = [_("profile {profile}").format(profile=report.profile), report.format.upper()]
     if report.delimiter:

@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import typer
-from sqlalchemy import Engine
 
 from sobriety.cli import context
-from sobriety.domain.labels import label
 from sobriety.i18n import _, fmt_number
-from sobriety.storage import devices as repository
+
+if TYPE_CHECKING:
+    from sobriety.app.context import Sobriety
 
 
 def summary(ctx: typer.Context) -> None:
-    print_summary(context.get(ctx).engine)
+    print_summary(context.app(ctx))
 
 
-def print_summary(engine: Engine) -> None:
-    """The summary of the inventory in ``engine`` (also printed by ``sobriety demo``)."""
-    counts = repository.inventory_counts(engine)
+def print_summary(app: Sobriety) -> None:
+    """The summary of the inventory (also printed by ``sobriety demo``)."""
+    from sobriety.app import inventory
+    from sobriety.domain.labels import label
+
+    counts = inventory.summary(app)
     typer.echo(
         _("{devices} devices on {sites} sites, {agents} agents").format(
             devices=fmt_number(counts.devices),
@@ -41,7 +45,9 @@ def print_summary(engine: Engine) -> None:
 def tui(ctx: typer.Context) -> None:
     from sobriety.tui.app import create_app  # Textual loads only for the TUI
 
-    create_app(context.app(ctx)).run()
+    app = context.app(ctx)
+    app.engine  # noqa: B018 - a database that cannot be used is said before the TUI opens
+    create_app(app).run()
 
 
 def default_action(ctx: typer.Context) -> None:

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from sobriety.cli import context, reuse_common
-from sobriety.domain.labels import inline, label
-from sobriety.domain.reuse.text import channel_name
-from sobriety.domain.vocab import Channel, RecipientKind
+from sobriety.domain.vocab import Channel, RecipientKind  # the choices named in the help
 from sobriety.i18n import _, fmt_date, fmt_number
-from sobriety.reports.slip import write_slip_csv, write_slip_pdf
-from sobriety.storage import db
-from sobriety.storage import lots as lot_store
 
 app = typer.Typer(
     help=_("Outgoing lots of devices and their transfer slips."), no_args_is_help=True
@@ -24,11 +20,12 @@ LotCode = Annotated[str, typer.Argument(help=_("Lot code."))]
 Commitment = Annotated[
     str | None, typer.Option("--commitment", help=_("Reference of the taker's reuse commitment."))
 ]
+Format = Annotated[str, typer.Option("--format", "-f", help=_("table or json."))]
 
 
-def _lot_view(ctx: typer.Context, code: str) -> lot_store.LotView:
-    with reuse_common.reading(context.get(ctx).engine) as session:
-        return lot_store.lot_view(session, code)
+def _check_format(fmt: str) -> None:
+    if fmt not in ("table", "json"):
+        raise context.fail(_("--format: {value!r} is not one of table, json").format(value=fmt))
 
 
 @app.command(help=_("Open a lot for one recipient and one channel."))
@@ -58,12 +55,12 @@ def create(
     commitment: Commitment = None,
     notes: Annotated[str | None, typer.Option("--notes", help=_("Free notes."))] = None,
 ) -> None:
-    policy = reuse_common.policy(ctx)
-    engine = context.get(ctx).engine
-    with reuse_common.writing(engine) as session:
-        lot = lot_store.create_lot(
-            session=session,
-            policy=policy,
+    from sobriety.app import lots
+    from sobriety.domain.reuse.text import channel_name
+
+    with reuse_common.refusals():
+        lot_code = lots.create(
+            context.app(ctx),
             channel=channel,
             recipient_name=recipient,
             recipient_kind=kind,
@@ -72,7 +69,6 @@ def create(
             notes=notes,
             commitment_ref=commitment,
         )
-        lot_code = lot.code
     typer.echo(
         _("Lot {code} opened: {channel} to {recipient}").format(
             code=lot_code, channel=channel_name(channel), recipient=recipient
@@ -86,17 +82,11 @@ def add(
     code: LotCode,
     tags: Annotated[list[str], typer.Argument(help=_("Asset tags to add."))],
 ) -> None:
-    policy = reuse_common.policy(ctx)
-    engine = context.get(ctx).engine
-    with reuse_common.writing(engine) as session:
-        done = lot_store.add_to_lot(
-            session=session,
-            policy=policy,
-            code=code,
-            asset_tags=tags,
-            actor=reuse_common.actor(ctx),
-        )
-    typer.echo(_("{n} device(s) added to lot {code}").format(n=len(done), code=code))
+    from sobriety.app import lots
+
+    with reuse_common.refusals():
+        n = lots.add(context.app(ctx), code, tags)
+    typer.echo(_("{n} device(s) added to lot {code}").format(n=n, code=code))
 
 
 @app.command(help=_("Take devices out of an open lot."))
@@ -106,39 +96,47 @@ def remove(
     tags: Annotated[list[str], typer.Argument(help=_("Asset tags to take out."))],
     reason: Annotated[str | None, typer.Option("--reason", help=_("Why (recorded)."))] = None,
 ) -> None:
-    engine = context.get(ctx).engine
-    with reuse_common.writing(engine) as session:
-        done = lot_store.remove_from_lot(
-            session=session,
-            code=code,
-            asset_tags=tags,
-            actor=reuse_common.actor(ctx),
-            reason=reason,
-        )
-    typer.echo(_("{n} device(s) removed from lot {code}").format(n=len(done), code=code))
+    from sobriety.app import lots
+
+    with reuse_common.refusals():
+        n = lots.remove(context.app(ctx), code, tags, reason=reason)
+    typer.echo(_("{n} device(s) removed from lot {code}").format(n=n, code=code))
 
 
 @app.command("list", help=_("Every lot with its status and number of devices."))
-def list_(ctx: typer.Context) -> None:
-    engine = context.get(ctx).engine
-    with db.session_scope(engine) as session:
-        lots = lot_store.list_lots(session)
-    if not lots:
+def list_(ctx: typer.Context, fmt: Format = "table") -> None:
+    from sobriety.app import lots, reuse_output
+    from sobriety.domain.labels import label
+    from sobriety.domain.reuse.text import channel_name
+
+    _check_format(fmt)
+    rows = lots.list_lots(context.app(ctx))
+    if fmt == "json":
+        payload = [reuse_output.lot_row_to_dict(r) for r in rows]
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+        return
+    if not rows:
         typer.echo(_("No lot yet."))
         return
-    for lot, n in lots:
+    for row in rows:
         typer.echo(
-            f"{lot.code}  {label('lot_status', lot.status):<7}  {channel_name(lot.channel):<28}  "
-            f"{lot.recipient_name}  ({fmt_number(n)})"
+            f"{row.code}  {label('lot_status', row.status):<7}  {channel_name(row.channel):<28}  "
+            f"{row.recipient}  ({fmt_number(row.devices)})"
         )
 
 
 @app.command(help=_("The lot, its recipient and its devices with their erasure records."))
-def show(
-    ctx: typer.Context,
-    code: LotCode,
-) -> None:
-    view = _lot_view(ctx, code)
+def show(ctx: typer.Context, code: LotCode, fmt: Format = "table") -> None:
+    from sobriety.app import lots, reuse_output
+    from sobriety.domain.labels import inline, label
+    from sobriety.domain.reuse.text import channel_name
+
+    _check_format(fmt)
+    with reuse_common.refusals():
+        view = lots.show(context.app(ctx), code)
+    if fmt == "json":
+        typer.echo(json.dumps(reuse_output.lot_to_dict(view), ensure_ascii=False, indent=1))
+        return
     lot = view.lot
     typer.echo(f"{lot.code}  {label('lot_status', lot.status)}  {channel_name(lot.channel)}")
     typer.echo(
@@ -185,23 +183,16 @@ def close(
     ] = None,
     commitment: Commitment = None,
 ) -> None:
-    policy = reuse_common.policy(ctx)
-    day = reuse_common.parse_day(date, "--date")
-    engine = context.get(ctx).engine
-    with reuse_common.writing(engine) as session:
-        lot = lot_store.close_lot(
-            session=session,
-            policy=policy,
-            code=code,
-            actor=reuse_common.actor(ctx),
-            on=day,
-            deed_ref=deed,
-            commitment_ref=commitment,
+    from sobriety.app import lots
+
+    day = reuse_common.parse_day(ctx, date, "--date")
+    with reuse_common.refusals():
+        closed = lots.close(
+            context.app(ctx), code, on=day, deed_ref=deed, commitment_ref=commitment
         )
-        n = len(lot_store.lot_view(session, lot.code).devices)
     typer.echo(
         _("Lot {code} closed on {date}: {n} device(s) transferred").format(
-            code=code, date=fmt_date(day), n=n
+            code=closed.code, date=fmt_date(closed.on), n=closed.devices
         )
     )
 
@@ -213,10 +204,11 @@ def proof(
     ref: Annotated[str, typer.Option("--ref", help=_("Reference of the proof of reuse."))],
     date: Annotated[str | None, typer.Option("--date", help=_("Date of the proof."))] = None,
 ) -> None:
-    day = reuse_common.parse_day(date, "--date")
-    engine = context.get(ctx).engine
-    with reuse_common.writing(engine) as session:
-        lot_store.record_proof(session=session, code=code, reference=ref, on=day)
+    from sobriety.app import lots
+
+    day = reuse_common.parse_day(ctx, date, "--date")
+    with reuse_common.refusals():
+        lots.record_proof(context.app(ctx), code, ref, on=day)
     typer.echo(_("Lot {code}: proof of reuse recorded").format(code=code))
 
 
@@ -231,10 +223,8 @@ def slip(
         Path | None, typer.Option("--csv", help=_("CSV file (default CODE.csv)."))
     ] = None,
 ) -> None:
-    policy = reuse_common.policy(ctx)
-    view = _lot_view(ctx, code)
-    pdf_path = pdf or Path(f"{code}.pdf")
-    csv_file = csv_path or Path(f"{code}.csv")
-    write_slip_pdf(view, pdf_path, policy)
-    write_slip_csv(view, csv_file, policy)
+    from sobriety.app import lots
+
+    with reuse_common.refusals():
+        pdf_path, csv_file = lots.write_slip(context.app(ctx), code, pdf=pdf, csv=csv_path)
     typer.echo(_("Slip written: {pdf}, {csv}").format(pdf=pdf_path, csv=csv_file))

@@ -27,7 +27,6 @@ from sobriety.cli import (
     reuse_rate_cmd,
 )
 from sobriety.i18n import _, set_language
-from sobriety.settings import load_settings
 
 app = typer.Typer(
     name="sobriety",
@@ -74,6 +73,8 @@ def root(
         typer.Option("--version", callback=_version, is_eager=True, help=_("Show the version.")),
     ] = False,
 ) -> None:
+    from sobriety.settings import load_settings
+
     settings = load_settings(database_url=database_url, factors=factors, lang=lang)
     set_language(settings.lang)
     ctx.obj = context.CliContext(settings=settings)

@@ -1,4 +1,9 @@
-"""What the reuse commands share: the active policy, dates, error reporting."""
+"""What the reuse commands share: dates and refusals reported as one clean error.
+
+Imports only the standard library, Typer, :mod:`sobriety.i18n` and
+:mod:`sobriety.cli.context` at import time; the use cases are imported when a
+command runs.
+"""
 
 from __future__ import annotations
 
@@ -7,30 +12,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import typer
-from sqlalchemy import Engine
 
 from sobriety.cli import context
-from sobriety.domain.reuse.lots import LotRuleError
-from sobriety.domain.reuse.policy import Policy, PolicyError, resolve_policy
 from sobriety.i18n import _
-from sobriety.storage import db
-from sobriety.storage import devices as repository
-from sobriety.storage.decisions import ReuseError
 
 
-def policy(ctx: typer.Context) -> Policy:
-    """The user's policy (``SOBRIETY_POLICY`` / config) or the shipped one."""
-    settings = context.get(ctx).settings
-    try:
-        return resolve_policy(settings.policy)
-    except PolicyError as exc:
-        raise context.fail(_("Invalid reuse policy: {error}").format(error=exc)) from exc
-
-
-def parse_day(value: str | None, option: str) -> dt.date:
-    """``YYYY-MM-DD`` or ``DD/MM/YYYY``; today when not given."""
+def parse_day(ctx: typer.Context, value: str | None, option: str) -> dt.date:
+    """``YYYY-MM-DD`` or ``DD/MM/YYYY``; the application's today when not given."""
     if not value:
-        return dt.date.today()
+        return context.app(ctx).today()
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             return dt.datetime.strptime(value, fmt).date()
@@ -44,24 +34,20 @@ def parse_day(value: str | None, option: str) -> dt.date:
 
 
 @contextmanager
-def writing(engine: Engine) -> Iterator:
-    """A session committed on success; refusals become a clean error exit."""
+def refusals() -> Iterator[None]:
+    """Run a use case; a refusal, an unknown device or lot, a conflict or an invalid
+    policy file becomes a clean error exit (nothing was written)."""
+    from sobriety.app.reuse import (
+        ConflictError,
+        LotRuleError,
+        NotFoundError,
+        PolicyError,
+        ReuseError,
+    )
+
     try:
-        with db.session_scope(engine) as session:
-            yield session
-    except (ReuseError, LotRuleError, repository.NotFoundError, repository.ConflictError) as exc:
+        yield
+    except PolicyError as exc:
+        raise context.fail(_("Invalid reuse policy: {error}").format(error=exc)) from exc
+    except (ReuseError, LotRuleError, NotFoundError, ConflictError) as exc:
         raise context.fail(str(exc)) from exc
-
-
-@contextmanager
-def reading(engine: Engine) -> Iterator:
-    """A session to read in; an unknown device or lot becomes a clean error exit."""
-    try:
-        with db.session_scope(engine) as session:
-            yield session
-    except repository.NotFoundError as exc:
-        raise context.fail(str(exc)) from exc
-
-
-def actor(ctx: typer.Context) -> str:
-    return context.get(ctx).settings.actor_name

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated
@@ -10,10 +9,7 @@ from typing import Annotated
 import typer
 
 from sobriety.cli import context, reuse_common
-from sobriety.domain.reuse.policy import PolicyError, default_policy_path, resolve_policy
-from sobriety.domain.reuse.text import channel_name
 from sobriety.i18n import N_, _, fmt_number, fmt_percent
-from sobriety.storage import reuse_events as reuse_history
 
 EXCLUDED = {
     "category": N_("category out of scope"),
@@ -30,32 +26,17 @@ def reuse_rate(
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help=_("table or json."))] = "table",
 ) -> None:
-    policy = reuse_common.policy(ctx)
-    year = year or dt.date.today().year
-    result = reuse_history.reuse_rate(context.get(ctx).engine, policy, year)
-    if fmt == "json":
-        typer.echo(
-            json.dumps(
-                {
-                    "year": result.year,
-                    "a": result.a,
-                    "b": result.b,
-                    "rate_pct": result.rate_pct,
-                    "target_pct": result.target_pct,
-                    "met": result.met,
-                    "a_by_channel": result.a_by_channel,
-                    "pending_proof": result.pending_proof,
-                    "excluded_from_b": result.excluded,
-                    "undated_retired": result.undated_retired,
-                    "source": result.source,
-                },
-                ensure_ascii=False,
-                indent=1,
-            )
-        )
-        return
-    if fmt != "table":
+    from sobriety.app import reuse, reuse_output
+    from sobriety.domain.reuse.text import channel_name
+
+    if fmt not in ("table", "json"):
         raise context.fail(_("--format: {value!r} is not one of table, json").format(value=fmt))
+    with reuse_common.refusals():
+        result = reuse.reuse_rate(context.app(ctx), year)
+    year = result.year
+    if fmt == "json":
+        typer.echo(json.dumps(reuse_output.rate_to_dict(result), ensure_ascii=False, indent=1))
+        return
     typer.echo(_("Reuse rate {year} (décret 2023-266)").format(year=year))
     typer.echo(
         "  "
@@ -120,10 +101,13 @@ def check(
         Path | None, typer.Argument(help=_("Policy file (default: the active policy)."))
     ] = None,
 ) -> None:
-    path = file or context.get(ctx).settings.policy or default_policy_path()
+    from sobriety.app import reuse
+
+    sobriety = context.app(ctx)
+    path = file or sobriety.policy_path
     try:
-        policy = resolve_policy(path)
-    except PolicyError as exc:
+        policy = reuse.check_policy(sobriety, path)
+    except reuse.PolicyError as exc:
         raise context.fail(str(exc)) from exc
     typer.echo(
         _("{path}: valid ({n} channels: {order})").format(
@@ -136,7 +120,10 @@ def check(
     help=_("The active policy: channels in order with their thresholds and sources.")
 )
 def show(ctx: typer.Context) -> None:
-    policy = reuse_common.policy(ctx)
+    from sobriety.domain.reuse.text import channel_name
+
+    with reuse_common.refusals():
+        policy = context.app(ctx).policy
     typer.echo(f"{policy.name} ({policy.path})")
     for k, cp in enumerate(policy.ordered(), start=1):
         state = "" if cp.enabled else " [" + _("disabled") + "]"

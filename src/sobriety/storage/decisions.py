@@ -1,22 +1,21 @@
-"""Reuse channels in the database: flags, decisions, erasures, lots, reuse rate.
+"""What the reuse rules read from the database, and erasure records.
 
-- Flags are computed, not stored: :func:`flag_fleet` reads the columns the
-  rules need (one SELECT, numpy arrays) and evaluates the whole fleet at once.
-- A technician's decision is stored on the device (``reuse_channel``) and in its
-  history (``flag_accepted`` / ``flag_overridden``) by :func:`accept` and
-  :func:`override`.
-- Erasures (:func:`record_erasure`) are checked first and write nothing when
-  refused. Lots live in :mod:`sobriety.storage.lots`, the décret 2023-266
-  rate in :mod:`sobriety.storage.reuse_events`.
+Queries and writes only: no rule is evaluated and no text is written here.
+The use cases of :mod:`sobriety.app.reuse` evaluate the policy, check every
+decision and record it through :func:`sobriety.storage.devices.update_device`.
 
-Write functions take a keyword-only ``session`` (use ``db.session_scope``);
-refusals raise :class:`ReuseError` (message in the active language) with every
-problem listed.
+- :func:`read_fleet_for` reads the columns the rules need for the whole fleet,
+  one site or some devices (one SELECT, numpy arrays: see
+  :mod:`sobriety.storage.reuse_fleet`); :func:`fleet_of` builds the same arrays
+  for devices already loaded in a session;
+- :func:`device_infos` and :func:`device_listing` read the display fields of
+  the devices shown (a few) or exported (any number);
+- :func:`add_erasure` stores an erasure record, :func:`best_erasures` reads
+  the best one of each device.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,82 +24,29 @@ import numpy as np
 from sqlalchemy import Engine, case, func, select
 from sqlmodel import Session
 
-from sobriety.domain.reuse.explain import DeviceFlag, explain
-from sobriety.domain.reuse.lots import ErasureInput, LotRuleError, erasure_problems, parse_channel
-from sobriety.domain.reuse.policy import LEVEL_RANK, Policy
-from sobriety.domain.reuse.rules import Evaluation, ReuseFleet, evaluate
-from sobriety.domain.reuse.text import channel_name, render_reason
-from sobriety.domain.vocab import Channel, EventKind, Status
-from sobriety.i18n import _
+from sobriety.domain.reuse.lots import ErasureInput
+from sobriety.domain.reuse.policy import LEVEL_RANK
+from sobriety.domain.reuse.rules import ACTIVE_STATUSES, ReuseFleet
 from sobriety.storage import devices as repository
-from sobriety.storage.models import Device, Erasure, Lot, Site, utcnow
+from sobriety.storage.arrays import read_columns
+from sobriety.storage.models import Device, Erasure, Lot, Site
 from sobriety.storage.reuse_fleet import level_rank_sql, read_fleet
 
-ACTIVE = (Status.IN_SERVICE, Status.IN_STOCK, Status.IN_REPAIR)
-
-
-class ReuseError(ValueError):
-    """A refused reuse operation; ``problems`` lists every reason."""
-
-    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
-        self.problems = list(problems)
-        full = message if not problems else message + "\n" + "\n".join(f"  - {p}" for p in problems)
-        super().__init__(full)
-
+#: Statuses of a device still in use.
+ACTIVE = ACTIVE_STATUSES
 
 # --------------------------------------------------------------------------
-# Flags
+# The fleet the rules read
 
 
-@dataclass
-class DeviceInfo:
-    """What a listing shows besides the flag."""
+def read_fleet_for(
+    engine: Engine, *, site: str | None = None, asset_tags: Sequence[str] | None = None
+) -> tuple[np.ndarray, ReuseFleet]:
+    """Device ids (ascending) and rule columns of every device, a site's or the given tags.
 
-    id: int
-    asset_tag: str
-    category: str
-    manufacturer: str | None
-    model: str | None
-    serial: str | None
-    site: str | None
-    status: str
-    reuse_channel: str | None
-    lot: str | None
-
-
-@dataclass
-class FlagRun:
-    """The evaluation of a set of devices (``ids`` aligned with the fleet rows)."""
-
-    ids: np.ndarray
-    fleet: ReuseFleet
-    evaluation: Evaluation
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def flagged_rows(self) -> np.ndarray:
-        return np.flatnonzero(self.evaluation.flagged)
-
-    def row_of(self, device_id: int) -> int:
-        pos = int(np.searchsorted(self.ids, device_id))
-        if pos >= len(self.ids) or self.ids[pos] != device_id:
-            raise repository.NotFoundError(f"device id {device_id} not in this run")
-        return pos
-
-    def explain(self, row: int, avoided_kgco2e: dict[Channel, float] | None = None) -> DeviceFlag:
-        return explain(self.evaluation, self.fleet, row, avoided_kgco2e)
-
-
-def flag_fleet(
-    engine: Engine,
-    policy: Policy,
-    *,
-    on: dt.date | None = None,
-    site: str | None = None,
-    asset_tags: Sequence[str] | None = None,
-) -> FlagRun:
-    """Evaluate every device (or a site's, or the given tags) against ``policy``."""
+    An unknown site raises :class:`~sobriety.storage.devices.NotFoundError`;
+    unknown tags are simply absent (see :func:`tags_of`).
+    """
     where = None
     if site is not None:
         with Session(engine) as session:
@@ -108,17 +54,11 @@ def flag_fleet(
         where = Device.site_id == site_id
     if asset_tags is not None:
         where = Device.asset_tag.in_(list(asset_tags))
-    ids, fleet = read_fleet(engine, where)
-    if asset_tags is not None:
-        missing = set(asset_tags) - set(_tags_of(engine, ids))
-        if missing:
-            raise repository.NotFoundError(
-                _("no device with asset tag {tags}").format(tags=", ".join(sorted(missing)))
-            )
-    return FlagRun(ids=ids, fleet=fleet, evaluation=evaluate(fleet, policy, on or dt.date.today()))
+    return read_fleet(engine, where)
 
 
-def _tags_of(engine: Engine, ids: np.ndarray) -> list[str]:
+def tags_of(engine: Engine, ids: np.ndarray) -> list[str]:
+    """The asset tags of the devices ``ids`` (in no particular order)."""
     if not len(ids):
         return []
     with engine.connect() as conn:
@@ -127,37 +67,8 @@ def _tags_of(engine: Engine, ids: np.ndarray) -> list[str]:
         )
 
 
-def device_infos(engine: Engine, ids: Sequence[int]) -> list[DeviceInfo]:
-    """Display fields of the devices shown, in the order of ``ids``."""
-    if not ids:
-        return []
-    stmt = (
-        select(
-            Device.id,
-            Device.asset_tag,
-            Device.category,
-            Device.manufacturer,
-            Device.model,
-            Device.serial,
-            Site.code,
-            Device.status,
-            Device.reuse_channel,
-            Lot.code,
-        )
-        .outerjoin(Site, Site.id == Device.site_id)
-        .outerjoin(Lot, Lot.id == Device.lot_id)
-        .where(Device.id.in_([int(i) for i in ids]))
-    )
-    with engine.connect() as conn:
-        by_id = {r[0]: DeviceInfo(*r) for r in conn.execute(stmt).all()}
-    return [by_id[int(i)] for i in ids if int(i) in by_id]
-
-
-# --------------------------------------------------------------------------
-# Single devices inside a session
-
-
-def _fleet_of(session: Session, devices: Sequence[Device]) -> ReuseFleet:
+def fleet_of(session: Session, devices: Sequence[Device]) -> ReuseFleet:
+    """The rule columns of ``devices`` (loaded in ``session``), with their erasure ranks."""
     n = len(devices)
     cols: dict[str, np.ndarray] = {}
     for name in ReuseFleet.COLUMNS:  # typed by ReuseFleet.from_columns, as a database read is
@@ -184,251 +95,104 @@ def _fleet_of(session: Session, devices: Sequence[Device]) -> ReuseFleet:
     return ReuseFleet.from_columns(cols, best, verified)
 
 
-def flag_device(session: Session, policy: Policy, asset_tag: str, on: dt.date) -> DeviceFlag:
-    """The flag of one device, read inside ``session``."""
-    device = repository.get_device(session=session, asset_tag=asset_tag)
-    fleet = _fleet_of(session, [device])
-    return explain(evaluate(fleet, policy, on), fleet, 0)
+# --------------------------------------------------------------------------
+# Display fields
 
 
-def leave_service(
-    session: Session, device: Device, *, on: dt.date, actor: str | None, reason: str
-) -> dict[str, Any]:
-    """Changes of a device bound for a channel outside the organisation.
+@dataclass
+class DeviceInfo:
+    """What a listing shows besides the flag."""
 
-    A device still in use is retired on ``on`` (a ``retired`` event with
-    ``reason`` is recorded, dated that day); an already retired one keeps its
-    recorded retirement date (none is made up when it is unknown).
+    id: int
+    asset_tag: str
+    category: str
+    manufacturer: str | None
+    model: str | None
+    serial: str | None
+    site: str | None
+    status: str
+    reuse_channel: str | None
+    lot: str | None
+
+
+def device_infos(engine: Engine, ids: Sequence[int]) -> list[DeviceInfo]:
+    """Display fields of the devices shown, in the order of ``ids`` (absent ones skipped)."""
+    if not len(ids):
+        return []
+    stmt = (
+        select(
+            Device.id,
+            Device.asset_tag,
+            Device.category,
+            Device.manufacturer,
+            Device.model,
+            Device.serial,
+            Site.code,
+            Device.status,
+            Device.reuse_channel,
+            Lot.code,
+        )
+        .outerjoin(Site, Site.id == Device.site_id)
+        .outerjoin(Lot, Lot.id == Device.lot_id)
+        .where(Device.id.in_([int(i) for i in ids]))
+    )
+    with engine.connect() as conn:
+        by_id = {r[0]: DeviceInfo(*r) for r in conn.execute(stmt).all()}
+    return [by_id[int(i)] for i in ids if int(i) in by_id]
+
+
+def device_listing(engine: Engine, ids: np.ndarray) -> list[dict[str, Any]]:
+    """Display fields of many devices (aligned with ``ids``), in a few column reads.
+
+    Each row: ``asset_tag``, ``manufacturer``, ``model``, ``site`` (code),
+    ``status``, ``reuse_channel`` and ``lot`` (code).
     """
-    changes: dict[str, Any] = {"status": Status.IN_REUSE_CHANNEL.value}
-    if device.status in ACTIVE:
-        repository.add_event(
-            session=session,
-            device_id=device.id,
-            kind=EventKind.RETIRED,
-            actor=actor,
-            details={"reason": reason},
-            date=_at(on),
-        )
-        if device.retirement_date is None:
-            changes["retirement_date"] = on
-    return changes
-
-
-def _at(on: dt.date) -> dt.datetime:
-    """The timestamp recorded for an action dated ``on``: now when it is today,
-    else noon UTC of that day (so the day survives any time zone)."""
-    now = utcnow()
-    if on == now.date():
-        return now
-    return dt.datetime.combine(on, dt.time(12, 0), tzinfo=dt.UTC)
-
-
-def _check_held(session: Session, asset_tag: str) -> None:
-    device = repository.get_device(session=session, asset_tag=asset_tag)
-    if device.status == Status.GONE:
-        raise ReuseError(_("device {tag} is already gone").format(tag=asset_tag))
-
-
-def _decide(
-    *,
-    session: Session,
-    policy: Policy,
-    asset_tag: str,
-    channel: Channel,
-    kind: EventKind,
-    details: dict[str, Any],
-    actor: str | None,
-    on: dt.date,
-    expected_version: int | None,
-) -> Device:
-    device = repository.get_device(session=session, asset_tag=asset_tag)
-    version = device.version if expected_version is None else expected_version
-    if device.status == Status.GONE:
-        raise ReuseError(_("device {tag} is already gone").format(tag=asset_tag))
-    if device.lot_id is not None:
-        lot = session.get(Lot, device.lot_id)
-        raise ReuseError(
-            _("device {tag} is in lot {lot}: remove it from the lot first").format(
-                tag=asset_tag, lot=lot.code if lot else device.lot_id
-            )
-        )
-    cp = policy.channel(channel)
-    changes: dict[str, Any] = {"reuse_channel": str(channel)}
-    if cp.external:
-        reason = _("reuse channel chosen: {channel}").format(channel=channel)
-        changes.update(leave_service(session, device, on=on, actor=actor, reason=reason))
-    elif device.status in (Status.RETIRED, Status.IN_REUSE_CHANNEL):
-        changes["status"] = Status.IN_STOCK.value
-    return repository.update_device(
-        session=session,
-        asset_tag=asset_tag,
-        expected_version=version,
-        changes=changes,
-        actor=actor,
-        event_kind=kind,
-        event_details=details,
+    ids = np.asarray(ids, dtype=np.int64)
+    extra = read_columns(
+        engine,
+        [
+            "id",
+            "asset_tag",
+            "manufacturer",
+            "model",
+            "site_id",
+            "status",
+            "reuse_channel",
+            "lot_id",
+        ],
+        where=Device.id.in_(ids.tolist()) if len(ids) < 50_000 else None,
     )
-
-
-def accept(
-    *,
-    session: Session,
-    policy: Policy,
-    asset_tag: str,
-    actor: str | None,
-    on: dt.date | None = None,
-    expected_version: int | None = None,
-) -> tuple[Device, DeviceFlag]:
-    """Record the recommended channel as the technician's decision (``flag_accepted``)."""
-    on = on or dt.date.today()
-    _check_held(session, asset_tag)
-    flag = flag_device(session, policy, asset_tag, on)
-    if flag.recommended is None:
-        raise ReuseError(
-            _("no channel is possible for {tag} under the policy").format(tag=asset_tag)
+    pos = np.searchsorted(extra["id"].astype(np.int64), ids)
+    sites = read_columns(engine, ["id", "code"], table=Site.__table__)
+    site_code = dict(zip(sites["id"].tolist(), sites["code"].tolist(), strict=True))
+    lots = read_columns(engine, ["id", "code"], table=Lot.__table__)
+    lot_code = dict(zip(lots["id"].tolist(), lots["code"].tolist(), strict=True))
+    out = []
+    for p in pos.tolist():
+        site_id = extra["site_id"][p]
+        lot_id = extra["lot_id"][p]
+        out.append(
+            {
+                "asset_tag": extra["asset_tag"][p],
+                "manufacturer": extra["manufacturer"][p],
+                "model": extra["model"][p],
+                "site": None if site_id != site_id else site_code.get(int(site_id)),
+                "status": extra["status"][p],
+                "reuse_channel": extra["reuse_channel"][p],
+                "lot": None if lot_id != lot_id else lot_code.get(int(lot_id)),
+            }
         )
-    rec = flag.recommended
-    device = _decide(
-        session=session,
-        policy=policy,
-        asset_tag=asset_tag,
-        channel=rec.channel,
-        kind=EventKind.FLAG_ACCEPTED,
-        details={
-            "channel": str(rec.channel),
-            "to_do": [r.code for r in rec.blockers],
-            "counts_toward_target": rec.counts_toward_target,
-        },
-        actor=actor,
-        on=on,
-        expected_version=expected_version,
-    )
-    return device, flag
-
-
-def override(
-    *,
-    session: Session,
-    policy: Policy,
-    asset_tag: str,
-    channel: Channel | str,
-    reason: str,
-    actor: str | None,
-    on: dt.date | None = None,
-    expected_version: int | None = None,
-) -> tuple[Device, DeviceFlag]:
-    """Choose another channel than the recommended one, with a reason (``flag_overridden``).
-
-    The chosen channel must not be ruled out by the policy; what blocks it
-    (an erasure to do...) is recorded as still to do.
-    """
-    on = on or dt.date.today()
-    if not reason or not reason.strip():
-        raise ReuseError(_("an override needs a reason"))
-    try:
-        chosen = parse_channel(channel)
-    except LotRuleError as exc:
-        raise ReuseError(str(exc)) from exc
-    _check_held(session, asset_tag)
-    flag = flag_device(session, policy, asset_tag, on)
-    if chosen not in policy.channels:
-        raise ReuseError(_("channel {channel} is not in the policy").format(channel=chosen))
-    outcome = flag.outcome(chosen)
-    if outcome.state == "ruled_out":
-        raise ReuseError(
-            _("{channel} is ruled out for {tag}:").format(
-                channel=channel_name(chosen), tag=asset_tag
-            ),
-            [render_reason(r) for r in outcome.rule_outs],
-        )
-    device = _decide(
-        session=session,
-        policy=policy,
-        asset_tag=asset_tag,
-        channel=chosen,
-        kind=EventKind.FLAG_OVERRIDDEN,
-        details={
-            "channel": str(chosen),
-            "recommended": str(flag.recommended.channel) if flag.recommended else None,
-            "reason": reason.strip(),
-            "to_do": [r.code for r in outcome.blockers],
-        },
-        actor=actor,
-        on=on,
-        expected_version=expected_version,
-    )
-    return device, flag
-
-
-def set_repair_estimate(
-    *,
-    session: Session,
-    asset_tag: str,
-    amount_eur: float | None,
-    actor: str | None,
-    expected_version: int | None = None,
-) -> Device:
-    """Record (or clear) the estimated repair cost compared with the repair ceiling."""
-    if amount_eur is not None and (amount_eur != amount_eur or amount_eur < 0):
-        raise ReuseError(_("a repair estimate is an amount >= 0 EUR"))
-    device = repository.get_device(session=session, asset_tag=asset_tag)
-    return repository.update_device(
-        session=session,
-        asset_tag=asset_tag,
-        expected_version=device.version if expected_version is None else expected_version,
-        changes={"repair_estimate_eur": amount_eur},
-        actor=actor,
-    )
+    return out
 
 
 # --------------------------------------------------------------------------
 # Erasures
 
 
-def record_erasure(
-    *,
-    session: Session,
-    policy: Policy,
-    asset_tag: str,
-    record: ErasureInput,
-    actor: str | None,
-    today: dt.date | None = None,
-    expected_version: int | None = None,
-) -> Erasure:
-    """Store an erasure record and its ``erased`` history event, after checking it.
-
-    A refused record raises :class:`ReuseError` listing every reason in
-    ``problems`` (:func:`sobriety.domain.reuse.lots.erasure_problems`).
-    """
-    device = repository.get_device(session=session, asset_tag=asset_tag)
-    if device.status == Status.GONE:
-        raise ReuseError(_("device {tag} is already gone").format(tag=asset_tag))
-    problems = erasure_problems(
-        policy, record, today=today or dt.date.today(), acquired=device.acquisition_date
-    )
-    if problems:
-        raise ReuseError(_("erasure of {tag} not recorded:").format(tag=asset_tag), problems)
-    details = {
-        "method": record.method,
-        "level": record.level,
-        "tool": record.tool,
-        "operator": record.operator,
-        "date": record.date.isoformat(),
-        "verified": record.verified,
-        "certificate_id": record.certificate_id,
-    }
-    device = repository.update_device(
-        session=session,
-        asset_tag=asset_tag,
-        expected_version=device.version if expected_version is None else expected_version,
-        changes={},
-        actor=actor,
-        event_kind=EventKind.ERASED,
-        event_details={k: v for k, v in details.items() if v is not None},
-    )
+def add_erasure(session: Session, device_id: int, record: ErasureInput) -> Erasure:
+    """Store an erasure record of the device (already checked by the caller)."""
     erasure = Erasure(
-        device_id=device.id,
+        device_id=device_id,
         method=record.method,
         level=record.level,
         tool=record.tool,
@@ -440,6 +204,22 @@ def record_erasure(
     session.add(erasure)
     session.flush()
     return erasure
+
+
+def erasure_records(session: Session, device_id: int) -> list[ErasureInput]:
+    """The erasure records of a device, oldest first."""
+    return [
+        ErasureInput(
+            method=e.method,
+            level=e.level,
+            tool=e.tool,
+            operator=e.operator,
+            date=e.date,
+            verified=bool(e.verified),
+            certificate_id=e.certificate_id,
+        )
+        for e in repository.erasures(session=session, device_id=device_id)
+    ]
 
 
 def best_erasures(session: Session, device_ids: Sequence[int]) -> dict[int, Erasure]:

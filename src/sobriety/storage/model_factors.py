@@ -161,6 +161,29 @@ def replace_efd_factors(engine: Engine, records: Sequence[ModelRecord]) -> Match
         return _match_all(conn, models)
 
 
+def preview_match(engine: Engine, records: Sequence[ModelRecord]) -> MatchReport:
+    """How the inventory would match ``records`` (an import's dry run): nothing is written."""
+    index = ModelIndex([r.match_key for r in records])
+    report = MatchReport(factors=len(records))
+    for manufacturer, model, n in inventory_models(engine):
+        found = index.match(manufacturer, model)
+        if found is None:
+            report.unmatched.append((manufacturer, model, n))
+            continue
+        rec = records[found.index]
+        report.matched.append(
+            MatchedModel(
+                manufacturer,
+                model,
+                n,
+                found.method,
+                found.confidence,
+                f"{rec.manufacturer} {rec.model}",
+            )
+        )
+    return report
+
+
 def rematch(engine: Engine) -> MatchReport:
     """Match the inventory again (after an import) against the stored dataset factors."""
     models = inventory_models(engine)

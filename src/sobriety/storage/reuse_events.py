@@ -2,7 +2,7 @@
 
 :func:`read_history` turns the device history into flat arrays of state
 events (retired, left the organisation, back in service) and transfers;
-:func:`reuse_rate` hands them to :mod:`sobriety.domain.reuse.rate`.
+:func:`sobriety.app.reuse.reuse_rate` hands them to :mod:`sobriety.domain.reuse.rate`.
 
 History conventions read here: ``retired`` events; ``transferred`` events with
 ``{"channel", "lot", "recipient_kind"}``; any event whose ``changes`` hold a
@@ -22,9 +22,9 @@ from sqlalchemy import Engine, or_, select
 
 from sobriety.domain.reuse import rate as rr
 from sobriety.domain.reuse.policy import CATEGORY_INDEX, Policy
+from sobriety.domain.reuse.rules import ACTIVE_STATUSES
 from sobriety.domain.vocab import Category, EventKind, Status
 from sobriety.storage.arrays import read_columns
-from sobriety.storage.decisions import ACTIVE
 from sobriety.storage.models import DeviceEvent, Lot
 
 
@@ -71,7 +71,7 @@ def read_history(engine: Engine) -> rr.History:
     t_date: list[np.datetime64] = []
     t_chan: list[str] = []
     t_proven: list[bool] = []
-    active = {str(s) for s in ACTIVE}
+    active = {str(s) for s in ACTIVE_STATUSES}
     for dev, kind, date, details in events:
         day = _day(date)
         info = json.loads(details) if details else {}
@@ -125,5 +125,9 @@ def read_history(engine: Engine) -> rr.History:
 
 
 def reuse_rate(engine: Engine, policy: Policy, year: int) -> rr.ReuseRate:
-    """The décret 2023-266 reuse rate of ``year`` from the recorded history."""
+    """The décret 2023-266 reuse rate of ``year`` from the recorded history.
+
+    Transitional, for :mod:`sobriety.app.dashboard`: use cases call
+    :func:`sobriety.app.reuse.reuse_rate` (the application's policy and clock).
+    """
     return rr.compute_reuse_rate(read_history(engine), policy, year)

@@ -25,7 +25,13 @@ import numpy as np
 from sqlalchemy import Engine, case, func, literal_column, select
 
 from sobriety.domain.reuse.policy import CATEGORIES
-from sobriety.domain.reuse.rules import _CO, _ST, CONDITIONS, STATUSES, ReuseFleet
+from sobriety.domain.reuse.rules import (
+    CONDITION_CODE,
+    CONDITIONS,
+    STATUS_CODE,
+    STATUSES,
+    ReuseFleet,
+)
 from sobriety.domain.vocab import Category, Condition, Status
 from sobriety.storage.arrays import read_columns
 from sobriety.storage.models import Device, Erasure
@@ -94,8 +100,8 @@ def _day(column: str) -> str:
 def _packed_columns() -> dict[str, str]:
     """Four integers per device (bit layout in :func:`_unpack`)."""
     category = _case("category", CATEGORIES, CATEGORIES.index(Category.OTHER))
-    status = _case("status", STATUSES, _ST[Status.IN_SERVICE])
-    condition = _case("condition", CONDITIONS, _CO[Condition.WORKING])
+    status = _case("status", STATUSES, STATUS_CODE[Status.IN_SERVICE])
+    condition = _case("condition", CONDITIONS, CONDITION_CODE[Condition.WORKING])
     tpm = (
         "(CASE WHEN tpm_version GLOB '[0-9]*' "
         "THEN MIN(CAST(CAST(tpm_version AS REAL) * 10 AS INTEGER), 30) ELSE 31 END)"

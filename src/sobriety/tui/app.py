@@ -4,16 +4,14 @@ The app is handed the application object (:class:`~sobriety.app.context.Sobriety
 engine, factors, policy, actor, clock) by :func:`create_app` (the CLI, the
 tests and the bench all use it); nothing is found through globals. Screens
 reach it through :func:`sobriety.tui.host.host`, never by importing this module.
-Top-level sections are Textual *modes* listed in :data:`SECTIONS`:
-a new section (Dashboard, Reuse queue...) is one entry there plus its screen
-module in ``tui/screens/``.
+Top-level sections are Textual *modes* listed in
+:data:`sobriety.tui.sections.SECTIONS`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from textual import work
@@ -23,40 +21,17 @@ from textual.screen import Screen
 
 from sobriety.app import inventory
 from sobriety.app.context import Sobriety
-from sobriety.i18n import N_, _
+from sobriety.i18n import _
 from sobriety.settings import Settings
 from sobriety.tui.commands import SobrietyCommands
 from sobriety.tui.messages import DataChanged, DeviceChosen, DeviceSaved
-from sobriety.tui.screens.dashboard import DashboardScreen
 from sobriety.tui.screens.device import DeviceScreen
-from sobriety.tui.screens.factors import FactorsScreen
 from sobriety.tui.screens.help import HelpScreen
-from sobriety.tui.screens.import_screen import ImportScreen
 from sobriety.tui.screens.inventory import InventoryScreen
-from sobriety.tui.screens.reuse_queue import ReuseQueueScreen
+from sobriety.tui.sections import SECTIONS
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
-
-
-@dataclass(frozen=True)
-class Section:
-    """A top-level part of the app, reached by a key and from the palette."""
-
-    mode: str
-    title: str  # English source, translated when shown
-    key: str
-    screen: Callable[[], Screen[Any]]
-
-
-#: The app's sections, in the order of their keys.
-SECTIONS: tuple[Section, ...] = (
-    Section("dashboard", N_("Dashboard"), "1", DashboardScreen),
-    Section("inventory", N_("Inventory"), "2", InventoryScreen),
-    Section("reuse", N_("Reuse queue"), "3", ReuseQueueScreen),
-    Section("factors", N_("Factors"), "4", FactorsScreen),
-    Section("import", N_("Import"), "5", ImportScreen),
-)
 
 
 class SobrietyApp(App[None]):

@@ -14,9 +14,10 @@ from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from sobriety.app import inventory
+from sobriety.app.inventory import DeviceFilter, DeviceQuery
 from sobriety.domain.labels import label
 from sobriety.i18n import _
-from sobriety.storage.device_pages import DeviceFilter, DeviceQuery, fetch_page
 
 Command = tuple[str, str, Callable[[], Any]]
 
@@ -41,12 +42,12 @@ class SobrietyCommands(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(title), callback, help=help_text)
         text = query.strip()
-        engine = getattr(self.app, "engine", None)
-        if len(text) < 2 or engine is None or not hasattr(self.app, "open_device"):
+        sobriety = getattr(self.app, "sobriety", None)
+        if len(text) < 2 or sobriety is None or not hasattr(self.app, "open_device"):
             return
         rows = await asyncio.to_thread(
-            fetch_page,
-            engine,
+            inventory.page,
+            sobriety,
             DeviceQuery(DeviceFilter(text=text)),
             limit=8,
             search=getattr(self.app, "search_index", None),

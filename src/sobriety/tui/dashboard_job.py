@@ -5,7 +5,9 @@ The figures of a 100,000-device fleet take seconds of mostly pure-Python work
 thread of the app that work holds the GIL and the rest of the interface (the
 inventory opened meanwhile, the keys) slows down. :func:`run` therefore
 computes them in a child process (``spawn``: no fork of a threaded app) that
-reports its steps through a queue, and returns the picklable results.
+reports its steps through a queue, and returns the picklable results. The child
+builds a :class:`~sobriety.app.context.Sobriety` from the (picklable) settings
+and the parent's today, and runs :func:`sobriety.app.dashboard.dashboard`.
 """
 
 from __future__ import annotations
@@ -16,8 +18,12 @@ import queue as queue_mod
 import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sobriety.app.context import Sobriety
+    from sobriety.app.dashboard import DashboardFigures
+    from sobriety.settings import Settings
 
 _progress: Any = None  # the child's end of the progress queue
 
@@ -36,32 +42,37 @@ def _init(progress_queue: Any, lang: str) -> None:
     _progress = progress_queue
 
 
-def compute(url: str, factors_dir: Path, policy_path: Path | None, on: dt.date) -> tuple[Any, Any]:
-    """(Dashboard, ReuseRate) of the database at ``url`` (runs in the child)."""
-    from sobriety.app.dashboard import read_dashboard
-    from sobriety.domain.carbon.factors import load_factor_set
-    from sobriety.domain.report import kpis
-    from sobriety.domain.reuse.policy import resolve_policy
+def compute(settings: Settings, today: dt.date) -> DashboardFigures:
+    """The dashboard of ``settings`` on the day ``today`` (runs in the child).
+
+    The child builds its own application object from the settings (the
+    parent's engine and caches do not cross processes) with the parent's
+    frozen day, so the figures are those the CLI gives for the same settings.
+    """
+    from sobriety.app.context import Sobriety
+    from sobriety.app.dashboard import dashboard
     from sobriety.i18n import _
-    from sobriety.storage import db
 
     def report(text: str, done: float, total: float) -> None:
         if _progress is not None:
             _progress.put((text, done, total))
 
     report(_("Loading the factors and the policy"), 0, 7)
-    engine = db.make_engine(url)
+    app = Sobriety(settings, today=lambda: today)
     try:
-        return read_dashboard(
-            engine,
-            load_factor_set(factors_dir),
-            resolve_policy(policy_path),
-            kpis.load_purchase_targets(),
-            on=on,
-            progress=report,
-        )
+        return dashboard(app, progress=report)
     finally:
-        engine.dispose()
+        app.close()
+
+
+def child_settings(sobriety: Sobriety) -> Settings:
+    """The settings of ``sobriety`` for a child process: the URL of the engine it opened.
+
+    The engine may have been handed in (tests, the bench) and a URL rendered for
+    display hides its password; the child needs the real one.
+    """
+    url = sobriety.engine.url.render_as_string(hide_password=False)
+    return sobriety.settings.model_copy(update={"database_url": url})
 
 
 def _start_resource_tracker() -> None:
@@ -82,22 +93,24 @@ def _start_resource_tracker() -> None:
 
 
 def run(
-    url: str,
-    factors_dir: Path,
-    policy_path: Path | None,
-    on: dt.date,
+    settings: Settings,
+    today: dt.date,
     *,
     lang: str,
     progress: Callable[[str, float, float], None],
-) -> tuple[Any, Any]:
-    """Compute the dashboard in a child process; ``progress`` is called in this thread."""
+) -> DashboardFigures:
+    """Compute the dashboard in a child process; ``progress`` is called in this thread.
+
+    ``settings`` must name the database by a URL the child can open (with its
+    password): see :func:`child_settings`.
+    """
     ctx = multiprocessing.get_context("spawn")
     _start_resource_tracker()
     steps = ctx.Queue()
     with ProcessPoolExecutor(
         max_workers=1, mp_context=ctx, initializer=_init, initargs=(steps, lang)
     ) as pool:
-        future = pool.submit(compute, url, factors_dir, policy_path, on)
+        future = pool.submit(compute, settings, today)
         while True:
             try:
                 progress(*steps.get(timeout=0.05))

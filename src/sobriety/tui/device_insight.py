@@ -6,28 +6,31 @@ estimate --device`` and ``sobriety flag``, and returns Rich renderables.
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy import Engine
-from sqlmodel import Session
 
 from sobriety.i18n import _, fmt_number
-from sobriety.settings import Settings
+
+if TYPE_CHECKING:
+    from sobriety.app.context import Sobriety
 
 
-def carbon_breakdown(engine: Engine, settings: Settings, asset_tag: str, today: dt.date) -> Group:
-    """This year's and the lifetime kgCO2e by phase, each input with its source."""
+def carbon_breakdown(sobriety: Sobriety, asset_tag: str) -> Group:
+    """This year's and the lifetime kgCO2e by phase, each input with its source.
+
+    The figures of ``sobriety estimate --device`` for this year (the app's
+    today and grid zone: ``SOBRIETY_GRID`` applies here too).
+    """
+    from sobriety.app.carbon import explain_device
     from sobriety.domain.carbon.breakdown import PHASE_LABELS
-    from sobriety.domain.carbon.explain import explain_device
-    from sobriety.domain.carbon.factors import load_factor_set
-    from sobriety.storage.carbon_fleet import read_fleet
 
-    fs = load_factor_set(settings.factors_dir)
-    fleet = read_fleet(engine, fs, asset_tag=asset_tag)
-    exp = explain_device(fleet, fs, year=today.year, mode="amortised", as_of=today)
+    today = sobriety.today()
+    exp = explain_device(
+        sobriety, asset_tag, year=today.year, mode="amortised", as_of=today
+    ).explanation
     table = Table(expand=True, box=None, header_style="bold", pad_edge=False)
     table.add_column(_("Phase"))
     table.add_column(_("{year} (kgCO2e)").format(year=exp.year), justify="right")
@@ -71,26 +74,23 @@ def carbon_breakdown(engine: Engine, settings: Settings, asset_tag: str, today: 
     return Group(*parts)
 
 
-def device_flag(engine: Engine, settings: Settings, asset_tag: str, today: dt.date):
-    """The device's :class:`~sobriety.domain.reuse.explain.DeviceFlag` under the policy."""
-    from sobriety.domain.reuse.policy import resolve_policy
-    from sobriety.storage.decisions import flag_device
+def device_flag(sobriety: Sobriety, asset_tag: str):  # -> DeviceFlag
+    """The device's :class:`~sobriety.domain.reuse.explain.DeviceFlag` under the app's
+    policy on its today (the flag of ``sobriety flag --device``)."""
+    from sobriety.app import reuse
 
-    policy = resolve_policy(settings.policy)
-    with Session(engine) as session:
-        return flag_device(session, policy, asset_tag, today)
+    return reuse.flag_device(sobriety, asset_tag)
 
 
-def reuse_recommendation(
-    engine: Engine, settings: Settings, asset_tag: str, today: dt.date
-) -> Group:
+def reuse_recommendation(sobriety: Sobriety, asset_tag: str) -> Group:
     """The recommended channel with its reasons, then every other channel's state."""
-    return flag_text(device_flag(engine, settings, asset_tag, today))
+    return flag_text(device_flag(sobriety, asset_tag))
 
 
 def flag_text(flag, decided: str | None = None) -> Group:
-    """A flag as text: the decision taken, the recommendation and every other channel."""
-    from sobriety.domain.reuse.text import channel_name, render_reason, state_name
+    """A flag as text: the decision taken, the recommendation (and whether it counts
+    toward the décret 2023-266 target) and every other channel."""
+    from sobriety.domain.reuse.text import channel_name, counts_text, render_reason, state_name
 
     parts: list = []
     if decided:
@@ -112,6 +112,7 @@ def flag_text(flag, decided: str | None = None) -> Group:
                 style="bold",
             )
         )
+        parts.append(Text(counts_text(flag.recommended.counts_toward_target), style="italic"))
         parts.extend(
             Text(f"  • {render_reason(r, with_source=True)}") for r in flag.recommended.reasons
         )

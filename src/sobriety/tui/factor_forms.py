@@ -3,16 +3,18 @@
 Each figure is typed with its unit ("250 kgCO2e", "0.25 tCO2e", "20 kWh/year",
 "6 year", "1.4 kg", "20 %") and read with the package's one unit registry
 (:func:`sobriety.units.parse_magnitude`): a wrong dimension ("45 kg" for an
-emission) is refused in place with what was expected. The same rules as
-``sobriety factors add``: a source and a quality are required, at least one
-figure, no negative value, a lifespan above zero.
+emission) is refused in place with what was expected. The record is built by
+:func:`sobriety.app.factors.model_record`, as for ``sobriety factors add``: a
+source and a quality are required, at least one figure, no negative value, a
+lifespan above zero.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sobriety.domain.carbon.model_match import ModelRecord, match_key, normalise_manufacturer
+from sobriety.app import factors
+from sobriety.domain.carbon.model_match import ModelRecord, normalise_manufacturer
 from sobriety.domain.inventory.form import FieldError
 from sobriety.domain.labels import choices
 from sobriety.i18n import N_, _
@@ -20,12 +22,14 @@ from sobriety.tui import field_parsers as fp
 from sobriety.tui.screens.action_dialog import ActionForm, DialogField
 from sobriety.units import UnitError, parse_magnitude
 
+#: The qualities of :data:`sobriety.app.factors.QUALITIES`, with their names.
 QUALITIES = {
     "measured": N_("Measured"),
     "manufacturer": N_("Manufacturer's sheet"),
     "estimated": N_("Estimated"),
     "literature": N_("Literature"),
 }
+assert tuple(QUALITIES) == factors.QUALITIES
 #: (field, label, unit kind, example)
 FIGURES = (
     ("manufacturing_kgco2e", N_("Manufacturing"), "emissions", "250 kgCO2e"),
@@ -108,24 +112,17 @@ def model_factor_form(manufacturer: str = "", model: str = "") -> ActionForm:
     )
 
 
-class NoFigure(ValueError):
-    """Every figure was left empty."""
+#: Every figure was left empty (``str()``: what to do).
+NoFigure = factors.NoFigure
 
 
 def model_record(values: dict[str, Any]) -> ModelRecord:
     """The record to store from the form's parsed values (NoFigure if it holds no figure)."""
-    figures = {name: values.get(name) for name, *_rest in FIGURES}
-    if all(v is None for k, v in figures.items() if k != "uncertainty"):
-        raise NoFigure(_("give at least one figure (manufacturing, yearly energy...)"))
-    manufacturer, model = values["manufacturer"].strip(), values["model"].strip()
-    return ModelRecord(
-        manufacturer=manufacturer,
-        model=model,
-        match_key=match_key(manufacturer, model),
-        category=values.get("category"),
-        total_kgco2e=None,
-        origin="user",
-        source=values["source"].strip(),
+    return factors.model_record(
+        manufacturer=values["manufacturer"],
+        model=values["model"],
+        source=values["source"],
         quality=values["quality"],
-        **figures,
+        category=values.get("category"),
+        figures={name: values.get(name) for name, *_rest in FIGURES},
     )

@@ -11,7 +11,7 @@ from typing import Any
 
 from textual.message import Message
 
-from sobriety.storage.device_pages import DeviceRow
+from sobriety.domain.inventory.queries import DeviceRow
 
 
 @dataclass
@@ -139,3 +139,98 @@ class DeviceFlagLoaded(Message):
 
     asset_tag: str
     flag: Any
+
+
+@dataclass
+class SitesLoaded(Message):
+    """The list of sites (for filters and the move action) was read."""
+
+    sites: list[Any]  # sobriety.app.inventory.SiteChoice
+
+
+@dataclass
+class PreviewReady(Message):
+    """The import preview of a file (mapping, samples, row count) was read."""
+
+    preview: Any  # sobriety.app.imports.Preview
+
+
+@dataclass
+class ImportFinished(Message):
+    """A check or an import ended: ``outcome`` is valid, imported, invalid, cancelled or failed."""
+
+    outcome: str
+    report: Any  # sobriety.app.imports.ImportReport, or None
+    message: str
+
+
+@dataclass
+class FactorsLoaded(Message):
+    """The factor set and the per-model factors were read (``error``: why they were not)."""
+
+    factor_set: Any = None  # sobriety.domain.carbon.factors.FactorSet
+    models: list[Any] = field(default_factory=list)  # stored per-model factors
+    counts: dict[str, int] = field(default_factory=dict)  # per origin, and matches
+    error: str | None = None
+
+
+@dataclass
+class ModelFactorStored(Message):
+    """A user's per-model factor was stored (``error``: why it was not, nothing written)."""
+
+    manufacturer: str
+    model: str
+    factor_id: int | None = None
+    error: str | None = None
+
+
+@dataclass
+class ReuseQueueLoaded(Message):
+    """The reuse queue was evaluated (``error``: why it could not be)."""
+
+    rows: list[Any] = field(default_factory=list)  # sobriety.app.reuse_queue.QueueRow
+    lots: list[Any] = field(default_factory=list)  # sobriety.app.lots.LotRow
+    error: str | None = None
+
+
+@dataclass
+class DecisionsRecorded(Message):
+    """Reuse decisions were recorded for ``done``; ``refused``: ``{asset tag: [reasons]}``."""
+
+    done: list[str]
+    refused: dict[str, list[str]]
+
+
+@dataclass
+class LotBuilt(Message):
+    """A lot was created with these devices."""
+
+    code: str
+    asset_tags: list[str]
+
+
+@dataclass
+class LotClosed(Message):
+    """A lot was handed over: ``devices`` left with it."""
+
+    code: str
+    devices: int
+
+
+@dataclass
+class LotRefused(Message):
+    """A lot operation was refused, nothing written; ``refused``: ``{asset tag: [reasons]}``
+    (``""`` for the lot itself)."""
+
+    title: str
+    refused: dict[str, list[str]]
+
+
+@dataclass
+class SlipWritten(Message):
+    """A lot's transfer slip was written (``error``: why it was not)."""
+
+    code: str
+    pdf: Any = None  # pathlib.Path
+    csv: Any = None
+    error: str | None = None

@@ -1,4 +1,4 @@
-"""Reading and validating the TOML files of a factor set (see :mod:`.factors`).
+"""Reading and validating the TOML files of a factor set (loaded by :mod:`.factors`).
 
 Every problem found is collected (file, entry, value, what was expected) so
 that one run lists them all.
@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sobriety.domain.carbon.factors import (
+from sobriety.domain.carbon.factor_types import (
     FILES,
     HOURS_PER_YEAR,
     PHASES,

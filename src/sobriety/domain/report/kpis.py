@@ -344,11 +344,14 @@ def dashboard(
     on: dt.date,
     year: int | None = None,
     history_years: int = 10,
+    grid_zone: str | None = None,
     progress=None,
 ) -> Dashboard:
     """Every dashboard figure for ``year`` (default: the year of ``on``).
 
-    ``progress(text, done, total)``, when given, is called between the steps.
+    ``grid_zone`` is one zone for every site's use phase (each site's country
+    when None), as ``sobriety estimate --grid``. ``progress(text, done, total)``,
+    when given, is called between the steps.
     """
     year = year or on.year
     steps = 2 + len(carbon.MODES)
@@ -369,7 +372,9 @@ def dashboard(
             _("Estimating {year}: {mode}").format(year=year, mode=_(carbon.MODE_LABELS[mode])),
             1 + k,
         )
-        est = estimate_fleet(fleet, factor_set, year=year, mode=mode, as_of=on)
+        est = estimate_fleet(
+            fleet, factor_set, year=year, mode=mode, as_of=on, grid_zone=grid_zone
+        )
         footprints[mode] = Footprint(mode, est.total, est.agents)
         terms = est.terms
         if not notes:

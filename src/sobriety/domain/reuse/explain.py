@@ -18,13 +18,14 @@ from sobriety.domain.carbon.avoided import avoided_emissions
 from sobriety.domain.carbon.factors import FactorSet
 from sobriety.domain.reuse.policy import CATEGORIES, LEVEL_RANK, ChannelPolicy, Threshold
 from sobriety.domain.reuse.rules import (
-    _CO,
+    CONDITION_CODE,
     CONDITIONS,
     STATUSES,
     Block,
     Evaluation,
     Out,
     ReuseFleet,
+    counts_toward_target,
 )
 from sobriety.domain.vocab import Channel, Condition
 
@@ -194,7 +195,8 @@ def _channel_reasons(
             )
         elif pct is not None and need:
             add("battery_ok", "pass", t, pct=pct, grade=policy.battery_grade(pct), need=need)
-    if cp.repair_cost_ceiling_pct is not None and fleet.condition[i] == _CO[Condition.BROKEN]:
+    broken = fleet.condition[i] == CONDITION_CODE[Condition.BROKEN]
+    if cp.repair_cost_ceiling_pct is not None and broken:
         t = cp.repair_cost_ceiling_pct
         pct = t.for_category(cat)
         price = _num(fleet.purchase_price_eur[i])
@@ -314,7 +316,7 @@ def explain(
             state = "blocked"
         else:
             state = "open"
-        counts = cp.counts_as_reuse if scope else "no"
+        counts = counts_toward_target(ev.policy, channel, scope)
         outcomes.append(
             ChannelOutcome(
                 channel=channel,

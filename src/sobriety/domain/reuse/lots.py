@@ -1,11 +1,14 @@
 """Outgoing lots: recipient checks (kind, SIRET) and erasure-record checks.
 
-Pure functions; the storage layer calls them before writing anything.
+Pure functions; the use cases of :mod:`sobriety.app.reuse` and
+:mod:`sobriety.app.lots` call them before writing anything, and refuse with
+:class:`ReuseError` (every reason listed).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from stdnum.exceptions import ValidationError
@@ -18,6 +21,18 @@ from sobriety.i18n import _
 
 class LotRuleError(ValueError):
     """A lot or erasure input that the rules refuse (message in the active language)."""
+
+
+class ReuseError(ValueError):
+    """A refused reuse operation (decision, erasure, lot); ``problems`` lists every reason.
+
+    The message is in the active language; nothing was written.
+    """
+
+    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
+        self.problems = list(problems)
+        full = message if not problems else message + "\n" + "\n".join(f"  - {p}" for p in problems)
+        super().__init__(full)
 
 
 def normalise_siret(value: str | None) -> str | None:

@@ -38,9 +38,15 @@ from sobriety.domain.vocab import Category, Channel, Condition, Status
 STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
 CONDITIONS: tuple[str, ...] = tuple(c.value for c in Condition)
 DAYS_PER_YEAR = 365.25
-_ST = {s: i for i, s in enumerate(STATUSES)}
-_CO = {c: i for i, c in enumerate(CONDITIONS)}
-_ACTIVE = np.array([_ST[Status.IN_SERVICE], _ST[Status.IN_STOCK], _ST[Status.IN_REPAIR]])
+#: Code of each status in :attr:`ReuseFleet.status` (what a database read encodes to).
+STATUS_CODE: Mapping[str, int] = {s: i for i, s in enumerate(STATUSES)}
+#: Code of each condition in :attr:`ReuseFleet.condition`.
+CONDITION_CODE: Mapping[str, int] = {c: i for i, c in enumerate(CONDITIONS)}
+#: Statuses of a device still in use (leaving for an outside channel retires it first).
+ACTIVE_STATUSES: tuple[Status, ...] = (Status.IN_SERVICE, Status.IN_STOCK, Status.IN_REPAIR)
+_ST = STATUS_CODE
+_CO = CONDITION_CODE
+_ACTIVE = np.array([_ST[s] for s in ACTIVE_STATUSES])
 
 
 class Out(IntEnum):
@@ -526,6 +532,19 @@ def in_reuse_scope(
     return scope
 
 
+def counts_toward_target(policy: Policy, channel: Channel | str | None, in_scope: bool) -> str:
+    """Whether a device sent through ``channel`` counts toward the décret 2023-266 target.
+
+    ``"yes"``, ``"no"`` or ``"with_proof"`` (only with the taker's commitment and
+    proof of reuse): the channel's ``counts_as_reuse`` for a device in the
+    décret's scope, ``"no"`` otherwise or without a channel. The one answer the
+    flag exports, the reuse queue and the device screen show.
+    """
+    if channel is None or not in_scope:
+        return "no"
+    return policy.channels[Channel(channel)].counts_as_reuse
+
+
 def decode(masks: np.ndarray, codes: type[IntEnum]) -> list[list[str]]:
     """The code names set in each mask (lower-case), for bulk exports."""
     out: list[list[str]] = [[] for _ in range(len(masks))]
@@ -548,7 +567,6 @@ def bulk_rows(ev: Evaluation, rows: np.ndarray) -> dict[str, list[Any]]:
     todo_masks = np.where(rec >= 0, ev.blocked[k, rows], 0).astype(np.uint32)
     possible = (ev.out[:, rows] == 0).T
     names = [str(c) for c in ev.channels]
-    counts = np.array([ev.policy.channels[c].counts_as_reuse for c in ev.channels], dtype=object)
     alternatives = [
         [names[j] for j in np.flatnonzero(p) if j != r] for p, r in zip(possible, rec, strict=True)
     ]
@@ -556,7 +574,7 @@ def bulk_rows(ev: Evaluation, rows: np.ndarray) -> dict[str, list[Any]]:
     return {
         "recommended": [names[r] if r >= 0 else None for r in rec],
         "counts_toward_target": [
-            (counts[r] if s else "no") if r >= 0 else "no"
+            counts_toward_target(ev.policy, ev.channels[r] if r >= 0 else None, bool(s))
             for r, s in zip(rec, in_scope, strict=True)
         ],
         "to_do": decode(todo_masks, Block),

@@ -17,9 +17,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from sobriety.app.inventory import field_order
 from sobriety.domain.inventory.form import FIELDS_BY_NAME
 from sobriety.i18n import _
-from sobriety.storage.models import Device
 from sobriety.tui.messages import SaveConflicted
 
 
@@ -71,7 +71,7 @@ class ConflictDialog(ModalScreen[bool]):
         table.add_column(_("They changed"))
         table.add_column(_("Yours"))
         theirs_changed, mine_changed = self.conflict.theirs, self.mine
-        order = {name: i for i, name in enumerate(Device.__table__.columns.keys())}
+        order = field_order()
         # Fields both sides changed first, then theirs, then yours; each in the device's order.
         names = sorted(
             set(theirs_changed) | set(mine_changed),

@@ -1,9 +1,10 @@
 """The dashboard: the fleet, its carbon footprint and the legal targets at a glance.
 
-Every figure comes from :func:`sobriety.app.dashboard.read_dashboard`
-(the same engines as ``sobriety estimate`` and ``sobriety reuse-rate``),
-computed in a thread worker that reports its progress; the screen and its keys
-work while it runs. Written data (a decision, a lot, an import) makes the
+Every figure comes from :func:`sobriety.app.dashboard.dashboard` (the same
+use cases as ``sobriety estimate`` and ``sobriety reuse-rate``, with the same
+settings: grid zone, policy, today), computed in a child process driven by a
+thread worker that reports its progress; the screen and its keys work while it
+runs. Written data (a decision, a lot, an import) makes the
 figures stale: they are computed again when the dashboard is shown next.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.console import Group
 from rich.text import Text
@@ -28,11 +29,9 @@ from sobriety.domain.report import kpis
 from sobriety.domain.reuse.rate import ReuseRate
 from sobriety.i18n import N_, _, fmt_date, fmt_number
 from sobriety.tui.charts import bars, gauge
+from sobriety.tui.host import host
 from sobriety.tui.messages import DashboardLoaded, LoadProgressed
 from sobriety.tui.widgets.work_progress import WorkProgress
-
-if TYPE_CHECKING:
-    from sobriety.tui.app import SobrietyApp
 
 #: Panels of the dashboard: (id, title).
 PANELS = (
@@ -178,10 +177,6 @@ class DashboardScreen(Screen[None]):
         self.seconds: float | None = None
         self._generation_shown = -1
 
-    @property
-    def sobriety(self) -> SobrietyApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         yield WorkProgress(id="dashboard-progress")
@@ -202,17 +197,17 @@ class DashboardScreen(Screen[None]):
         self.action_refresh()
 
     def on_screen_resume(self) -> None:
-        if self._generation_shown != self.sobriety.data_generation and self.dashboard:
+        if self._generation_shown != host(self).data_generation and self.dashboard:
             self.action_refresh()
 
     def _keys_hint(self) -> str:
-        from sobriety.tui.app import SECTIONS
+        from sobriety.tui.sections import SECTIONS
 
         return " · ".join(f"{s.key} {_(s.title)}" for s in SECTIONS)
 
     # --------------------------------------------------------------- loading
     def action_refresh(self) -> None:
-        self._generation_shown = self.sobriety.data_generation
+        self._generation_shown = host(self).data_generation
         self.query_one(WorkProgress).begin(_("Computing the figures…"))
         self._load()
 
@@ -222,14 +217,12 @@ class DashboardScreen(Screen[None]):
         from sobriety.i18n import language
         from sobriety.tui import dashboard_job
 
-        app = self.sobriety
+        sobriety = host(self).sobriety
         start = time.perf_counter()
         try:
-            dash, rate = dashboard_job.run(
-                app.engine.url.render_as_string(hide_password=False),
-                app.settings.factors_dir,
-                app.settings.policy,
-                app.today(),
+            figures = dashboard_job.run(
+                dashboard_job.child_settings(sobriety),
+                sobriety.today(),
                 lang=language(),
                 progress=lambda text, done, total: self.post_message(
                     LoadProgressed(text, done, total)
@@ -238,7 +231,8 @@ class DashboardScreen(Screen[None]):
         except Exception as exc:  # shown on the screen, never a crash
             self.post_message(DashboardLoaded(error=str(exc).splitlines()[0]))
             return
-        self.post_message(DashboardLoaded(dash, rate, time.perf_counter() - start))
+        seconds = time.perf_counter() - start
+        self.post_message(DashboardLoaded(figures.kpis, figures.reuse_rate, seconds))
 
     def on_load_progressed(self, message: LoadProgressed) -> None:
         self.query_one(WorkProgress).show(message)

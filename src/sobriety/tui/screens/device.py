@@ -13,27 +13,29 @@ from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static, TabbedContent, TabPane
 
+from sobriety.app import inventory
+from sobriety.app.inventory import NotFoundError
 from sobriety.domain.inventory.form import FIELDS
 from sobriety.domain.labels import label
 from sobriety.i18n import N_, _, fmt_date, fmt_number
-from sobriety.storage.device_pages import SiteChoice, device_detail, site_choices
-from sobriety.storage.devices import NotFoundError
 from sobriety.tui.action_forms import ACTION_TITLES, action_form
+from sobriety.tui.host import host
 from sobriety.tui.messages import (
     DeviceFlagLoaded,
     DeviceInsightLoaded,
     DeviceLoaded,
     DeviceSaved,
+    LoadFailed,
     SaveConflicted,
     SaveFailed,
 )
-from sobriety.tui.reuse_forms import POLICY_ACTIONS, accept_form, decision, override_form
+from sobriety.tui.reuse_forms import POLICY_ACTIONS, accept_form, override_form
 from sobriety.tui.screens.action_dialog import ActionDialog
 from sobriety.tui.screens.conflict import ConflictDialog
 from sobriety.tui.writer import write_change
 
 if TYPE_CHECKING:
-    from sobriety.tui.app import SobrietyApp
+    from sobriety.app.inventory import SiteChoice
 
 #: Vocabulary of each choice field (for labels).
 VOCAB_OF = {
@@ -119,8 +121,9 @@ class DeviceScreen(Screen[None]):
         self.flag: Any = None  # DeviceFlag: recommended channel and alternatives
 
     @property
-    def sobriety(self) -> SobrietyApp:
-        return self.app  # type: ignore[return-value]
+    def sobriety(self) -> Any:
+        """Transitional: the app (the reuse and carbon tabs move to ``host(self).sobriety``)."""
+        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -153,18 +156,22 @@ class DeviceScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="device-load")
     def load(self) -> None:
         """Read the device, its history and erasures (and the sites once)."""
-        engine = self.sobriety.engine
+        app = host(self).sobriety
         try:
-            detail = device_detail(engine, self.asset_tag)
+            detail = inventory.detail(app, self.asset_tag)
         except NotFoundError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            self.post_message(LoadFailed(0, str(exc)))
             return
         if not self.sites:
-            self.sites = site_choices(engine)
+            self.sites = inventory.sites(app)
         site = (detail.site.code, detail.site.name) if detail.site else None
         self.post_message(
             DeviceLoaded(self.asset_tag, detail.values, site, detail.history, detail.erasures)
         )
+
+    def on_load_failed(self, message: LoadFailed) -> None:
+        message.stop()
+        self.notify(message.error, severity="error")
 
     def on_device_loaded(self, message: DeviceLoaded) -> None:
         self.values = message.values
@@ -214,15 +221,14 @@ class DeviceScreen(Screen[None]):
         """Fill the Carbon and Reuse tabs (same engines as ``estimate`` and ``flag``)."""
         from sobriety.tui.device_insight import carbon_breakdown, device_flag, flag_text
 
-        app = self.sobriety
         try:
-            body: Any = carbon_breakdown(app.engine, app.settings, asset_tag, app.today())
+            body: Any = carbon_breakdown(host(self).sobriety, asset_tag)
         except Exception as exc:  # shown in the tab, the rest of the screen works
             body = _("Could not compute this: {error}").format(error=exc)
         self.post_message(DeviceInsightLoaded(asset_tag, "carbon", body))
         flag = None
         try:
-            flag = device_flag(app.engine, app.settings, asset_tag, app.today())
+            flag = device_flag(host(self).sobriety, asset_tag)  # the app's policy and today
             decided = (self.values or {}).get("reuse_channel")
             body = flag_text(flag, decided)
         except Exception as exc:
@@ -285,8 +291,8 @@ class DeviceScreen(Screen[None]):
             action,
             self.values,
             sites=self.sites,
-            today=self.sobriety.today(),
-            actor=self.sobriety.actor,
+            today=host(self).sobriety.today(),
+            actor=host(self).sobriety.actor,
         )
         if entered:
             form = form.filled(entered)
@@ -305,14 +311,12 @@ class DeviceScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="device-save")
     def _save(self, action: str, base: dict[str, Any], values: dict[str, Any]) -> None:
-        app = self.sobriety
-        apply = None
-        if action in POLICY_ACTIONS:
-            apply = decision(
-                action, base, values, policy_path=app.settings.policy, actor=app.actor,
-                on=app.today(),
-            )  # fmt: skip
-        write_change(self, app.sobriety, action=action, base=base, values=values, apply=apply)
+        from sobriety.app.reuse import decision
+
+        sobriety = host(self).sobriety
+        # a reuse decision or an erasure: checked against the app's policy, on its clock
+        apply = decision(sobriety, action, base, values) if action in POLICY_ACTIONS else None
+        write_change(self, sobriety, action=action, base=base, values=values, apply=apply)
 
     # ---------------------------------------------------------- reuse channel
     def action_accept_channel(self) -> None:

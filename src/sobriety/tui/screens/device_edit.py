@@ -17,17 +17,18 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
 
+from sobriety.app import inventory
 from sobriety.domain.inventory.form import FIELDS, FieldError, FormField, check_device, parse_field
 from sobriety.domain.labels import choices
 from sobriety.i18n import _
-from sobriety.storage.device_pages import SiteChoice, device_detail
+from sobriety.tui.host import host
 from sobriety.tui.messages import DeviceLoaded, DeviceSaved, SaveConflicted, SaveFailed
 from sobriety.tui.screens.conflict import ConflictDialog
 from sobriety.tui.widgets.field_row import FieldRow
 from sobriety.tui.writer import write_change
 
 if TYPE_CHECKING:
-    from sobriety.tui.app import SobrietyApp
+    from sobriety.app.inventory import SiteChoice
 
 
 def _parser(spec: FormField) -> Callable[[Any], Any]:
@@ -53,10 +54,6 @@ class DeviceEditScreen(Screen[bool]):
         self.base = dict(values)
         self.sites = sites
         self._discard_armed = False
-
-    @property
-    def sobriety(self) -> SobrietyApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -125,7 +122,7 @@ class DeviceEditScreen(Screen[bool]):
             except FieldError as exc:
                 errors[row.field_name] = exc.reason
         for name, reason in check_device(
-            {**self.base, **values}, today=self.sobriety.today()
+            {**self.base, **values}, today=host(self).sobriety.today()
         ).items():
             if name not in errors:
                 errors[name] = reason
@@ -158,7 +155,7 @@ class DeviceEditScreen(Screen[bool]):
 
     @work(thread=True, exit_on_error=False, group="device-save")
     def _save(self, base: dict[str, Any], changes: dict[str, Any]) -> None:
-        write_change(self, self.sobriety.sobriety, action="edit", base=base, values=changes)
+        write_change(self, host(self).sobriety, action="edit", base=base, values=changes)
 
     def on_device_saved(self, message: DeviceSaved) -> None:
         self.notify(_("Saved {tag}.").format(tag=message.asset_tag))
@@ -181,7 +178,7 @@ class DeviceEditScreen(Screen[bool]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="device-load")
     def _reload(self, asset_tag: str) -> None:
-        detail = device_detail(self.sobriety.engine, asset_tag)
+        detail = inventory.detail(host(self).sobriety, asset_tag)
         site = (detail.site.code, detail.site.name) if detail.site else None
         self.post_message(DeviceLoaded(asset_tag, detail.values, site))
 

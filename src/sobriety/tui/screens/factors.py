@@ -4,6 +4,8 @@ Tabs: category defaults, grid intensities, per-model factors (the Boavizta
 dataset's and the users'), and the bibliography. The line under the table
 gives the source of the highlighted value. ``n`` adds a user's per-model
 value with its source and quality; every figure is typed with its unit.
+Everything is read and written through :mod:`sobriety.app.factors`, in thread
+workers that post :class:`FactorsLoaded` and :class:`ModelFactorStored`.
 """
 
 from __future__ import annotations
@@ -18,13 +20,18 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
+from sobriety.app.factors import InvalidInput
 from sobriety.domain.labels import label
 from sobriety.i18n import _, fmt_number
 from sobriety.settings import packaged_factors_dir
-from sobriety.tui.factor_forms import QUALITIES, NoFigure, model_factor_form, model_record
-from sobriety.tui.messages import DataChanged, LoadProgressed
+from sobriety.tui.factor_forms import QUALITIES, model_factor_form, model_record
+from sobriety.tui.host import host
+from sobriety.tui.messages import DataChanged, FactorsLoaded, LoadProgressed, ModelFactorStored
 from sobriety.tui.screens.action_dialog import ActionDialog
 from sobriety.tui.widgets.work_progress import WorkProgress
+
+if TYPE_CHECKING:
+    from sobriety.domain.carbon.factors import Factor, FactorSet
 
 
 def _factor_dir_label(directory: object) -> str:
@@ -34,10 +41,6 @@ def _factor_dir_label(directory: object) -> str:
         return _("shipped with sobriety")
     home = Path.home()
     return f"~/{path.relative_to(home)}" if path.is_relative_to(home) else str(path)
-
-if TYPE_CHECKING:
-    from sobriety.domain.carbon.factors import Factor, FactorSet
-    from sobriety.tui.app import SobrietyApp
 
 
 def _num(x: float) -> str:
@@ -64,10 +67,6 @@ class FactorsScreen(Screen[None]):
         self.factor_set: FactorSet | None = None
         self.models: list[Any] = []
         self._sources: dict[str, list[str]] = {}  # table id -> source id per row
-
-    @property
-    def sobriety(self) -> SobrietyApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -108,33 +107,31 @@ class FactorsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="factors-load")
     def _load(self) -> None:
-        from sobriety.domain.carbon.factors import load_factor_set
-        from sobriety.storage import model_factors
+        from sobriety.app import factors
 
-        app = self.sobriety
+        sobriety = host(self).sobriety
         try:
             self.post_message(LoadProgressed(_("Loading the factor set…"), 0, 2))
-            fs = load_factor_set(app.settings.factors_dir)
+            fs = factors.factor_set(sobriety)
             self.post_message(LoadProgressed(_("Reading the per-model factors"), 1, 2))
-            models = model_factors.list_factors(app.engine)
-            counts = model_factors.counts(app.engine)
-        except Exception as exc:
-            self.app.call_from_thread(self._failed, str(exc))
+            stored = factors.per_model(sobriety)
+        except Exception as exc:  # shown on the screen, never a crash
+            self.post_message(FactorsLoaded(error=str(exc)))
             return
-        self.app.call_from_thread(self._show, fs, models, counts)
+        self.post_message(FactorsLoaded(fs, stored.factors, stored.counts))
 
     def on_load_progressed(self, message: LoadProgressed) -> None:
         self.query_one(WorkProgress).show(message)
 
-    def _failed(self, error: str) -> None:
+    def on_factors_loaded(self, message: FactorsLoaded) -> None:
         self.query_one(WorkProgress).done()
-        self.query_one("#factors-summary", Static).update(
-            _("Could not load the factors: {error}").format(error=error.splitlines()[0])
-        )
-        self.notify(error, title=_("Factors"), severity="error")
-
-    def _show(self, fs: FactorSet, models: list[Any], counts: dict[str, int]) -> None:
-        self.query_one(WorkProgress).done()
+        if message.error is not None:
+            self.query_one("#factors-summary", Static).update(
+                _("Could not load the factors: {error}").format(error=message.error.splitlines()[0])
+            )
+            self.notify(message.error, title=_("Factors"), severity="error")
+            return
+        fs, models, counts = message.factor_set, message.models, message.counts
         self.factor_set, self.models = fs, models
         self.query_one("#factors-summary", Static).update(
             _(
@@ -238,7 +235,7 @@ class FactorsScreen(Screen[None]):
     def _add(self, values: dict[str, Any]) -> None:
         try:
             record = model_record(values)
-        except NoFigure as exc:
+        except InvalidInput as exc:  # no figure at all, mostly: the form again
             self.notify(str(exc), title=_("Not saved"), severity="error")
             self.app.push_screen(
                 ActionDialog(model_factor_form(values["manufacturer"], values["model"])),
@@ -249,31 +246,27 @@ class FactorsScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="factors-write")
     def _store(self, record: Any, replace: bool) -> None:
-        from sobriety.storage import model_factors
+        from sobriety.app import factors
 
+        who = (record.manufacturer, record.model)
         try:
-            fid = model_factors.add_user_factor(self.sobriety.engine, record, replace=replace)
-        except model_factors.ModelFactorExists:
-            self.app.call_from_thread(
-                self.notify,
-                _("You already gave a value for {m} {mo}: tick 'Replace' to overwrite it.").format(
-                    m=record.manufacturer, mo=record.model
-                ),
-                title=_("Not saved"),
-                severity="error",
-            )
+            fid = factors.add_model_factor(host(self).sobriety, record, replace=replace)
+        except factors.FactorExists:
+            error = _("You already gave a value for {m} {mo}: tick 'Replace' to overwrite it.")
+            self.post_message(ModelFactorStored(*who, error=error.format(m=who[0], mo=who[1])))
             return
         except Exception as exc:
-            self.app.call_from_thread(
-                self.notify, str(exc).splitlines()[0], title=_("Not saved"), severity="error"
-            )
+            self.post_message(ModelFactorStored(*who, error=str(exc).splitlines()[0]))
             return
-        self.app.call_from_thread(self._stored, record, fid)
+        self.post_message(ModelFactorStored(*who, factor_id=fid))
 
-    def _stored(self, record: Any, fid: int) -> None:
+    def on_model_factor_stored(self, message: ModelFactorStored) -> None:
+        if message.error is not None:
+            self.notify(message.error, title=_("Not saved"), severity="error")
+            return
         self.notify(
             _("Per-model factor stored for {m} {mo}.").format(
-                m=record.manufacturer, mo=record.model
+                m=message.manufacturer, mo=message.model
             )
         )
         self.post_message(DataChanged("factor"))

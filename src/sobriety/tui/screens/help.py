@@ -18,35 +18,26 @@ def _bindings(cls: type) -> list[Binding]:
     return out
 
 
-def binding_groups() -> list[tuple[str, list[Binding]]]:
-    """(where, bindings) for the app and each of its screens and widgets."""
-    from sobriety.tui.app import SobrietyApp
+def binding_groups(app_class: type[App] = App) -> list[tuple[str, list[Binding]]]:
+    """(where, bindings) for the app, each of its sections, then the other screens."""
     from sobriety.tui.screens.action_dialog import ActionDialog
     from sobriety.tui.screens.conflict import ConflictDialog
-    from sobriety.tui.screens.dashboard import DashboardScreen
     from sobriety.tui.screens.device import DeviceScreen
     from sobriety.tui.screens.device_edit import DeviceEditScreen
-    from sobriety.tui.screens.factors import FactorsScreen
-    from sobriety.tui.screens.import_screen import ImportScreen
-    from sobriety.tui.screens.inventory import InventoryScreen
     from sobriety.tui.screens.problems import ProblemsDialog
-    from sobriety.tui.screens.reuse_queue import ReuseQueueScreen
+    from sobriety.tui.sections import SECTIONS
     from sobriety.tui.widgets.device_table import DeviceTable
 
     everywhere = [
-        *_bindings(SobrietyApp),
+        *_bindings(app_class),
         Binding(App.COMMAND_PALETTE_BINDING, "command_palette", _("Command palette")),
         *_bindings(App),
     ]
     return [
         (_("Everywhere"), [b for b in everywhere if b.description]),
-        (_("Dashboard"), _bindings(DashboardScreen)),
-        (_("Inventory"), _bindings(InventoryScreen)),
+        *((_(s.title), _bindings(s.screen)) for s in SECTIONS),  # type: ignore[arg-type]
         (_("Device list"), _bindings(DeviceTable)),
         (_("Device"), _bindings(DeviceScreen)),
-        (_("Reuse queue"), _bindings(ReuseQueueScreen)),
-        (_("Factors"), _bindings(FactorsScreen)),
-        (_("Import"), _bindings(ImportScreen)),
         (_("Edit device"), _bindings(DeviceEditScreen)),
         (_("Action dialogs"), _bindings(ActionDialog)),
         (_("Conflict"), _bindings(ConflictDialog)),
@@ -75,7 +66,7 @@ class HelpScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns(_("Where"), _("Key"), _("Does"))
-        for where, bindings in binding_groups():
+        for where, bindings in binding_groups(type(self.app)):
             for binding in bindings:
                 for key in binding.key.split(","):
                     table.add_row(

@@ -32,15 +32,15 @@ from textual.widgets import (
     Static,
 )
 
+from sobriety.app import imports
+from sobriety.app.imports import PROFILES
 from sobriety.i18n import _, fmt_number
-from sobriety.io.profiles import PROFILES
-from sobriety.tui.import_data import Preview, preview
-from sobriety.tui.messages import DataChanged, LoadProgressed
+from sobriety.tui.host import host
+from sobriety.tui.messages import DataChanged, ImportFinished, LoadProgressed, PreviewReady
 from sobriety.tui.widgets.work_progress import WorkProgress
 
 if TYPE_CHECKING:
-    from sobriety.io.importer import ImportReport
-    from sobriety.tui.app import SobrietyApp
+    from sobriety.app.imports import ImportReport, Preview
 
 #: Rows per chunk: the progress bar and the cancel check move this often.
 CHUNK_ROWS = 2_000
@@ -71,10 +71,6 @@ class ImportScreen(Screen[None]):
         self.report: ImportReport | None = None
         self.outcome: str = ""  # "valid", "invalid", "imported", "cancelled", "failed"
         self._cancel: threading.Event | None = None
-
-    @property
-    def sobriety(self) -> SobrietyApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -160,10 +156,10 @@ class ImportScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import-preview")
     def _preview(self, path: Path, profile: str) -> None:
-        result = preview(path, profile)
-        self.app.call_from_thread(self._show_preview, result)
+        self.post_message(PreviewReady(imports.preview(path, profile)))
 
-    def _show_preview(self, result: Preview) -> None:
+    def on_preview_ready(self, message: PreviewReady) -> None:
+        result: Preview = message.preview
         self.query_one(WorkProgress).done()
         self.preview_result = result
         mapping = self.query_one("#import-mapping", DataTable)
@@ -222,12 +218,6 @@ class ImportScreen(Screen[None]):
     def _import(
         self, path: Path, profile: str, dry_run: bool, cancel: threading.Event, total: int | None
     ) -> None:
-        from sobriety.io.importer import ImportCancelled, ImportFailed, import_file
-        from sobriety.io.profiles import ColumnError
-        from sobriety.io.synonyms import SynonymFileError, load_synonyms
-        from sobriety.io.tables import UnreadableFile
-
-        app = self.sobriety
         verb = _("Checked") if dry_run else _("Imported")
 
         def progress(rows: int) -> None:
@@ -242,29 +232,26 @@ class ImportScreen(Screen[None]):
             )
 
         try:
-            report = import_file(
-                app.engine,
+            report = imports.import_devices(
+                host(self).sobriety,
                 path,
                 profile=profile,
-                synonyms=load_synonyms(app.settings.synonyms),
                 dry_run=dry_run,
-                actor=app.actor,
                 chunk_size=CHUNK_ROWS,
                 progress=progress,
                 cancel=cancel,
             )
-        except ImportCancelled as exc:
-            self.app.call_from_thread(self._finished, "cancelled", exc.report, str(exc))
-        except ImportFailed as exc:
-            self.app.call_from_thread(self._finished, "invalid", exc.report, str(exc))
-        except (UnreadableFile, ColumnError, SynonymFileError, OSError) as exc:
-            self.app.call_from_thread(self._finished, "failed", None, str(exc))
+        except imports.ImportCancelled as exc:
+            self.post_message(ImportFinished("cancelled", exc.report, str(exc)))
+        except imports.ImportFailed as exc:
+            self.post_message(ImportFinished("invalid", exc.report, str(exc)))
+        except (*imports.UNUSABLE_FILE, OSError) as exc:
+            self.post_message(ImportFinished("failed", None, str(exc)))
         else:
-            self.app.call_from_thread(
-                self._finished, "valid" if dry_run else "imported", report, ""
-            )
+            self.post_message(ImportFinished("valid" if dry_run else "imported", report, ""))
 
-    def _finished(self, outcome: str, report: ImportReport | None, message: str) -> None:
+    def on_import_finished(self, event: ImportFinished) -> None:
+        outcome, report, message = event.outcome, event.report, event.message
         self._cancel = None
         self.query_one(WorkProgress).done()
         self.outcome, self.report = outcome, report

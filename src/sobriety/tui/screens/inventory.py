@@ -13,14 +13,15 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Select, Static
 
+from sobriety.app import inventory
 from sobriety.domain.labels import choices, label
 from sobriety.i18n import _, fmt_number
-from sobriety.storage.device_pages import SiteChoice, site_choices
-from sobriety.tui.messages import CountLoaded, LoadFailed, PageLoaded
+from sobriety.tui.host import host
+from sobriety.tui.messages import CountLoaded, LoadFailed, PageLoaded, SitesLoaded
 from sobriety.tui.widgets.device_table import COLUMNS, DeviceTable, column_title
 
 if TYPE_CHECKING:
-    from sobriety.tui.app import SobrietyApp
+    from sobriety.app.inventory import SiteChoice
 
 #: Filter selects: (facet of DeviceFilter, vocabulary, prompt)
 FACETS = (
@@ -49,10 +50,6 @@ class InventoryScreen(Screen[None]):
         self._search_timer: Timer | None = None
         self.sites: list[SiteChoice] = []
 
-    @property
-    def sobriety(self) -> SobrietyApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         with Horizontal(id="search-bar"):
@@ -69,7 +66,8 @@ class InventoryScreen(Screen[None]):
                     id=f"filter-{facet}",
                     compact=True,
                 )
-        yield DeviceTable(self.sobriety.engine, id="devices", search=self.sobriety.search_index)
+        app = host(self)
+        yield DeviceTable(app.sobriety, id="devices", search=app.search_index)
         yield Static(_("Loading…"), id="inventory-status")
         yield Footer()
 
@@ -84,10 +82,10 @@ class InventoryScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="sites")
     def _load_sites(self) -> None:
-        sites = site_choices(self.sobriety.engine)
-        self.app.call_from_thread(self._set_sites, sites)
+        self.post_message(SitesLoaded(inventory.sites(host(self).sobriety)))
 
-    def _set_sites(self, sites: list[SiteChoice]) -> None:
+    def on_sites_loaded(self, message: SitesLoaded) -> None:
+        sites: list[SiteChoice] = message.sites
         self.sites = sites
         select: Select[int] = self.query_one("#filter-site_id", Select)
         select.set_options([(f"{s.code} · {s.name}", s.id) for s in sites])
@@ -155,7 +153,7 @@ class InventoryScreen(Screen[None]):
     @on(CountLoaded)
     def _count_loaded(self) -> None:
         # The inventory is on screen: index the devices' text for fast searches.
-        self.sobriety.build_search_index()
+        host(self).build_search_index()
 
     @on(PageLoaded)
     @on(CountLoaded)

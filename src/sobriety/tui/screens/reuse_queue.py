@@ -6,36 +6,50 @@ selects rows; the selection (or the row under the cursor) is accepted,
 overridden with a reason, or put in a new lot for one recipient. A refused
 device is listed with every blocking check. The Lots tab closes a lot and
 writes its transfer slip (PDF and CSV) where the user says.
+
+The work runs in thread workers through :mod:`sobriety.app.reuse_queue` and
+:mod:`sobriety.app.lots` (the application's policy and clock); the workers
+report with messages (:mod:`sobriety.tui.messages`), handled here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.worker import get_current_worker
 
+from sobriety.app import lots, reuse_queue
+from sobriety.app.lots import LotRow
+from sobriety.app.reuse_queue import QueueRow
 from sobriety.domain.inventory.form import FieldError
 from sobriety.domain.labels import choices, label
 from sobriety.domain.reuse.lots import LotRuleError, normalise_siret
-from sobriety.domain.reuse.text import channel_name
+from sobriety.domain.reuse.text import channel_name, counts_text
 from sobriety.domain.vocab import Channel
 from sobriety.i18n import N_, _, fmt_number, pgettext
 from sobriety.tui import field_parsers as fp
-from sobriety.tui import reuse_queue_data as q
-from sobriety.tui.messages import DataChanged, LoadProgressed
+from sobriety.tui.host import host
+from sobriety.tui.messages import (
+    DataChanged,
+    DecisionsRecorded,
+    LoadProgressed,
+    LotBuilt,
+    LotClosed,
+    LotRefused,
+    ReuseQueueLoaded,
+    SlipWritten,
+)
 from sobriety.tui.reuse_forms import bulk_override_form
 from sobriety.tui.screens.action_dialog import ActionDialog, ActionForm, DialogField
 from sobriety.tui.screens.problems import ProblemsDialog, refusal_rows
 from sobriety.tui.widgets.work_progress import WorkProgress
-
-if TYPE_CHECKING:
-    from sobriety.tui.app import SobrietyApp
 
 TODO_LABELS = {
     "erasure_missing": N_("erasure to record"),
@@ -78,15 +92,11 @@ class ReuseQueueScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__(id="reuse-queue")
-        self.rows: list[q.QueueRow] = []
+        self.rows: list[QueueRow] = []
         self.selected: set[str] = set()
-        self.lots: list[q.LotRow] = []
+        self.lots: list[LotRow] = []
         self.last_slip: tuple[Path, Path] | None = None
         self._generation_shown = -1
-
-    @property
-    def sobriety(self) -> SobrietyApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -114,7 +124,7 @@ class ReuseQueueScreen(Screen[None]):
         self.action_refresh()
 
     def on_screen_resume(self) -> None:
-        if self._generation_shown != self.sobriety.data_generation:
+        if self._generation_shown != host(self).data_generation:
             self.action_refresh()
 
     @property
@@ -127,40 +137,39 @@ class ReuseQueueScreen(Screen[None]):
 
     # ---------------------------------------------------------------- loading
     def action_refresh(self) -> None:
-        self._generation_shown = self.sobriety.data_generation
+        self._generation_shown = host(self).data_generation
         self.query_one(WorkProgress).begin(_("Evaluating the channels of every device…"))
         self._load()
 
-    def _policy(self):
-        from sobriety.domain.reuse.policy import resolve_policy
-
-        return resolve_policy(self.sobriety.settings.policy)
+    def _progress(self, text: str, done: float, total: float | None) -> None:
+        """Progress of the work of a worker, as messages (thread-safe)."""
+        self.post_message(LoadProgressed(text, done, total))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue-load")
     def _load(self) -> None:
-        app = self.sobriety
+        app = host(self).sobriety
         try:
-            self.post_message(LoadProgressed(_("Evaluating the channels of every device…"), 0, 2))
-            rows = q.load_queue(app.engine, self._policy(), app.today())
-            self.post_message(LoadProgressed(_("Reading the lots"), 1, 2))
-            lots = q.list_lots(app.engine)
-        except Exception as exc:
-            self.app.call_from_thread(self._failed, str(exc).splitlines()[0])
+            rows = reuse_queue.rows(app, progress=self._progress)
+            found = lots.list_lots(app)
+        except Exception as exc:  # shown in the summary line, the screen stays usable
+            self.post_message(ReuseQueueLoaded(error=str(exc).splitlines()[0]))
             return
-        self.app.call_from_thread(self._show, rows, lots)
+        if not get_current_worker().is_cancelled:  # a newer refresh replaced this one
+            self.post_message(ReuseQueueLoaded(rows, found))
 
     def on_load_progressed(self, message: LoadProgressed) -> None:
         self.query_one(WorkProgress).show(message)
 
-    def _failed(self, error: str) -> None:
+    def on_reuse_queue_loaded(self, message: ReuseQueueLoaded) -> None:
+        message.stop()
         self.query_one(WorkProgress).done()
-        self.query_one("#queue-summary", Static).update(
-            _("Could not evaluate the devices: {error}").format(error=error)
-        )
-        self.notify(error, title=_("Reuse queue"), severity="error")
-
-    def _show(self, rows: list[q.QueueRow], lots: list[q.LotRow]) -> None:
-        self.query_one(WorkProgress).done()
+        if message.error is not None:
+            self.query_one("#queue-summary", Static).update(
+                _("Could not evaluate the devices: {error}").format(error=message.error)
+            )
+            self.notify(message.error, title=_("Reuse queue"), severity="error")
+            return
+        rows = message.rows
         tags = {r.asset_tag for r in rows}
         self.selected &= tags
         cursor = self.table.cursor_row
@@ -171,10 +180,10 @@ class ReuseQueueScreen(Screen[None]):
             table.add_row(*self._cells(r), key=r.asset_tag)
         if rows:
             table.move_cursor(row=min(cursor, len(rows) - 1))
-        self.lots = lots
+        self.lots = message.lots
         lots_table = self.lots_table
         lots_table.clear()
-        for lot in lots:
+        for lot in self.lots:
             lots_table.add_row(
                 lot.code,
                 label("reuse_channel", lot.channel),
@@ -188,7 +197,7 @@ class ReuseQueueScreen(Screen[None]):
         self._update_summary()
         self._update_detail()
 
-    def _cells(self, r: q.QueueRow) -> tuple[str, ...]:
+    def _cells(self, r: QueueRow) -> tuple[str, ...]:
         return (
             MARK if r.asset_tag in self.selected else " ",
             label("reuse_channel", r.recommended) if r.recommended else _("none possible"),
@@ -203,7 +212,7 @@ class ReuseQueueScreen(Screen[None]):
         )
 
     def _update_summary(self) -> None:
-        counts = q.channel_counts(self.rows)
+        counts = reuse_queue.channel_counts(self.rows)
         groups = " · ".join(
             f"{label('reuse_channel', c) if c else _('none possible')} {fmt_number(n)}"
             for c, n in counts.items()
@@ -218,12 +227,12 @@ class ReuseQueueScreen(Screen[None]):
         self.query_one("#queue-summary", Static).update(text)
 
     # -------------------------------------------------------------- selection
-    def current(self) -> q.QueueRow | None:
+    def current(self) -> QueueRow | None:
         if not self.rows or self.table.cursor_row >= len(self.rows):
             return None
         return self.rows[self.table.cursor_row]
 
-    def targets(self) -> list[q.QueueRow]:
+    def targets(self) -> list[QueueRow]:
         """The selected rows, or the row under the cursor when nothing is selected."""
         if self.selected:
             return [r for r in self.rows if r.asset_tag in self.selected]
@@ -284,9 +293,7 @@ class ReuseQueueScreen(Screen[None]):
                 channel=channel_name(row.recommended) if row.recommended else "-"
             )
             + "  ·  "
-            + _("counts toward the décret 2023-266 rate: {yes}").format(
-                yes=_("yes") if row.in_scope else _("no")
-            ),
+            + counts_text(row.counts_toward_target),
             _("Also possible: {channels}").format(
                 channels=", ".join(channel_name(c) for c in row.alternatives) or "-"
             ),
@@ -296,7 +303,7 @@ class ReuseQueueScreen(Screen[None]):
 
     @on(DataTable.RowSelected, "#queue")
     def _open(self, event: DataTable.RowSelected) -> None:
-        self.sobriety.open_device(str(event.row_key.value))
+        host(self).open_device(str(event.row_key.value))
 
     @on(DataTable.RowHighlighted, "#lots")
     def _update_lot_detail(self) -> None:
@@ -316,7 +323,7 @@ class ReuseQueueScreen(Screen[None]):
                 )
         self.query_one("#lot-detail", Static).update(text)
 
-    def current_lot(self) -> q.LotRow | None:
+    def current_lot(self) -> LotRow | None:
         table = self.lots_table
         if not self.lots or table.cursor_row >= len(self.lots):
             return None
@@ -335,34 +342,44 @@ class ReuseQueueScreen(Screen[None]):
         )
         self.app.push_screen(
             ActionDialog(form),
-            lambda v: None if v is None else self._decide([r.asset_tag for r in rows], None, None),
+            lambda v: None if v is None else self._start_decide([r.asset_tag for r in rows]),
         )
 
     def action_override(self) -> None:
         rows = self.targets()
         if not rows:
             return
-        channels = [(channel_name(c), str(c)) for c in self._policy().order]
+        try:
+            order = host(self).sobriety.policy.order
+        except ValueError as exc:  # an invalid policy file: said, nothing else happens
+            self.notify(str(exc), title=_("Reuse queue"), severity="error")
+            return
+        channels = [(channel_name(c), str(c)) for c in order]
         self.app.push_screen(
             ActionDialog(bulk_override_form(channels, len(rows))),
             lambda v: (
                 None
                 if v is None
-                else self._decide([r.asset_tag for r in rows], v["channel"], v["reason"])
+                else self._start_decide([r.asset_tag for r in rows], v["channel"], v["reason"])
             ),
         )
 
+    def _start_decide(
+        self, tags: list[str], channel: str | None = None, reason: str | None = None
+    ) -> None:
+        self.query_one(WorkProgress).begin(_("Recording the decisions…"), len(tags))
+        self._decide(tags, channel, reason)
+
     @work(thread=True, exit_on_error=False, group="queue-write")
     def _decide(self, tags: list[str], channel: str | None, reason: str | None) -> None:
-        app = self.sobriety
-        self.app.call_from_thread(self.query_one(WorkProgress).begin, _("Recording the decisions…"))
-        done, refused = q.decide_many(
-            app.engine, self._policy(), tags, actor=app.actor, on=app.today(),
-            channel=channel, reason=reason,
-        )  # fmt: skip
-        self.app.call_from_thread(self._decided, done, refused)
+        done, refused = reuse_queue.decide_each(
+            host(self).sobriety, tags, channel=channel, reason=reason, progress=self._progress
+        )
+        self.post_message(DecisionsRecorded(done, refused))
 
-    def _decided(self, done: list[str], refused: q.Refusals) -> None:
+    def on_decisions_recorded(self, message: DecisionsRecorded) -> None:
+        message.stop()
+        done, refused = message.done, message.refused
         self.query_one(WorkProgress).done()
         self.selected -= set(done)
         if done:
@@ -387,7 +404,7 @@ class ReuseQueueScreen(Screen[None]):
         if not rows:
             self.notify(_("Select devices first (space)."))
             return
-        channel = q.most_common_channel(rows)
+        channel = reuse_queue.most_common_channel(rows)
         form = ActionForm(
             "lot",
             _("Build a lot of {n} device(s)").format(n=len(rows)),
@@ -420,42 +437,43 @@ class ReuseQueueScreen(Screen[None]):
         )
         tags = [r.asset_tag for r in rows]
         self.app.push_screen(
-            ActionDialog(form), lambda v: None if v is None else self._build_lot(tags, v)
+            ActionDialog(form), lambda v: None if v is None else self._start_build_lot(tags, v)
         )
+
+    def _start_build_lot(self, tags: list[str], values: dict[str, Any]) -> None:
+        self.query_one(WorkProgress).begin(_("Checking every device against the lot…"))
+        self._build_lot(tags, values)
 
     @work(thread=True, exit_on_error=False, group="queue-write")
     def _build_lot(self, tags: list[str], values: dict[str, Any]) -> None:
-        app = self.sobriety
-        self.app.call_from_thread(
-            self.query_one(WorkProgress).begin, _("Checking every device against the lot…")
-        )
         try:
-            code = q.build_lot(
-                app.engine, self._policy(), tags, actor=app.actor, on=app.today(), **values
-            )
-        except q.ReuseError as exc:
-            refused = q.split_problems(exc.problems) or {"": [str(exc)]}
-            self.app.call_from_thread(self._lot_refused, str(exc).splitlines()[0], refused)
+            code = lots.build(host(self).sobriety, tags, **values)
+        except (ValueError, LookupError, lots.ConflictError) as exc:  # refused: nothing written
+            self.post_message(LotRefused(*reuse_queue.refusals(exc)))
             return
-        except (ValueError, LookupError) as exc:
-            self.app.call_from_thread(self._lot_refused, str(exc), {"": [str(exc)]})
-            return
-        self.app.call_from_thread(self._lot_built, code, tags)
+        self.post_message(LotBuilt(code, tags))
 
-    def _lot_refused(self, title: str, refused: q.Refusals) -> None:
+    def on_lot_refused(self, message: LotRefused) -> None:
+        message.stop()
         self.query_one(WorkProgress).done()
         self.app.push_screen(
             ProblemsDialog(
                 _("Lot refused"),
-                title + " " + _("Nothing was written."),
+                message.title + " " + _("Nothing was written."),
                 [_("Device"), _("Blocking check")],
-                refusal_rows(refused),
+                refusal_rows(message.refused),
             )
         )
 
-    def _lot_built(self, code: str, tags: list[str]) -> None:
-        self.selected -= set(tags)
-        self.notify(_("Lot {code} created with {n} device(s).").format(code=code, n=len(tags)))
+    def on_lot_built(self, message: LotBuilt) -> None:
+        message.stop()
+        self.query_one(WorkProgress).done()
+        self.selected -= set(message.asset_tags)
+        self.notify(
+            _("Lot {code} created with {n} device(s).").format(
+                code=message.code, n=len(message.asset_tags)
+            )
+        )
         self.post_message(DataChanged("lot"))
         self.action_refresh()
         self.query_one(TabbedContent).active = "tab-lots"
@@ -485,19 +503,20 @@ class ReuseQueueScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="queue-write")
     def _close_lot(self, code: str, values: dict[str, Any]) -> None:
-        app = self.sobriety
         try:
-            n = q.close_lot(
-                app.engine, self._policy(), code, actor=app.actor, on=app.today(), **values
-            )
-        except q.ReuseError as exc:
-            refused = q.split_problems(exc.problems) or {"": [str(exc)]}
-            self.app.call_from_thread(self._lot_refused, str(exc).splitlines()[0], refused)
+            closed = lots.close(host(self).sobriety, code, **values)
+        except (ValueError, LookupError, lots.ConflictError) as exc:  # refused: nothing written
+            self.post_message(LotRefused(*reuse_queue.refusals(exc)))
             return
-        self.app.call_from_thread(self._lot_closed, code, n)
+        self.post_message(LotClosed(closed.code, closed.devices))
 
-    def _lot_closed(self, code: str, n: int) -> None:
-        self.notify(_("Lot {code} closed: {n} device(s) transferred.").format(code=code, n=n))
+    def on_lot_closed(self, message: LotClosed) -> None:
+        message.stop()
+        self.notify(
+            _("Lot {code} closed: {n} device(s) transferred.").format(
+                code=message.code, n=message.devices
+            )
+        )
         self.post_message(DataChanged("lot"))
         self.action_refresh()
 
@@ -528,19 +547,20 @@ class ReuseQueueScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="queue-write")
     def _write_slip(self, code: str, values: dict[str, Any]) -> None:
-        app = self.sobriety
         try:
-            paths = q.write_slip(app.engine, self._policy(), code, values["target"])
-        except OSError as exc:
-            self.app.call_from_thread(
-                self.notify, str(exc), title=_("Slip not written"), severity="error"
-            )
+            pdf, csv = lots.write_slip(host(self).sobriety, code, target=values["target"])
+        except (OSError, LookupError) as exc:
+            self.post_message(SlipWritten(code, error=str(exc)))
             return
-        self.app.call_from_thread(self._slip_written, paths)
+        self.post_message(SlipWritten(code, pdf, csv))
 
-    def _slip_written(self, paths: tuple[Path, Path]) -> None:
-        self.last_slip = paths
-        self.notify(_("Slip written: {pdf}, {csv}").format(pdf=paths[0], csv=paths[1]))
+    def on_slip_written(self, message: SlipWritten) -> None:
+        message.stop()
+        if message.error is not None:
+            self.notify(message.error, title=_("Slip not written"), severity="error")
+            return
+        self.last_slip = (message.pdf, message.csv)
+        self.notify(_("Slip written: {pdf}, {csv}").format(pdf=message.pdf, csv=message.csv))
         self._update_lot_detail()
 
     def _on_lots_tab(self) -> bool:

@@ -2,7 +2,7 @@
 
 Only the visible rows are rendered (Textual's line API); rows come from the
 database one page at a time, in a thread worker, with the current filter and
-sort (:mod:`sobriety.storage.device_pages`). The number of rows comes from a
+sort (:func:`sobriety.app.inventory.page`). The number of rows comes from a
 ``COUNT``. A fleet of 100,000 devices therefore costs what a screenful costs;
 rows not fetched yet show as a placeholder for the few milliseconds it takes.
 """
@@ -13,11 +13,11 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from sqlalchemy import Engine
 from textual import events, work
 from textual.binding import Binding
 from textual.geometry import Size
@@ -26,11 +26,14 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from sobriety.app import inventory
+from sobriety.app.inventory import DeviceQuery, DeviceRow
 from sobriety.domain.labels import label
 from sobriety.i18n import N_, _, fmt_date, pgettext
-from sobriety.storage.device_pages import DeviceQuery, DeviceRow, count_devices, fetch_page
-from sobriety.storage.search_index import DeviceSearchIndex
 from sobriety.tui.messages import CountLoaded, DeviceChosen, LoadFailed, PageLoaded
+
+if TYPE_CHECKING:
+    from sobriety.app.context import Sobriety
 
 
 @dataclass(frozen=True)
@@ -132,18 +135,18 @@ class DeviceTable(ScrollView, can_focus=True):
 
     def __init__(
         self,
-        engine: Engine,
+        sobriety: Sobriety,
         query: DeviceQuery | None = None,
         *,
         page_size: int = 100,
         max_pages: int = 60,
-        search: DeviceSearchIndex | None = None,
+        search: Any = None,
         name: str | None = None,
         id: str | None = None,  # noqa: A002 - Textual's own argument name
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self._engine = engine
+        self._sobriety = sobriety
         #: In-memory text index (used once built; SQL LIKE until then).
         self.search = search
         self.query_spec = query or DeviceQuery()
@@ -245,8 +248,8 @@ class DeviceTable(ScrollView, can_focus=True):
                 return
             start = time.perf_counter()
             try:
-                rows = fetch_page(
-                    self._engine,
+                rows = inventory.page(
+                    self._sobriety,
                     query,
                     offset=page * self.page_size,
                     limit=self.page_size,
@@ -263,9 +266,9 @@ class DeviceTable(ScrollView, can_focus=True):
     def _count(self, generation: int, query: DeviceQuery) -> None:
         start = time.perf_counter()
         try:
-            total = count_devices(self._engine, query.filter, search=self.search)
+            total = inventory.count(self._sobriety, query.filter, search=self.search)
             seconds = time.perf_counter() - start
-            fleet = total if query.filter.is_empty else count_devices(self._engine)
+            fleet = total if query.filter.is_empty else inventory.count(self._sobriety)
         except Exception as exc:
             self.post_message(LoadFailed(generation, str(exc)))
             return

@@ -1,4 +1,4 @@
-"""A small, deterministic fleet for the TUI tests and the TUI bench.
+"""The one seeding helper of the tests: a small, deterministic synthetic fleet.
 
 Built with :func:`sobriety.storage.bulk.insert_many` (the same path as the
 importer) so 100,000 devices take a second; every value is derived from the
@@ -60,6 +60,10 @@ COLUMNS = (
 )
 #: Fixed timestamps, so that screens (and their snapshots) do not depend on the day.
 STAMP = dt.datetime(2026, 2, 2, 9, 30, tzinfo=dt.UTC)
+
+
+#: Devices of the synthetic fleet of the inventory, storage and TUI tests.
+FLEET_SIZE = 300
 
 
 def _rows(n: int, site_ids: list[int]) -> Iterator[tuple]:

@@ -1,4 +1,4 @@
-"""The import screen's preview, UI-free (safe in a thread worker).
+"""The import screen's preview of a file, UI-free (safe in a thread worker).
 
 :func:`preview` opens the file like the importer does (format, encoding,
 delimiter sniffed), maps its columns with the chosen profile and counts its

@@ -1,0 +1,107 @@
+"""Use cases of files in and out: preview, import (dry run or commit), export.
+
+An import is all-or-nothing unless ``skip_invalid`` names a rejects file; it
+reports progress through a callback and honours a cancel event (checked
+between chunks: the database is then left as it was). The errors a user can
+meet are re-exported here, so that the CLI and the TUI catch them without
+reaching into :mod:`sobriety.io`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sobriety.io.exporter import ExportError, ExportReport
+from sobriety.io.importer import ImportCancelled, ImportFailed, ImportReport
+from sobriety.io.preview import Preview
+from sobriety.io.profiles import PROFILES, ColumnError
+from sobriety.io.synonyms import SynonymFileError
+from sobriety.io.tables import UnreadableFile
+
+if TYPE_CHECKING:
+    from sobriety.app.context import Sobriety
+
+__all__ = [
+    "PROFILES",
+    "UNUSABLE_FILE",
+    "ColumnError",
+    "ExportError",
+    "ExportReport",
+    "ImportCancelled",
+    "ImportFailed",
+    "ImportReport",
+    "Preview",
+    "SynonymFileError",
+    "UnreadableFile",
+]
+
+#: A file, or a synonym table, that cannot be imported at all (nothing was read into the base).
+UNUSABLE_FILE = (UnreadableFile, ColumnError, SynonymFileError)
+
+
+def preview(path: Path, profile: str = "auto") -> Preview:
+    """How the file's columns map onto device fields, a few values, and its row count."""
+    from sobriety.io.preview import preview as read_preview
+
+    return read_preview(path, profile)
+
+
+def check_profile(profile: str) -> None:
+    if profile not in PROFILES:
+        raise ColumnError(
+            _unknown_profile().format(profile=profile, profiles=", ".join(PROFILES))
+        )
+
+
+def _unknown_profile() -> str:
+    from sobriety.i18n import _
+
+    return _("Unknown profile {profile}; expected one of {profiles}.")
+
+
+def import_devices(
+    app: Sobriety,
+    path: Path,
+    *,
+    profile: str = "auto",
+    synonyms: Path | None = None,
+    dry_run: bool = False,
+    skip_invalid: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+    cancel: threading.Event | None = None,
+    chunk_size: int | None = None,
+) -> ImportReport:
+    """Import ``path`` (creating the database when there is none); returns the summary.
+
+    ``synonyms`` is the user's synonym table (default: the setting). Raises one
+    of :data:`UNUSABLE_FILE` before touching the database, or
+    :class:`ImportFailed` / :class:`ImportCancelled` with the database unchanged.
+    """
+    from sobriety.io.importer import DEFAULT_CHUNK_SIZE, import_file
+    from sobriety.io.synonyms import load_synonyms
+
+    check_profile(profile)
+    table = load_synonyms(synonyms or app.settings.synonyms)
+    engine = app.create_database()
+    return import_file(
+        engine,
+        path,
+        profile=profile,
+        synonyms=table,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        actor=app.actor,
+        chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,
+        progress=progress,
+        cancel=cancel,
+    )
+
+
+def export_devices(app: Sobriety, path: Path, fmt: str | None = None) -> ExportReport:
+    """Write the whole inventory to ``path`` (format from the extension by default)."""
+    from sobriety.io.exporter import export_inventory
+
+    return export_inventory(app.engine, path, fmt)

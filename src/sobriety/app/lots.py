@@ -1,0 +1,528 @@
+"""Use cases of outgoing lots: create, add, remove, close, proof of reuse, transfer slips.
+
+A lot is a batch of devices for one recipient and one channel. Every write
+checks the rules first (recipient kind and SIRET, each device against the
+lot's channel under the application's policy, on the application's day) and
+writes nothing when refused: :class:`~sobriety.app.reuse.ReuseError` lists
+every problem. Closing a lot marks its devices gone and records one
+``transferred`` event per device with ``{"channel", "lot", "recipient_kind"}``,
+dated on the handover day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sobriety.app.reuse import (
+    ConflictError,
+    NotFoundError,
+    ReuseError,
+    in_transaction,
+    leave_service,
+    recorded_at,
+)
+from sobriety.domain.reuse.lots import LotRuleError
+from sobriety.domain.vocab import Channel, EventKind, LotStatus, Status
+from sobriety.i18n import _
+from sobriety.storage.lots import LotDevice, LotView
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from sobriety.app.context import Sobriety
+    from sobriety.domain.reuse.policy import Policy
+    from sobriety.storage.models import Device, Lot
+
+__all__ = [
+    "Closed",
+    "ConflictError",
+    "LotDevice",
+    "LotRow",
+    "LotView",
+    "NotFoundError",
+    "ReuseError",
+]
+
+
+@dataclass(frozen=True)
+class LotRow:
+    """A lot in a listing (codes: the screens label them)."""
+
+    code: str
+    channel: str
+    recipient: str
+    kind: str
+    siret: str | None
+    status: str
+    devices: int
+
+
+@dataclass(frozen=True)
+class Closed:
+    """A lot handed over: its code, the handover day and how many devices left with it."""
+
+    code: str
+    on: dt.date
+    devices: int
+
+
+def _get(session: Session, code: str) -> Lot:
+    from sobriety.storage.lots import find_lot
+
+    lot = find_lot(session, code)
+    if lot is None:
+        raise NotFoundError(_("no lot with code {code!r}").format(code=code))
+    return lot
+
+
+def _open(session: Session, code: str) -> Lot:
+    lot = _get(session, code)
+    if lot.status != LotStatus.OPEN:
+        raise ReuseError(_("lot {code} is closed").format(code=code))
+    return lot
+
+
+def _named_devices(
+    session: Session, asset_tags: Sequence[str], problems: list[str]
+) -> Iterator[Device]:
+    """The devices of ``asset_tags`` (each once, in order); an unknown tag adds a problem."""
+    from sobriety.storage import devices
+
+    for tag in dict.fromkeys(asset_tags):
+        try:
+            yield devices.get_device(session=session, asset_tag=tag)
+        except NotFoundError:
+            problems.append(_("{tag}: no such device").format(tag=tag))
+
+
+# ------------------------------------------------------------------ create
+def _create(
+    app: Sobriety,
+    session: Session,
+    *,
+    channel: Channel | str,
+    recipient_name: str,
+    recipient_kind: str,
+    siret: str | None,
+    code: str | None,
+    notes: str | None,
+    commitment_ref: str | None,
+    on: dt.date,
+) -> str:
+    from sobriety.domain.reuse.lots import check_recipient, lot_code, normalise_siret
+    from sobriety.storage import lots as store
+
+    policy = app.policy
+    problems: list[str] = []
+    if not recipient_name or not recipient_name.strip():
+        problems.append(_("the recipient's name is required"))
+    norm_siret = None
+    try:
+        check_recipient(policy, channel, recipient_kind)
+    except LotRuleError as exc:
+        problems.append(str(exc))
+    try:
+        norm_siret = normalise_siret(siret)
+    except LotRuleError as exc:
+        problems.append(str(exc))
+    if code is not None and store.find_lot(session, code) is not None:
+        problems.append(_("a lot with code {code!r} already exists").format(code=code))
+    if problems:
+        raise ReuseError(_("cannot create the lot:"), problems)
+    if code is None:
+        prefix = f"LOT-{on.year}-"
+        seqs = [
+            int(c[len(prefix) :])
+            for c in store.codes_starting(session, prefix)
+            if c[len(prefix) :].isdigit()
+        ]
+        code = lot_code(on.year, max(seqs, default=0) + 1)
+    store.add_lot(
+        session,
+        code=code,
+        channel=str(Channel(channel)),
+        recipient_name=recipient_name.strip(),
+        recipient_kind=str(recipient_kind),
+        recipient_siret=norm_siret,
+        status=LotStatus.OPEN.value,
+        notes=notes,
+        commitment_ref=commitment_ref or None,
+        created_at=app.now(),
+    )
+    return code
+
+
+def create(
+    app: Sobriety,
+    *,
+    channel: Channel | str,
+    recipient_name: str,
+    recipient_kind: str,
+    siret: str | None = None,
+    code: str | None = None,
+    notes: str | None = None,
+    commitment_ref: str | None = None,
+    on: dt.date | None = None,
+    session: Session | None = None,
+) -> str:
+    """Open a lot for one recipient and one channel (checked against the policy).
+
+    The code defaults to ``LOT-<year of on>-NNNN``, the next free number.
+    Returns the lot's code.
+    """
+    values = {
+        "channel": channel,
+        "recipient_name": recipient_name,
+        "recipient_kind": recipient_kind,
+        "siret": siret,
+        "code": code,
+        "notes": notes,
+        "commitment_ref": commitment_ref,
+        "on": on or app.today(),
+    }
+    return in_transaction(app, session, lambda s: _create(app, s, **values))
+
+
+# ------------------------------------------------------------------ devices in and out
+def _problems_for(
+    session: Session, policy: Policy, devices: Sequence[Device], channel: Channel, on: dt.date
+) -> list[str]:
+    """Every reason (tag: reason) that forbids these devices from ``channel``."""
+    if not devices:
+        return []
+    from sobriety.domain.reuse.explain import channel_problems
+    from sobriety.domain.reuse.rules import evaluate
+    from sobriety.domain.reuse.text import render_reason
+    from sobriety.storage.decisions import fleet_of
+
+    fleet = fleet_of(session, devices)
+    ev = evaluate(fleet, policy, on)
+    return [
+        f"{d.asset_tag}: {render_reason(r)}"
+        for i, d in enumerate(devices)
+        for r in channel_problems(ev, fleet, i, channel)
+    ]
+
+
+def _add(app: Sobriety, session: Session, code: str, asset_tags: Sequence[str], on: dt.date) -> int:
+    from sobriety.domain.reuse.text import channel_name
+    from sobriety.storage import devices as store
+    from sobriety.storage.lots import code_of_lot
+
+    lot = _open(session, code)
+    channel = Channel(lot.channel)
+    problems: list[str] = []
+    chosen: list[Device] = []
+    for d in _named_devices(session, asset_tags, problems):
+        tag = d.asset_tag
+        if d.lot_id == lot.id:
+            problems.append(_("{tag}: already in this lot").format(tag=tag))
+        elif d.lot_id is not None:
+            other = code_of_lot(session, d.lot_id) or "?"
+            problems.append(_("{tag}: already in lot {lot}").format(tag=tag, lot=other))
+        elif d.reuse_channel and d.reuse_channel != channel:
+            problems.append(
+                _(
+                    "{tag}: decided for {decided}, not {channel}: override the decision first"
+                ).format(
+                    tag=tag, decided=channel_name(d.reuse_channel), channel=channel_name(channel)
+                )
+            )
+        chosen.append(d)
+    problems += _problems_for(session, app.policy, chosen, channel, on)
+    if problems:
+        raise ReuseError(
+            _("cannot add to lot {code} ({channel}):").format(
+                code=code, channel=channel_name(channel)
+            ),
+            problems,
+        )
+    for d in chosen:
+        changes = {"lot_id": lot.id, "reuse_channel": str(channel)}
+        reason = _("added to lot {code}").format(code=code)
+        changes.update(leave_service(app, session, d, on=on, reason=reason))
+        store.update_device(
+            session=session,
+            asset_tag=d.asset_tag,
+            expected_version=d.version,
+            changes=changes,
+            actor=app.actor,
+            event_kind=EventKind.LOT_ADDED,
+            event_details={"lot": code, "channel": str(channel)},
+            at=app.now(),
+        )
+    return len(chosen)
+
+
+def add(
+    app: Sobriety,
+    code: str,
+    asset_tags: Sequence[str],
+    *,
+    on: dt.date | None = None,
+    session: Session | None = None,
+) -> int:
+    """Add devices to an open lot; all or nothing, every refusal listed. Returns how many."""
+    day = on or app.today()
+    return in_transaction(app, session, lambda s: _add(app, s, code, asset_tags, day))
+
+
+def remove(
+    app: Sobriety,
+    code: str,
+    asset_tags: Sequence[str],
+    *,
+    reason: str | None = None,
+    session: Session | None = None,
+) -> int:
+    """Take devices out of an open lot (they keep their decided channel). Returns how many."""
+    from sobriety.storage import devices as store
+
+    def write(s: Session) -> int:
+        lot = _open(s, code)
+        problems: list[str] = []
+        chosen: list[Device] = []
+        for d in _named_devices(s, asset_tags, problems):
+            if d.lot_id != lot.id:
+                problems.append(_("{tag}: not in lot {code}").format(tag=d.asset_tag, code=code))
+            chosen.append(d)
+        if problems:
+            raise ReuseError(_("cannot remove from lot {code}:").format(code=code), problems)
+        details = {"lot": code, **({"reason": reason} if reason else {})}
+        for d in chosen:
+            store.update_device(
+                session=s,
+                asset_tag=d.asset_tag,
+                expected_version=d.version,
+                changes={"lot_id": None},
+                actor=app.actor,
+                event_kind=EventKind.LOT_REMOVED,
+                event_details=details,
+                at=app.now(),
+            )
+        return len(chosen)
+
+    return in_transaction(app, session, write)
+
+
+def build(
+    app: Sobriety,
+    asset_tags: Sequence[str],
+    *,
+    channel: str,
+    recipient_name: str,
+    recipient_kind: str,
+    siret: str | None = None,
+    on: dt.date | None = None,
+) -> str:
+    """Create a lot and put the devices in it, all or nothing (ReuseError lists why not)."""
+    day = on or app.today()
+
+    def write(s: Session) -> str:
+        code = _create(
+            app, s, channel=channel, recipient_name=recipient_name,
+            recipient_kind=recipient_kind, siret=siret, code=None, notes=None,
+            commitment_ref=None, on=day,
+        )  # fmt: skip
+        _add(app, s, code, list(asset_tags), day)
+        return code
+
+    return in_transaction(app, None, write)
+
+
+# ------------------------------------------------------------------ handover
+def close(
+    app: Sobriety,
+    code: str,
+    *,
+    on: dt.date | None = None,
+    deed_ref: str | None = None,
+    commitment_ref: str | None = None,
+    session: Session | None = None,
+) -> Closed:
+    """Hand the lot over: every device re-checked, marked gone, ``transferred`` recorded.
+
+    Take-back counts as reuse only with the taker's prior commitment: closing
+    such a lot needs its reference (given now or when the lot was created).
+    """
+    from sobriety.storage import devices as store
+    from sobriety.storage import lots as lot_store
+
+    day = on or app.today()
+
+    def write(s: Session) -> Closed:
+        lot = _get(s, code)
+        if lot.status != LotStatus.OPEN:
+            raise ReuseError(_("lot {code} is already closed").format(code=code))
+        policy = app.policy
+        channel = Channel(lot.channel)
+        leaving = lot_store.lot_devices(s, lot)
+        problems: list[str] = []
+        if not leaving:
+            problems.append(_("the lot holds no device"))
+        commitment = commitment_ref or lot.commitment_ref
+        cp = policy.channels.get(channel)
+        if cp is not None and cp.counts_as_reuse == "with_proof" and not commitment:
+            problems.append(
+                _(
+                    "take-back counts as reuse only with the taker's prior commitment: "
+                    "give its reference (--commitment)"
+                )
+            )
+        problems += _problems_for(s, policy, leaving, channel, day)
+        if problems:
+            raise ReuseError(_("cannot close lot {code}:").format(code=code), problems)
+        details = {"channel": str(channel), "lot": code, "recipient_kind": lot.recipient_kind}
+        for d in leaving:
+            store.update_device(
+                session=s,
+                asset_tag=d.asset_tag,
+                expected_version=d.version,
+                changes={"status": Status.GONE.value},
+                actor=app.actor,
+                event_kind=EventKind.TRANSFERRED,
+                event_details=details,
+                at=app.now(),
+            )
+        handover = recorded_at(app, day)  # transfers are dated on the handover day
+        lot_store.date_transfers(s, code=code, device_ids=[d.id for d in leaving], at=handover)
+        refs: dict[str, Any] = {"deed_ref": deed_ref} if deed_ref else {}
+        if commitment:
+            refs["commitment_ref"] = commitment
+        lot_store.update_lot(s, lot, status=LotStatus.CLOSED.value, closed_at=handover, **refs)
+        return Closed(code, day, len(leaving))
+
+    return in_transaction(app, session, write)
+
+
+def record_proof(
+    app: Sobriety,
+    code: str,
+    reference: str,
+    *,
+    on: dt.date | None = None,
+    session: Session | None = None,
+) -> None:
+    """Record the taker's proof of reuse for a lot (needed for take-back to count)."""
+    from sobriety.storage.lots import update_lot
+
+    if not reference or not reference.strip():
+        raise ReuseError(_("a proof of reuse needs a reference"))
+    day = on or app.today()
+    in_transaction(
+        app,
+        session,
+        lambda s: update_lot(
+            s, _get(s, code), proof_of_reuse_ref=reference.strip(), proof_date=day
+        ),
+    )
+
+
+def update_refs(
+    app: Sobriety,
+    code: str,
+    *,
+    deed_ref: str | None = None,
+    commitment_ref: str | None = None,
+    session: Session | None = None,
+) -> None:
+    """Record the references of the deed and of the taker's commitment (blank: kept)."""
+    from sobriety.storage.lots import update_lot
+
+    refs = {
+        name: value.strip()
+        for name, value in (("deed_ref", deed_ref), ("commitment_ref", commitment_ref))
+        if value
+    }
+    in_transaction(app, session, lambda s: update_lot(s, _get(s, code), **refs))
+
+
+# ------------------------------------------------------------------ reads
+def show(app: Sobriety, code: str) -> LotView:
+    """The lot, its devices (a closed lot: those that left with it) and their best erasure."""
+    from sobriety.storage.lots import lot_view
+
+    return in_transaction(app, None, lambda s: lot_view(s, _get(s, code)))
+
+
+def list_lots(app: Sobriety) -> list[LotRow]:
+    """Every lot with its number of devices (open lots: current; closed: transferred)."""
+    from sobriety.storage import lots as store
+
+    def read(s: Session) -> list[LotRow]:
+        return [
+            LotRow(
+                lot.code,
+                lot.channel,
+                lot.recipient_name,
+                lot.recipient_kind,
+                lot.recipient_siret,
+                lot.status,
+                n,
+            )
+            for lot, n in store.list_lots(s)
+        ]
+
+    return in_transaction(app, None, read)
+
+
+# ------------------------------------------------------------------ slips
+def _with_suffix(stem: Path, suffix: str) -> Path:
+    return stem.with_name(stem.name + suffix)
+
+
+def slip_paths(
+    code: str,
+    target: str | Path | None = None,
+    *,
+    pdf: str | Path | None = None,
+    csv: str | Path | None = None,
+) -> tuple[Path, Path]:
+    """The PDF and CSV files of lot ``code``'s slip: the one rule of every caller.
+
+    ``target`` is a folder (an existing one, or a name ending with "/" that is
+    made): ``CODE.pdf`` and ``CODE.csv`` in it; or a file name: ``FILE.pdf`` and
+    ``FILE.csv``; None: ``CODE.pdf`` and ``CODE.csv`` in the current folder.
+    ``pdf`` or ``csv`` name that file instead.
+    """
+    if target is None:
+        stem = Path(code)
+    else:
+        folder = str(target).endswith(("/", "\\"))
+        path = Path(target).expanduser()
+        if folder or path.is_dir():
+            stem = path / code
+        else:
+            stem = path.with_suffix("") if path.suffix.lower() in (".pdf", ".csv") else path
+    return (
+        Path(pdf).expanduser() if pdf else _with_suffix(stem, ".pdf"),
+        Path(csv).expanduser() if csv else _with_suffix(stem, ".csv"),
+    )
+
+
+def write_slip(
+    app: Sobriety,
+    code: str,
+    *,
+    target: str | Path | None = None,
+    pdf: str | Path | None = None,
+    csv: str | Path | None = None,
+) -> tuple[Path, Path]:
+    """Write the lot's transfer slip, PDF and CSV, ready to sign; returns both paths.
+
+    Where: :func:`slip_paths`; missing folders are made.
+    """
+    from sobriety.reports.slip import write_slip_csv, write_slip_pdf
+
+    view = show(app, code)
+    pdf_path, csv_path = slip_paths(code, target, pdf=pdf, csv=csv)
+    for path in (pdf_path, csv_path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    policy = app.policy
+    write_slip_pdf(view, pdf_path, policy)
+    write_slip_csv(view, csv_path, policy)
+    return pdf_path, csv_path
