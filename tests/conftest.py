@@ -3,6 +3,9 @@
 ``db_url`` / ``engine`` are parametrised over both back-ends. PostgreSQL tests
 use a fresh schema of the ``test`` database on 127.0.0.1:5432; in CI
 (``CI=true``) an unreachable server is an error, elsewhere those tests skip.
+
+Every file a test reads is inside the repository: the Boavizta dataset is the
+snapshot in ``tests/data/boavizta-efd/`` (ODbL, see its README).
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ from sobriety.storage import db
 PG_ADMIN_URL = os.environ.get(
     "SOBRIETY_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SHARED_DATA = SHARED / "data"
+#: Third-party data shipped with the tests, each folder with its licence.
+TEST_DATA = Path(__file__).resolve().parent / "data"
+BOAVIZTA_EFD = TEST_DATA / "boavizta-efd"
 
 
 def _pg_available() -> str | None:
@@ -103,7 +107,9 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[N
 
 
 @pytest.fixture
-def shared_data() -> Path:
-    if not SHARED_DATA.is_dir():
-        pytest.fail(f"the shared test data folder is missing: {SHARED_DATA}")
-    return SHARED_DATA
+def boavizta_efd() -> Path:
+    """The Boavizta environmental-footprint-data snapshot shipped in tests/data (ODbL)."""
+    for name in ("boavizta-data-us.csv", "boavizta-data-fr.csv"):
+        if not (BOAVIZTA_EFD / name).is_file():
+            pytest.fail(f"the Boavizta test data is missing: {BOAVIZTA_EFD / name}")
+    return BOAVIZTA_EFD
