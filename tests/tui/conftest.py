@@ -14,7 +14,12 @@ from sobriety.tui.app import SobrietyApp, create_app
 
 from .fleet import seed_fleet
 
+#: The app's clock (``create_app(today=...)``), so screens do not depend on the day.
 TODAY = dt.date(2026, 3, 2)
+#: The wall clock while a test writes what a screen shows (history rows, ``updated_at``):
+#: 9 a.m. UTC on TODAY, after the fleet's fixed timestamps. Freeze it with
+#: ``time_machine.travel(NOW, tick=False)`` around the write.
+NOW = dt.datetime.combine(TODAY, dt.time(9, 0), tzinfo=dt.UTC)
 FLEET_SIZE = 300
 
 
