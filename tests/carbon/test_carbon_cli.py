@@ -15,6 +15,9 @@ from typer.testing import CliRunner
 from sobriety.cli.main import app
 
 D = dt.date
+#: The day every command of this module runs on: the state date the tests give with
+#: --as-of, so the commands that default to today (--as-of, --year) see the same day.
+pytestmark = pytest.mark.time_machine(dt.datetime(2025, 6, 30, 9, 0, tzinfo=dt.UTC), tick=True)
 SITES = [
     {"code": "HQ", "name": "Head office", "kind": "head_office", "country": "FR", "agents": 100},
     {"code": "C1", "name": "Collège Jules Verne", "kind": "college", "country": "FR", "agents": 20},

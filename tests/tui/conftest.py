@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
+import time_machine
 from sqlalchemy import Engine
 
 from sobriety.settings import load_settings
@@ -16,11 +17,17 @@ from .fleet import seed_fleet
 
 #: The app's clock (``create_app(today=...)``), so screens do not depend on the day.
 TODAY = dt.date(2026, 3, 2)
-#: The wall clock while a test writes what a screen shows (history rows, ``updated_at``):
-#: 9 a.m. UTC on TODAY, after the fleet's fixed timestamps. Freeze it with
-#: ``time_machine.travel(NOW, tick=False)`` around the write.
+#: The wall clock of every TUI test (history rows, ``updated_at``, lot codes): 9 a.m.
+#: UTC on TODAY, after the fleet's fixed timestamps, then ticking.
 NOW = dt.datetime.combine(TODAY, dt.time(9, 0), tzinfo=dt.UTC)
 FLEET_SIZE = 300
+
+
+@pytest.fixture(autouse=True)
+def _wall_clock_on_today() -> Iterator[None]:
+    """What the app writes is stamped on the app's day, whatever day the suite runs."""
+    with time_machine.travel(NOW, tick=True):
+        yield
 
 
 @pytest.fixture

@@ -1,0 +1,23 @@
+"""The reuse tests run on their own day: devices' ages, decision dates and lot codes follow it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+import time_machine
+
+from .fleetdb import TODAY
+
+#: The wall clock of every reuse test: 9 a.m. UTC on TODAY, then ticking (history
+#: rows keep their order). The commands and store functions that default to
+#: "today" (``flag`` without ``--date``, ``add_to_lot`` without ``on``, the
+#: year in a lot code) see TODAY, whatever day the suite runs.
+NOW = dt.datetime.combine(TODAY, dt.time(9, 0), tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _wall_clock_on_today() -> Iterator[None]:
+    with time_machine.travel(NOW, tick=True):
+        yield
