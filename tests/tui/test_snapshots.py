@@ -6,7 +6,8 @@ import pytest
 import time_machine
 from sqlalchemy import Engine
 
-from sobriety.storage import db, repository
+from sobriety.storage import db
+from sobriety.storage import devices as repository
 
 from .conftest import NOW, make_app, settle
 
