@@ -3,16 +3,27 @@
 ``db_url`` / ``engine`` are parametrised over both back-ends. PostgreSQL tests
 use a fresh schema of the ``test`` database on 127.0.0.1:5432; in CI
 (``CI=true``) an unreachable server is an error, elsewhere those tests skip.
+
+Every file a test reads is inside the repository: the Boavizta dataset is the
+snapshot in ``tests/data/boavizta-efd/`` (ODbL, see its README).
+
+``SOBRIETY_TEST_CLOCK_SHIFT_DAYS=N`` runs the whole session with the clock N
+days away from now (time-machine, ticking), in the main process and in every
+xdist worker: a test that depends on the day it runs fails there. Tests that
+set their own time (``time_machine.travel``, the ``time_machine`` mark) still
+run on it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import time_machine
 from seeding import FLEET_SIZE, seed_fleet  # tests/seeding.py: the one seeding helper
 from sqlalchemy import Engine, create_engine, text
 
@@ -22,8 +33,44 @@ from sobriety.storage import db
 PG_ADMIN_URL = os.environ.get(
     "SOBRIETY_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SHARED_DATA = SHARED / "data"
+#: Third-party data shipped with the tests, each folder with its licence.
+TEST_DATA = Path(__file__).resolve().parent / "data"
+BOAVIZTA_EFD = TEST_DATA / "boavizta-efd"
+
+CLOCK_SHIFT_VAR = "SOBRIETY_TEST_CLOCK_SHIFT_DAYS"
+_CLOCK_SHIFT = pytest.StashKey[time_machine.travel]()
+
+
+def _clock_shift_days() -> int:
+    raw = os.environ.get(CLOCK_SHIFT_VAR, "").strip()
+    if not raw:
+        return 0
+    try:
+        return int(raw)
+    except ValueError:
+        raise pytest.UsageError(
+            f"{CLOCK_SHIFT_VAR} must be a whole number of days, not {raw!r}"
+        ) from None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Shift the clock for the whole session when asked (runs in every xdist worker too)."""
+    days = _clock_shift_days()
+    if not days:
+        return
+    traveller = time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=days), tick=True)
+    traveller.start()
+    config.stash[_CLOCK_SHIFT] = traveller
+    config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if _CLOCK_SHIFT not in config.stash:
+        return None
+    return (
+        f"clock shifted by {CLOCK_SHIFT_VAR}={_clock_shift_days()}: "
+        f"today is {dt.date.today().isoformat()}"
+    )
 
 
 def _pg_available() -> str | None:
@@ -104,10 +151,12 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[N
 
 
 @pytest.fixture
-def shared_data() -> Path:
-    if not SHARED_DATA.is_dir():
-        pytest.fail(f"the shared test data folder is missing: {SHARED_DATA}")
-    return SHARED_DATA
+def boavizta_efd() -> Path:
+    """The Boavizta environmental-footprint-data snapshot shipped in tests/data (ODbL)."""
+    for name in ("boavizta-data-us.csv", "boavizta-data-fr.csv"):
+        if not (BOAVIZTA_EFD / name).is_file():
+            pytest.fail(f"the Boavizta test data is missing: {BOAVIZTA_EFD / name}")
+    return BOAVIZTA_EFD
 
 
 @pytest.fixture

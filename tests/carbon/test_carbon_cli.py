@@ -15,6 +15,9 @@ from typer.testing import CliRunner
 from sobriety.cli.main import app
 
 D = dt.date
+#: The day every command of this module runs on: the state date the tests give with
+#: --as-of, so the commands that default to today (--as-of, --year) see the same day.
+pytestmark = pytest.mark.time_machine(dt.datetime(2025, 6, 30, 9, 0, tzinfo=dt.UTC), tick=True)
 SITES = [
     {"code": "HQ", "name": "Head office", "kind": "head_office", "country": "FR", "agents": 100},
     {"code": "C1", "name": "Collège Jules Verne", "kind": "college", "country": "FR", "agents": 20},
@@ -199,8 +202,8 @@ def test_factors_folder_from_option_or_environment(run, factors_copy: Path) -> N
     assert by_env.exit_code == 1 and "is a mass; expected a power, e.g. 75 W" in by_env.output
 
 
-def test_import_efd_and_add_a_user_factor(run, shared_data: Path) -> None:
-    path = shared_data / "boavizta-efd" / "boavizta-data-fr.csv"
+def test_import_efd_and_add_a_user_factor(run, boavizta_efd: Path) -> None:
+    path = boavizta_efd / "boavizta-data-fr.csv"
     dry = run("factors", "import-efd", str(path), "--dry-run")
     assert dry.exit_code == 0, dry.output
     assert "1,226 rows (';' delimiter, ',' decimals) -> 1,219 models" in dry.stdout
@@ -244,8 +247,8 @@ def test_numbers_follow_the_language(run) -> None:
     assert "," in total and "." not in total  # French decimal commas
 
 
-def test_match_again_after_the_inventory_grew(run, engine, shared_data: Path) -> None:
-    path = shared_data / "boavizta-efd" / "boavizta-data-us.csv"
+def test_match_again_after_the_inventory_grew(run, engine, boavizta_efd: Path) -> None:
+    path = boavizta_efd / "boavizta-data-us.csv"
     assert run("factors", "import-efd", str(path)).exit_code == 0
     add_inventory(
         engine,

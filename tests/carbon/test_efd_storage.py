@@ -23,13 +23,13 @@ D = dt.date
 
 
 @pytest.fixture
-def efd_us(shared_data: Path) -> Path:
-    return shared_data / "boavizta-efd" / "boavizta-data-us.csv"
+def efd_us(boavizta_efd: Path) -> Path:
+    return boavizta_efd / "boavizta-data-us.csv"
 
 
 @pytest.fixture
-def efd_fr(shared_data: Path) -> Path:
-    return shared_data / "boavizta-efd" / "boavizta-data-fr.csv"
+def efd_fr(boavizta_efd: Path) -> Path:
+    return boavizta_efd / "boavizta-data-fr.csv"
 
 
 def test_both_variants_give_the_same_rows(efd_us: Path, efd_fr: Path) -> None:

@@ -1,8 +1,9 @@
 """The shipped factor set: complete, sourced, and faithful to the published figures.
 
-References: ``../shared/DOMAIN.md`` section 5 (ADEME-Arcep 2022, BoaviztAPI
-defaults, Boavizta EFD medians, Ember/OWID grid intensity) and the Boavizta
-dataset itself, from which the EFD medians are recomputed here.
+References: the team's domain notes (DOMAIN.md, section 5: ADEME-Arcep 2022,
+BoaviztAPI defaults, Boavizta EFD medians, Ember/OWID grid intensity) and the
+Boavizta dataset itself (the snapshot in ``tests/data/boavizta-efd/``), from
+which the EFD medians are recomputed here.
 """
 
 from __future__ import annotations
@@ -148,8 +149,8 @@ def _efd_group(rows, subcategory: str) -> list:
     return [r for r in rows if r.subcategory.strip().lower() == subcategory]
 
 
-def test_efd_medians_recomputed_from_the_dataset(factor_set: FactorSet, shared_data: Path) -> None:
-    rows = read_efd(shared_data / "boavizta-efd" / "boavizta-data-us.csv").rows
+def test_efd_medians_recomputed_from_the_dataset(factor_set: FactorSet, boavizta_efd: Path) -> None:
+    rows = read_efd(boavizta_efd / "boavizta-data-us.csv").rows
     for category, sub in SUBCATEGORY.items():
         group = _efd_group(rows, sub)
         manufacturing = _median(
@@ -181,9 +182,9 @@ def test_efd_medians_recomputed_from_the_dataset(factor_set: FactorSet, shared_d
 
 
 def test_switch_derivation_follows_its_documented_method(
-    factor_set: FactorSet, shared_data: Path
+    factor_set: FactorSet, boavizta_efd: Path
 ) -> None:
-    rows = read_efd(shared_data / "boavizta-efd" / "boavizta-data-us.csv").rows
+    rows = read_efd(boavizta_efd / "boavizta-data-us.csv").rows
 
     def per_kg(sub: str) -> list[float]:
         return sorted(

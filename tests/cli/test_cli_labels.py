@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -15,6 +16,9 @@ from sobriety.cli.main import app
 from sobriety.domain.labels import label
 
 runner = CliRunner()
+#: The demo fleet is drawn as of today, and estimate and flag default to today:
+#: every test here runs on one fixed day, so the fleet is the same on any day.
+pytestmark = pytest.mark.time_machine(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=True)
 RAW_STATUSES = ("in_service", "in_stock", "in_repair", "in_reuse_channel")
 RAW_CATEGORIES = ("wifi_access_point", "rugged_smartphone", "thin_client")
 RAW_SITE_KINDS = ("head_office", "natural_area")

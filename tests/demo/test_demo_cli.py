@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 from typer.testing import CliRunner
@@ -18,6 +20,21 @@ from sobriety.storage import db
 from sobriety.storage.models import Device, Site
 
 runner = CliRunner()
+
+#: The demo fleet is drawn as of today (its history, its statuses, its default size):
+#: every test here runs on one fixed day, so the fleet is the same on any day.
+DEMO_DAY = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+pytestmark = pytest.mark.time_machine(DEMO_DAY, tick=True)
+
+#: ``python -m sobriety ARGS`` in a child process, with its clock set to DEMO_DAY
+#: (time-machine does not reach a child process).
+SOBRIETY_ON_DEMO_DAY = [
+    sys.executable,
+    "-c",
+    "import runpy, time_machine\n"
+    f"time_machine.travel({DEMO_DAY.timestamp()!r}, tick=True).start()\n"
+    "runpy.run_module('sobriety', run_name='__main__', alter_sys=True)\n",
+]
 
 
 def _devices(url: str) -> int:
@@ -73,12 +90,15 @@ def test_large_fleets_show_progress(sqlite_url: str, monkeypatch) -> None:
 
 
 def test_the_readme_main_job_command_works_twice(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'data' / 'sobriety.db'}"
-    env = {**os.environ, "SOBRIETY_DATABASE_URL": url}
+    """As the README runs it: the default database, in a user data folder made for it."""
+    path = Path(os.environ["XDG_DATA_HOME"]) / "sobriety" / "sobriety.db"
+    assert not path.parent.exists()
+    url = f"sqlite:///{path}"
+    env = dict(os.environ)
     outputs = []
     for _ in range(2):
         done = subprocess.run(
-            [sys.executable, "-m", "sobriety", "demo"],
+            [*SOBRIETY_ON_DEMO_DAY, "demo"],
             env=env,
             capture_output=True,
             text=True,
@@ -88,7 +108,7 @@ def test_the_readme_main_job_command_works_twice(tmp_path: Path) -> None:
         outputs.append(done.stdout)
     assert outputs[0].splitlines()[1:] == outputs[1].splitlines()[1:]  # same fleet
     summary = subprocess.run(
-        [sys.executable, "-m", "sobriety", "summary"], env=env, capture_output=True, text=True
+        [*SOBRIETY_ON_DEMO_DAY, "summary"], env=env, capture_output=True, text=True
     )
     assert summary.returncode == 0, summary.stderr
     assert summary.stdout.splitlines()[0] == outputs[0].splitlines()[1]

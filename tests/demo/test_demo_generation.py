@@ -246,10 +246,10 @@ def test_sensitive_data_is_mostly_in_social_services(fleet) -> None:
     assert not d["sensitive_data"][d["category"] == "monitor"].any()
 
 
-def test_models_are_real_and_match_the_boavizta_dataset(fleet, shared_data) -> None:
+def test_models_are_real_and_match_the_boavizta_dataset(fleet, boavizta_efd) -> None:
     import csv
 
-    with open(shared_data / "boavizta-efd" / "boavizta-data-us.csv", encoding="utf-8") as f:
+    with open(boavizta_efd / "boavizta-data-us.csv", encoding="utf-8") as f:
         efd = {(r["manufacturer"], r["name"]) for r in csv.DictReader(f)}
     _, d, _, _ = fleet
     pairs = list(zip(d["manufacturer"].tolist(), d["model"].tolist(), strict=True))

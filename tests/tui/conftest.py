@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
+import pytest
+import time_machine
 from sqlalchemy import Engine
 
 from sobriety.app.context import Sobriety
 from sobriety.settings import load_settings
 from sobriety.tui.app import SobrietyApp, create_app
 
+#: The app's clock (``Sobriety(today=...)``), so screens do not depend on the day.
 TODAY = dt.date(2026, 3, 2)
+#: The wall clock of every TUI test (history rows, ``updated_at``, lot codes): 9 a.m.
+#: UTC on TODAY, after the fleet's fixed timestamps, then ticking.
+NOW = dt.datetime.combine(TODAY, dt.time(9, 0), tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _wall_clock_on_today() -> Iterator[None]:
+    """What the app writes is stamped on the app's day, whatever day the suite runs."""
+    with time_machine.travel(NOW, tick=True):
+        yield
 
 
 def make_app(engine: Engine, *, dark: bool = True, start: str | None = "inventory") -> SobrietyApp:

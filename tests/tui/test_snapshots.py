@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+import time_machine
 from sqlalchemy import Engine
 
 from sobriety.storage import db
 from sobriety.storage import devices as repository
 
-from .conftest import make_app, settle
+from .conftest import NOW, make_app, settle
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -50,7 +51,9 @@ def test_device(snap_compare, sqlite_fleet: Engine, size) -> None:
 
 @pytest.mark.parametrize("size", SIZES)
 def test_device_history(snap_compare, sqlite_fleet: Engine, size) -> None:
-    with db.session_scope(sqlite_fleet) as session:
+    # The history row is stamped with the wall clock: frozen, so the snapshot
+    # shows the app's day (TODAY) and never the day it was recorded.
+    with time_machine.travel(NOW, tick=False), db.session_scope(sqlite_fleet) as session:
         repository.update_device(
             session=session,
             asset_tag="D000004",
@@ -124,7 +127,7 @@ def test_conflict_dialog(snap_compare, sqlite_fleet: Engine, size) -> None:
         await settle(pilot, app)
         app.screen.query_one("#field-os").focus()
         await pilot.press(*"Debian 12")
-        with db.session_scope(sqlite_fleet) as session:
+        with time_machine.travel(NOW, tick=False), db.session_scope(sqlite_fleet) as session:
             repository.update_device(
                 session=session,
                 asset_tag="D000004",
