@@ -11,10 +11,11 @@ from textual.widgets import DataTable, Static
 from sobriety.domain.carbon.factors import load_factor_set
 from sobriety.domain.report import kpis
 from sobriety.domain.reuse.policy import resolve_policy
+from sobriety.domain.reuse.rate import compute_reuse_rate
 from sobriety.i18n import fmt_number
 from sobriety.settings import packaged_factors_dir
-from sobriety.storage import reuse_events as reuse_history
 from sobriety.storage.carbon_fleet import read_fleet
+from sobriety.storage.reuse_events import read_history
 from sobriety.tui.commands import SobrietyCommands
 from sobriety.tui.screens.dashboard import DashboardScreen
 from sobriety.tui.screens.help import HelpScreen, binding_groups
@@ -29,7 +30,7 @@ async def test_the_dashboard_opens_first_with_the_core_figures(sqlite_fleet: Eng
     fs = load_factor_set(packaged_factors_dir())
     targets = kpis.load_purchase_targets()
     want = kpis.dashboard(read_fleet(sqlite_fleet, fs), fs, targets, on=TODAY)
-    rate = reuse_history.reuse_rate(sqlite_fleet, resolve_policy(None), TODAY.year)
+    rate = compute_reuse_rate(read_history(sqlite_fleet), resolve_policy(None), TODAY.year)
     app = make_app(sqlite_fleet, start=None)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from sobriety.domain.carbon.breakdown import EstimateRow
     from sobriety.domain.carbon.engine import CarbonFleet
     from sobriety.domain.carbon.explain import DeviceExplanation
-    from sobriety.domain.carbon.factors import FactorSet
     from sobriety.domain.carbon.whatif import WhatIfResult
     from sobriety.storage.carbon_fleet import DeviceHeader
 
@@ -41,7 +40,6 @@ __all__ = [
     "check_choice",
     "estimate",
     "explain_device",
-    "factor_set",
     "grid_zone",
     "what_if",
 ]
@@ -81,20 +79,9 @@ def check_choice(name: str, value: str, choices: Sequence[str]) -> None:
         )
 
 
-def factor_set(app: Sobriety) -> FactorSet:
-    """The application's factor set; a folder that does not load is a :class:`SettingError`."""
-    from sobriety.app.context import SettingError
-    from sobriety.domain.carbon.factors import FactorSetError
-
-    try:
-        return app.factors
-    except FactorSetError as exc:
-        raise SettingError(str(exc)) from exc
-
-
 def grid_zone(app: Sobriety, grid: str | None) -> str | None:
     """The zone of every site's use phase: ``grid``, else the setting (None: each site's)."""
-    zones = list(factor_set(app).grid.zones)
+    zones = list(app.factors.grid.zones)
     if grid is not None and grid.upper() not in zones:
         raise InvalidInput(
             "grid",
@@ -238,7 +225,7 @@ def estimate(
 
     check_choice("mode", mode, MODES)
     check_choice("by", by, BY_CHOICES)
-    fs = factor_set(app)
+    fs = app.factors
     zone = grid_zone(app, grid)
     state = as_of or app.today()
     year = year or state.year - 1
@@ -323,7 +310,7 @@ def explain_device(
     from sobriety.storage.devices import NotFoundError
 
     check_choice("mode", mode, MODES)
-    fs = factor_set(app)
+    fs = app.factors
     zone = grid_zone(app, grid)
     state = as_of or app.today()
     year = year or state.year - 1
@@ -392,7 +379,7 @@ def what_if(
     from sobriety.domain.vocab import SiteKind
     from sobriety.storage.carbon_fleet import read_fleet
 
-    fs = factor_set(app)
+    fs = app.factors
     for c in categories or []:
         check_choice("category", c, fs.category_order)
     for k in site_kinds or []:

@@ -19,21 +19,26 @@ functions of :mod:`sobriety.app`; nothing is found through globals.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sobriety.i18n import _
 from sobriety.paths import default_database_url
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+    from sqlmodel import Session
 
     from sobriety.domain.carbon.factors import FactorSet
     from sobriety.domain.report.kpis import PurchaseTargets
     from sobriety.domain.reuse.policy import Policy
     from sobriety.settings import Settings
+
+
+T = TypeVar("T")
 
 
 class DatabaseError(RuntimeError):
@@ -63,20 +68,23 @@ class _Stamp:
 
 
 class _Reloading:
-    """A value loaded from files and loaded again when they change."""
+    """A value loaded from files and loaded again when they change (thread-safe: the
+    TUI's workers ask for it at the same time)."""
 
     def __init__(self, files: Callable[[], list[Path]], load: Callable[[], Any]) -> None:
         self._files = files
         self._load = load
         self._stamp: _Stamp | None = None
         self._value: Any = None
+        self._lock = threading.Lock()
 
     def get(self) -> Any:
-        stamp = _Stamp.of(self._files())
-        if self._stamp != stamp:
-            self._value = self._load()
-            self._stamp = stamp
-        return self._value
+        with self._lock:
+            stamp = _Stamp.of(self._files())
+            if self._stamp != stamp:
+                self._value = self._load()
+                self._stamp = stamp
+            return self._value
 
 
 def _sqlite_path(url: str) -> Path | None:
@@ -116,13 +124,27 @@ class Sobriety:
             return self.settings.today
         return dt.date.today()
 
-    def now(self) -> dt.datetime:
-        """The time recorded for a change made now (UTC); on a frozen day, noon of that day."""
+    def now(self, on: dt.date | None = None) -> dt.datetime:
+        """The time recorded for a change dated ``on`` (default: today), in UTC.
+
+        The real time when that day is the real today; else noon UTC of that day
+        (a frozen day, or an action dated another day: the day survives any time zone).
+        """
         now = dt.datetime.now(dt.UTC)
-        day = self.today()
+        day = on or self.today()
         if day == now.date():
             return now
         return dt.datetime.combine(day, dt.time(12, 0), tzinfo=dt.UTC)
+
+    def in_transaction(self, session: Session | None, work: Callable[[Session], T]) -> T:
+        """``work(session)`` in ``session`` when given, else in a transaction of its own
+        (committed on success, rolled back on any error)."""
+        if session is not None:
+            return work(session)
+        from sobriety.storage import db
+
+        with db.session_scope(self.engine) as own:
+            return work(own)
 
     @property
     def actor(self) -> str:
@@ -235,13 +257,16 @@ class Sobriety:
         return list(folder.glob("*.toml")) if folder.is_dir() else [folder]
 
     def _load_factors(self) -> FactorSet:
-        from sobriety.domain.carbon.factors import load_factor_set
+        from sobriety.domain.carbon.factors import FactorSetError, load_factor_set
 
-        return load_factor_set(self.factors_dir)
+        try:
+            return load_factor_set(self.factors_dir)
+        except FactorSetError as exc:
+            raise SettingError(str(exc)) from exc
 
     @property
     def factors(self) -> FactorSet:
-        """The factor set (reloaded when one of its files changed)."""
+        """The factor set (reloaded when one of its files changed); SettingError if invalid."""
         return self._factors.get()
 
     @property
@@ -270,13 +295,17 @@ class Sobriety:
         return [self.settings.policy or default_policy_path()]
 
     def _load_policy(self) -> Policy:
-        from sobriety.domain.reuse.policy import resolve_policy
+        from sobriety.domain.reuse.policy import PolicyError, resolve_policy
 
-        return resolve_policy(self.settings.policy)
+        try:
+            return resolve_policy(self.settings.policy)
+        except PolicyError as exc:
+            raise SettingError(_("Invalid reuse policy: {error}").format(error=exc)) from exc
 
     @property
     def policy(self) -> Policy:
-        """The user's policy (``SOBRIETY_POLICY``) or the shipped one, reloaded on change."""
+        """The user's policy (``SOBRIETY_POLICY``) or the shipped one, reloaded on change;
+        SettingError (every problem named) if invalid."""
         return self._policy.get()
 
     @property

@@ -42,9 +42,9 @@ def dashboard(
     app: Sobriety, *, year: int | None = None, progress: Progress | None = None
 ) -> DashboardFigures:
     """Every dashboard figure of ``year`` (default: this year) and its reuse rate."""
-    from sobriety.app.carbon import factor_set, grid_zone
+    from sobriety.app import reuse
+    from sobriety.app.carbon import grid_zone
     from sobriety.domain.report import kpis
-    from sobriety.storage import reuse_events
     from sobriety.storage.carbon_fleet import read_fleet
 
     on = app.today()
@@ -54,7 +54,7 @@ def dashboard(
         if progress is not None:
             progress(text, done, STEPS)
 
-    fs = factor_set(app)
+    fs = app.factors
     zone = grid_zone(app, None)
     report(_("Reading the fleet"), 0)
     fleet = read_fleet(app.engine, fs)
@@ -68,6 +68,6 @@ def dashboard(
         progress=lambda text, done, steps: report(text, 1 + done / steps * 4),
     )
     report(_("Reuse rate from the history"), 5)
-    rate = reuse_events.reuse_rate(app.engine, app.policy, year)
+    rate = reuse.reuse_rate(app, year)
     report(_("Done"), STEPS)
     return DashboardFigures(dash, rate, zone)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sobriety.app.carbon import InvalidInput, check_choice, factor_set
+from sobriety.app.carbon import InvalidInput, check_choice
 from sobriety.i18n import _
 
 if TYPE_CHECKING:
@@ -37,7 +37,6 @@ __all__ = [
     "add_model_factor",
     "check",
     "entry",
-    "factor_set",
     "import_efd",
     "listing",
     "match",
@@ -112,7 +111,7 @@ def listing(app: Sobriety) -> FactorListing:
     """The configured factor set and every factor in it."""
     from sobriety.domain.carbon.factors import all_factors
 
-    fs = factor_set(app)
+    fs = app.factors
     return FactorListing(fs, list(all_factors(fs)))
 
 
@@ -132,7 +131,7 @@ class FactorEntry:
 
 def entry(app: Sobriety, key: str) -> FactorEntry:
     """The entry ``key``: a category, a grid zone, ``grid``, ``reuse``, ``sources``, a source."""
-    fs = factor_set(app)
+    fs = app.factors
     if key in fs.categories:
         return FactorEntry("category", key, fs)
     code = key.upper()

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from sobriety.app.context import Sobriety
     from sobriety.storage.device_pages import DeviceDetail, SiteChoice
     from sobriety.storage.models import Device
-    from sobriety.storage.search_index import DeviceSearchIndex, SearchHits
+    from sobriety.storage.search_index import DeviceSearchIndex
 
 __all__ = [
     "ACTIONS",
@@ -90,21 +90,6 @@ def count(
     return count_devices(app.engine, flt, search=search)
 
 
-def position(
-    app: Sobriety, query: DeviceQuery, device_id: int, *, search: DeviceSearchIndex | None = None
-) -> int | None:
-    """The row of device ``device_id`` in the list under ``query`` (None when filtered out)."""
-    from sobriety.storage.device_pages import position_of
-
-    return position_of(app.engine, query, device_id, search=search)
-
-
-def hits(search: DeviceSearchIndex | None, flt: DeviceFilter) -> SearchHits | None:
-    from sobriety.storage.device_pages import search_hits
-
-    return search_hits(search, flt)
-
-
 def sites(app: Sobriety) -> list[SiteChoice]:
     """Every site, by code, for filters and the move action."""
     from sobriety.storage.device_pages import site_choices
@@ -146,7 +131,6 @@ def apply_action(
     meanwhile raises :class:`ConflictError` and nothing is written. It runs in
     ``session`` when given, else in a transaction of its own.
     """
-    from sobriety.storage import db
     from sobriety.storage.devices import update_device
 
     if action == "edit":
@@ -168,17 +152,7 @@ def apply_action(
             at=app.now(),
         )
 
-    if session is not None:
-        return write(session)
-    with db.session_scope(app.engine) as s:
-        return write(s)
-
-
-def transaction(app: Sobriety):  # type: ignore[no-untyped-def]
-    """A session committed on success, rolled back on any error (for a use case's writes)."""
-    from sobriety.storage import db
-
-    return db.session_scope(app.engine)
+    return app.in_transaction(session, write)
 
 
 # ------------------------------------------------------------------ outcomes of a write

@@ -21,9 +21,7 @@ from sobriety.app.reuse import (
     ConflictError,
     NotFoundError,
     ReuseError,
-    in_transaction,
     leave_service,
-    recorded_at,
 )
 from sobriety.domain.reuse.lots import LotRuleError
 from sobriety.domain.vocab import Channel, EventKind, LotStatus, Status
@@ -184,7 +182,7 @@ def create(
         "commitment_ref": commitment_ref,
         "on": on or app.today(),
     }
-    return in_transaction(app, session, lambda s: _create(app, s, **values))
+    return app.in_transaction(session, lambda s: _create(app, s, **values))
 
 
 # ------------------------------------------------------------------ devices in and out
@@ -268,7 +266,7 @@ def add(
 ) -> int:
     """Add devices to an open lot; all or nothing, every refusal listed. Returns how many."""
     day = on or app.today()
-    return in_transaction(app, session, lambda s: _add(app, s, code, asset_tags, day))
+    return app.in_transaction(session, lambda s: _add(app, s, code, asset_tags, day))
 
 
 def remove(
@@ -306,7 +304,7 @@ def remove(
             )
         return len(chosen)
 
-    return in_transaction(app, session, write)
+    return app.in_transaction(session, write)
 
 
 def build(
@@ -331,7 +329,7 @@ def build(
         _add(app, s, code, list(asset_tags), day)
         return code
 
-    return in_transaction(app, None, write)
+    return app.in_transaction(None, write)
 
 
 # ------------------------------------------------------------------ handover
@@ -388,7 +386,7 @@ def close(
                 event_details=details,
                 at=app.now(),
             )
-        handover = recorded_at(app, day)  # transfers are dated on the handover day
+        handover = app.now(day)  # transfers are dated on the handover day
         lot_store.date_transfers(s, code=code, device_ids=[d.id for d in leaving], at=handover)
         refs: dict[str, Any] = {"deed_ref": deed_ref} if deed_ref else {}
         if commitment:
@@ -396,7 +394,7 @@ def close(
         lot_store.update_lot(s, lot, status=LotStatus.CLOSED.value, closed_at=handover, **refs)
         return Closed(code, day, len(leaving))
 
-    return in_transaction(app, session, write)
+    return app.in_transaction(session, write)
 
 
 def record_proof(
@@ -413,8 +411,7 @@ def record_proof(
     if not reference or not reference.strip():
         raise ReuseError(_("a proof of reuse needs a reference"))
     day = on or app.today()
-    in_transaction(
-        app,
+    app.in_transaction(
         session,
         lambda s: update_lot(
             s, _get(s, code), proof_of_reuse_ref=reference.strip(), proof_date=day
@@ -438,7 +435,7 @@ def update_refs(
         for name, value in (("deed_ref", deed_ref), ("commitment_ref", commitment_ref))
         if value
     }
-    in_transaction(app, session, lambda s: update_lot(s, _get(s, code), **refs))
+    app.in_transaction(session, lambda s: update_lot(s, _get(s, code), **refs))
 
 
 # ------------------------------------------------------------------ reads
@@ -446,7 +443,7 @@ def show(app: Sobriety, code: str) -> LotView:
     """The lot, its devices (a closed lot: those that left with it) and their best erasure."""
     from sobriety.storage.lots import lot_view
 
-    return in_transaction(app, None, lambda s: lot_view(s, _get(s, code)))
+    return app.in_transaction(None, lambda s: lot_view(s, _get(s, code)))
 
 
 def list_lots(app: Sobriety) -> list[LotRow]:
@@ -467,7 +464,7 @@ def list_lots(app: Sobriety) -> list[LotRow]:
             for lot, n in store.list_lots(s)
         ]
 
-    return in_transaction(app, None, read)
+    return app.in_transaction(None, read)
 
 
 # ------------------------------------------------------------------ slips

@@ -51,24 +51,6 @@ __all__ = [
 ]
 
 
-def recorded_at(app: Sobriety, on: dt.date | None) -> dt.datetime:
-    """The time recorded for an action dated ``on``: the application's now on today
-    (or without a date), else noon UTC of that day (so the day survives any time zone)."""
-    if on is None or on == app.today():
-        return app.now()
-    return dt.datetime.combine(on, dt.time(12, 0), tzinfo=dt.UTC)
-
-
-def in_transaction(app: Sobriety, session: Session | None, work: Callable[[Session], Any]) -> Any:
-    """``work(session)`` in ``session``, else in a transaction of its own."""
-    if session is not None:
-        return work(session)
-    from sobriety.storage import db
-
-    with db.session_scope(app.engine) as s:
-        return work(s)
-
-
 # ------------------------------------------------------------------ flags
 @dataclass
 class FlagRun:
@@ -161,11 +143,11 @@ class FlagSummary:
 
 
 def _factors(app: Sobriety) -> tuple[FactorSet | None, str | None]:
-    from sobriety.domain.carbon.factors import FactorSetError
+    from sobriety.app.context import SettingError
 
     try:
         return app.factors, None
-    except (FactorSetError, OSError) as exc:
+    except (SettingError, OSError) as exc:
         return None, str(exc).splitlines()[0]
 
 
@@ -281,7 +263,7 @@ def leave_service(
             kind=EventKind.RETIRED,
             actor=app.actor,
             details={"reason": reason},
-            date=recorded_at(app, on),
+            date=app.now(on),
         )
         if device.retirement_date is None:
             changes["retirement_date"] = on
@@ -365,9 +347,10 @@ def accept(
 ) -> Decision:
     """Record the recommended channel as the technician's decision (``flag_accepted``)."""
     day = on or app.today()
-    return in_transaction(
-        app, session, lambda s: _accept(app, s, asset_tag, day, expected_version)
-    )[1]
+    _device, decision = app.in_transaction(
+        session, lambda s: _accept(app, s, asset_tag, day, expected_version)
+    )
+    return decision
 
 
 def accept_all(
@@ -375,8 +358,8 @@ def accept_all(
 ) -> list[Decision]:
     """Accept the recommendation of every device in one transaction: all or nothing."""
     day = on or app.today()
-    return in_transaction(
-        app, None, lambda s: [_accept(app, s, t, day, None)[1] for t in asset_tags]
+    return app.in_transaction(
+        None, lambda s: [_accept(app, s, t, day, None)[1] for t in asset_tags]
     )
 
 
@@ -444,8 +427,8 @@ def override(
     (an erasure to do...) is recorded as still to do.
     """
     day = on or app.today()
-    return in_transaction(
-        app, session, lambda s: _override(app, s, asset_tag, channel, reason, day, expected_version)
+    return app.in_transaction(
+        session, lambda s: _override(app, s, asset_tag, channel, reason, day, expected_version)
     )[1]
 
 
@@ -477,7 +460,7 @@ def set_repair_estimate(
             at=app.now(),
         ).version
 
-    return in_transaction(app, session, write)
+    return app.in_transaction(session, write)
 
 
 # ------------------------------------------------------------------ erasures
@@ -536,8 +519,8 @@ def record_erasure(
     and level under the policy, dates against today and the acquisition,
     operator and tool). Returns the device's new version.
     """
-    return in_transaction(
-        app, session, lambda s: _record_erasure(app, s, asset_tag, record, expected_version)
+    return app.in_transaction(
+        session, lambda s: _record_erasure(app, s, asset_tag, record, expected_version)
     ).version
 
 
@@ -549,7 +532,7 @@ def erasures(app: Sobriety, asset_tag: str) -> list[ErasureInput]:
     def read(s: Session) -> list[ErasureInput]:
         return erasure_records(s, devices.get_device(session=s, asset_tag=asset_tag).id)
 
-    return in_transaction(app, None, read)
+    return app.in_transaction(None, read)
 
 
 def erasure_record(values: dict[str, Any]) -> ErasureInput:

@@ -32,11 +32,6 @@ class CliContext:
             self._app = Sobriety(self.settings)
         return self._app
 
-    @property
-    def engine(self):  # type: ignore[no-untyped-def]
-        """Transitional: the application's opened engine (commands move to use cases)."""
-        return self.app.engine
-
 
 def get(ctx: typer.Context) -> CliContext:
     obj = ctx.find_root().obj

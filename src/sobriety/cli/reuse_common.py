@@ -35,19 +35,17 @@ def parse_day(ctx: typer.Context, value: str | None, option: str) -> dt.date:
 
 @contextmanager
 def refusals() -> Iterator[None]:
-    """Run a use case; a refusal, an unknown device or lot, a conflict or an invalid
-    policy file becomes a clean error exit (nothing was written)."""
+    """Run a use case; a refusal, an unknown device or lot or a conflict becomes a clean
+    error exit (nothing was written). An invalid policy file is a SettingError, which the
+    root command reports."""
     from sobriety.app.reuse import (
         ConflictError,
         LotRuleError,
         NotFoundError,
-        PolicyError,
         ReuseError,
     )
 
     try:
         yield
-    except PolicyError as exc:
-        raise context.fail(_("Invalid reuse policy: {error}").format(error=exc)) from exc
     except (ReuseError, LotRuleError, NotFoundError, ConflictError) as exc:
         raise context.fail(str(exc)) from exc

@@ -21,7 +21,7 @@ import numpy as np
 from sqlalchemy import Engine, or_, select
 
 from sobriety.domain.reuse import rate as rr
-from sobriety.domain.reuse.policy import CATEGORY_INDEX, Policy
+from sobriety.domain.reuse.policy import CATEGORY_INDEX
 from sobriety.domain.reuse.rules import ACTIVE_STATUSES
 from sobriety.domain.vocab import Category, EventKind, Status
 from sobriety.storage.arrays import read_columns
@@ -122,12 +122,3 @@ def read_history(engine: Engine) -> rr.History:
         transfer_proven=np.array(t_proven, dtype=bool),
         undated_retired=undated_retired,
     )
-
-
-def reuse_rate(engine: Engine, policy: Policy, year: int) -> rr.ReuseRate:
-    """The décret 2023-266 reuse rate of ``year`` from the recorded history.
-
-    Transitional, for :mod:`sobriety.app.dashboard`: use cases call
-    :func:`sobriety.app.reuse.reuse_rate` (the application's policy and clock).
-    """
-    return rr.compute_reuse_rate(read_history(engine), policy, year)

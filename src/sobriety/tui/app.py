@@ -10,7 +10,6 @@ Top-level sections are Textual *modes* listed in
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -22,7 +21,6 @@ from textual.screen import Screen
 from sobriety.app import inventory
 from sobriety.app.context import Sobriety
 from sobriety.i18n import _
-from sobriety.settings import Settings
 from sobriety.tui.commands import SobrietyCommands
 from sobriety.tui.messages import DataChanged, DeviceChosen, DeviceSaved
 from sobriety.tui.screens.device import DeviceScreen
@@ -69,23 +67,6 @@ class SobrietyApp(App[None]):
         self._search_index_started = False
         #: Bumped by every write (DataChanged): screens showing figures recompute them.
         self.data_generation = 0
-
-    @property
-    def engine(self):  # type: ignore[no-untyped-def]
-        """Transitional: screens move to the use cases of :mod:`sobriety.app`."""
-        return self.sobriety.engine
-
-    @property
-    def settings(self) -> Settings:
-        return self.sobriety.settings
-
-    @property
-    def actor(self) -> str:
-        """Who is recorded in the history for changes made here."""
-        return self.sobriety.actor
-
-    def today(self) -> dt.date:
-        return self.sobriety.today()
 
     def on_mount(self) -> None:
         self.theme = DARK_THEME if self._start_dark else LIGHT_THEME

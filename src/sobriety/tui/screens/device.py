@@ -120,11 +120,6 @@ class DeviceScreen(Screen[None]):
         self._written: dict[str, dict[str, Any]] = {}  # last values sent, per action
         self.flag: Any = None  # DeviceFlag: recommended channel and alternatives
 
-    @property
-    def sobriety(self) -> Any:
-        """Transitional: the app (the reuse and carbon tabs move to ``host(self).sobriety``)."""
-        return self.app
-
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         yield Static(self.asset_tag, id="device-title")

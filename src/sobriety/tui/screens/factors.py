@@ -112,7 +112,7 @@ class FactorsScreen(Screen[None]):
         sobriety = host(self).sobriety
         try:
             self.post_message(LoadProgressed(_("Loading the factor set…"), 0, 2))
-            fs = factors.factor_set(sobriety)
+            fs = sobriety.factors
             self.post_message(LoadProgressed(_("Reading the per-model factors"), 1, 2))
             stored = factors.per_model(sobriety)
         except Exception as exc:  # shown on the screen, never a crash
