@@ -1,4 +1,5 @@
-"""``sobriety import``: load a device inventory from CSV, XLSX or a JSON export."""
+"""``sobriety import``: load a device inventory from CSV, XLSX or a JSON export,
+or hardware inventories written by the GLPI Agent (see :mod:`sobriety.cli.import_agent`)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from typing import Annotated
 
 import typer
 
-from sobriety.cli import context
+from sobriety.cli import context, import_agent
 from sobriety.domain.labels import label
 from sobriety.i18n import _, fmt_number
+from sobriety.io.agent_import import IMPORT_PROFILES, uses_agent_profile
 from sobriety.io.importer import ImportFailed, ImportReport, import_file
-from sobriety.io.profiles import PROFILES, ColumnError
+from sobriety.io.profiles import ColumnError
 from sobriety.io.synonyms import SynonymFileError, load_synonyms
 from sobriety.io.tables import UnreadableFile
 
@@ -21,11 +23,23 @@ SHOWN_WITH_REJECTS = 20
 
 def import_inventory(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help=_("CSV, XLSX or JSON (sobriety export) file."))],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help=_(
+                "CSV, XLSX or JSON (sobriety export) file; or GLPI Agent inventories: "
+                "a JSON or XML file, a folder of them or a .zip."
+            )
+        ),
+    ],
     profile: Annotated[
         str,
         typer.Option(
-            "--profile", help=_("Column mapping: auto, generic, glpi or snipeit (default: auto).")
+            "--profile",
+            help=_(
+                "Column mapping: auto, generic, glpi or snipeit; glpi-agent for GLPI Agent "
+                "inventories (default: auto, which recognises them)."
+            ),
         ),
     ] = "auto",
     dry_run: Annotated[
@@ -36,7 +50,10 @@ def import_inventory(
         typer.Option(
             "--skip-invalid",
             metavar="REJECTS.csv",
-            help=_("Import the valid rows; write the invalid ones, with reasons, to this CSV."),
+            help=_(
+                "Import the valid rows (or inventory files); write the invalid ones, "
+                "with reasons, to this CSV."
+            ),
         ),
     ] = None,
     synonyms: Annotated[
@@ -51,12 +68,15 @@ def import_inventory(
     ] = None,
 ) -> None:
     cli = context.get(ctx)
-    if profile not in PROFILES:
+    if profile not in IMPORT_PROFILES:
         raise context.fail(
             _("Unknown profile {profile}; expected one of {profiles}.").format(
-                profile=profile, profiles=", ".join(PROFILES)
+                profile=profile, profiles=", ".join(IMPORT_PROFILES)
             )
         )
+    if uses_agent_profile(file, profile):
+        import_agent.run(cli, file, dry_run=dry_run, skip_invalid=skip_invalid)
+        return
     try:
         table = load_synonyms(synonyms or cli.settings.synonyms)
     except SynonymFileError as exc:

@@ -33,7 +33,8 @@ from textual.widgets import (
 )
 
 from sobriety.i18n import _, fmt_number
-from sobriety.io.profiles import PROFILES
+from sobriety.io.agent_import import IMPORT_PROFILES, AgentReport, uses_agent_profile
+from sobriety.tui import agent_preview
 from sobriety.tui.import_data import Preview, preview
 from sobriety.tui.messages import DataChanged, LoadProgressed
 from sobriety.tui.widgets.work_progress import WorkProgress
@@ -49,6 +50,7 @@ PROFILE_LABELS = {
     "generic": "generic",
     "glpi": "GLPI",
     "snipeit": "Snipe-IT",
+    "glpi-agent": "GLPI Agent",
 }
 
 
@@ -80,12 +82,12 @@ class ImportScreen(Screen[None]):
         yield Header(show_clock=False)
         with Horizontal(id="import-bar"):
             yield Input(
-                placeholder=_("Path of a CSV, XLSX or JSON file (ctrl+o)"),
+                placeholder=_("Path of a CSV, XLSX or JSON file, or of agent inventories (ctrl+o)"),
                 id="import-path",
                 compact=True,
             )
             yield Select(
-                [(PROFILE_LABELS[p], p) for p in PROFILES],
+                [(PROFILE_LABELS[p], p) for p in IMPORT_PROFILES],
                 value="auto",
                 allow_blank=False,
                 id="import-profile",
@@ -96,7 +98,7 @@ class ImportScreen(Screen[None]):
         with Horizontal(id="import-body"):
             yield DirectoryTree(str(self.start_dir), id="import-tree")
             with Vertical(id="import-right"):
-                yield Label(_("Column mapping"), classes="panel-title")
+                yield Label(_("Column mapping"), classes="panel-title", id="mapping-title")
                 yield DataTable(id="import-mapping", cursor_type="row", zebra_stripes=True)
                 yield Label(_("Problems"), classes="panel-title", id="problems-title")
                 yield DataTable(id="import-problems", cursor_type="row", zebra_stripes=True)
@@ -104,13 +106,16 @@ class ImportScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = _("Import")
-        self.query_one("#import-mapping", DataTable).add_columns(
-            _("Column"), _("Field"), _("Sample values")
-        )
-        self.query_one("#import-problems", DataTable).add_columns(
-            _("Line"), _("Column"), _("Value"), _("Expected")
-        )
+        self._columns("#import-mapping", _("Column"), _("Field"), _("Sample values"))
+        self._columns("#import-problems", _("Line"), _("Column"), _("Value"), _("Expected"))
         self.query_one("#import-path", Input).focus()
+
+    def _columns(self, table_id: str, *labels: str) -> DataTable:
+        table = self.query_one(table_id, DataTable)
+        if [str(c.label) for c in table.columns.values()] != list(labels):
+            table.clear(columns=True)
+            table.add_columns(*labels)
+        return table
 
     # -------------------------------------------------------------- choosing
     @property
@@ -160,13 +165,43 @@ class ImportScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import-preview")
     def _preview(self, path: Path, profile: str) -> None:
+        if uses_agent_profile(path, profile):
+            found = agent_preview.preview(self.sobriety.engine, path)
+            self.app.call_from_thread(self._show_agent_preview, found)
+            return
         result = preview(path, profile)
         self.app.call_from_thread(self._show_preview, result)
+
+    def _show_agent_preview(self, result: agent_preview.AgentPreview) -> None:
+        """Agent inventories: the devices the import creates or updates."""
+        self.query_one(WorkProgress).done()
+        self.preview_result = result  # type: ignore[assignment]
+        self._show_devices(result.devices)
+        if result.report is None:
+            self._summary(
+                _("Cannot import {path}: {error}").format(path=result.path, error=result.error)
+            )
+            return
+        self._show_problems(result.report)
+        text = f"{result.path.name}: " + agent_preview.counts(result.report, done=False)
+        if result.error:
+            text += " " + result.error.rstrip(".") + "."
+        self._summary(text + " " + _("ctrl+d validates, ctrl+s imports."))
+
+    def _show_devices(self, rows: list[tuple[str, str, str, str]]) -> None:
+        self.query_one("#mapping-title", Label).update(_("Devices to create or update"))
+        table = self._columns(
+            "#import-mapping", _("Serial"), _("Category"), _("Model"), _("Action")
+        )
+        table.clear()
+        for row in rows:
+            table.add_row(*row)
 
     def _show_preview(self, result: Preview) -> None:
         self.query_one(WorkProgress).done()
         self.preview_result = result
-        mapping = self.query_one("#import-mapping", DataTable)
+        self.query_one("#mapping-title", Label).update(_("Column mapping"))
+        mapping = self._columns("#import-mapping", _("Column"), _("Field"), _("Sample values"))
         mapping.clear()
         if result.error is not None:
             self._summary(
@@ -222,6 +257,8 @@ class ImportScreen(Screen[None]):
     def _import(
         self, path: Path, profile: str, dry_run: bool, cancel: threading.Event, total: int | None
     ) -> None:
+        from sobriety.io.agent_files import UnreadableInput
+        from sobriety.io.agent_import import import_inventories
         from sobriety.io.importer import ImportCancelled, ImportFailed, import_file
         from sobriety.io.profiles import ColumnError
         from sobriety.io.synonyms import SynonymFileError, load_synonyms
@@ -229,35 +266,45 @@ class ImportScreen(Screen[None]):
 
         app = self.sobriety
         verb = _("Checked") if dry_run else _("Imported")
+        agent = uses_agent_profile(path, profile)
+        unit = _("{verb} {rows} rows of {name}")
+        if agent:
+            unit = (
+                _("Checked {rows} files of {name}")
+                if dry_run
+                else _("Imported {rows} files of {name}")
+            )
 
         def progress(rows: int) -> None:
             self.post_message(
                 LoadProgressed(
-                    _("{verb} {rows} rows of {name}").format(
-                        verb=verb, rows=fmt_number(rows), name=path.name
-                    ),
-                    rows,
-                    total,
+                    unit.format(verb=verb, rows=fmt_number(rows), name=path.name), rows, total
                 )
             )
 
         try:
-            report = import_file(
-                app.engine,
-                path,
-                profile=profile,
-                synonyms=load_synonyms(app.settings.synonyms),
-                dry_run=dry_run,
-                actor=app.actor,
-                chunk_size=CHUNK_ROWS,
-                progress=progress,
-                cancel=cancel,
-            )
+            if agent:
+                report = import_inventories(
+                    app.engine, path, dry_run=dry_run, actor=app.actor, progress=progress,
+                    cancel=cancel,
+                )  # fmt: skip
+            else:
+                report = import_file(
+                    app.engine,
+                    path,
+                    profile=profile,
+                    synonyms=load_synonyms(app.settings.synonyms),
+                    dry_run=dry_run,
+                    actor=app.actor,
+                    chunk_size=CHUNK_ROWS,
+                    progress=progress,
+                    cancel=cancel,
+                )
         except ImportCancelled as exc:
             self.app.call_from_thread(self._finished, "cancelled", exc.report, str(exc))
         except ImportFailed as exc:
             self.app.call_from_thread(self._finished, "invalid", exc.report, str(exc))
-        except (UnreadableFile, ColumnError, SynonymFileError, OSError) as exc:
+        except (UnreadableFile, UnreadableInput, ColumnError, SynonymFileError, OSError) as exc:
             self.app.call_from_thread(self._finished, "failed", None, str(exc))
         else:
             self.app.call_from_thread(
@@ -290,6 +337,9 @@ class ImportScreen(Screen[None]):
                     unchanged=fmt_number(report.unchanged),
                 )
             )
+            if isinstance(report, AgentReport):
+                self._show_devices(agent_preview.device_rows(report))
+                text = f"{head} " + agent_preview.counts(report, done=outcome == "imported")
             if report.sites_created:
                 text += " " + _("New sites: {sites}.").format(
                     sites=", ".join(code for code, _name, _kind in report.sites_created)
@@ -319,7 +369,10 @@ class ImportScreen(Screen[None]):
         self.query_one("#problems-title", Label).update(_("Problems"))
 
     def _show_problems(self, report: ImportReport) -> None:
-        table = self.query_one("#import-problems", DataTable)
+        where = (
+            (_("File"), _("Path")) if isinstance(report, AgentReport) else (_("Line"), _("Column"))
+        )
+        table = self._columns("#import-problems", *where, _("Value"), _("Expected"))
         table.clear()
         for p in report.problems:
             table.add_row(
