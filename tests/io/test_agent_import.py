@@ -314,6 +314,8 @@ def test_devices_without_a_category_are_skipped_and_counted(engine, tmp_path) ->
     desk["content"]["hardware"]["chassis_type"] = "Desktop"
     desk["content"]["bios"]["ssn"] = "DESK-1"
     desk["content"]["hardware"]["uuid"] = "uuid-desk-1"
+    tpm = {"name": "TPM", "type": "security", "description": "Trusted Platform Module 2.0"}
+    desk["content"]["firmwares"] = [dict(tpm, manufacturer="Infineon", version="7.85")]
     external = dict(desk["content"]["monitors"][0], base64="", manufacturer="Dell Inc.")
     desk["content"]["monitors"].append(dict(external, serial=""))  # no serial: skipped
     for name, doc in [("vm", vm), ("server", server), ("u", unmanaged), ("ups", ups), ("d", desk)]:
@@ -329,6 +331,7 @@ def test_devices_without_a_category_are_skipped_and_counted(engine, tmp_path) ->
     }
     desk_device = devices(engine)["DESK-1"]
     assert (desk_device["category"], desk_device["screen_size_in"]) == ("desktop", 13.3)
+    assert desk_device["tpm_version"] == "2.0"  # from the firmware entry naming a TPM
 
 
 def test_a_folder_of_several_hundred_varied_inventories(engine, tmp_path) -> None:

@@ -168,10 +168,10 @@ async def test_agent_inventories_preview_the_devices_to_create_or_update(
         await pilot.press("ctrl+d")
         await settle(pilot, app)
         assert screen.outcome == "valid" and screen.problems() == []
-        assert _headers(screen, "#import-mapping") == ["Serial", "Category", "Model", "Action"]
+        assert _headers(screen, "#import-mapping") == ["Action", "Serial", "Category", "Model"]
         rows = _rows(screen, "#import-mapping")
-        assert ("640HP72", "Laptop", "XPS 13 9350", "create") in rows
-        assert ("CN5BFP62CP", "Switch", "2530-48G", "create") in rows
+        assert ("create", "640HP72", "Laptop", "XPS 13 9350") in rows
+        assert ("create", "CN5BFP62CP", "Switch", "2530-48G") in rows
         assert len(rows) == 8 and _counts(sqlite_fleet) == before
         await pilot.press("ctrl+s")
         await settle(pilot, app)
@@ -184,5 +184,5 @@ async def test_agent_inventories_preview_the_devices_to_create_or_update(
         (folder / "computer_1.json").write_text(json.dumps(doc), encoding="utf-8")
         screen.choose(folder)
         await settle(pilot, app)
-        assert _rows(screen, "#import-mapping") == [("640HP72", "Laptop", "XPS 13 9350", "update")]
+        assert _rows(screen, "#import-mapping") == [("update", "640HP72", "Laptop", "XPS 13 9350")]
     assert _counts(sqlite_fleet)[0] == before[0] + 8

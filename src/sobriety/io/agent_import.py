@@ -51,7 +51,14 @@ from sobriety.domain.inventory import DEVICE_FIELD_NAMES, FIELDS, Columns, valid
 from sobriety.i18n import _
 from sobriety.io import store
 from sobriety.io.agent_extract import AgentRecord, extract
-from sobriety.io.agent_files import FileProblem, looks_like_agent_input, open_inputs, parse, shown
+from sobriety.io.agent_files import (
+    FileProblem,
+    UnreadableInput,
+    looks_like_agent_input,
+    open_inputs,
+    parse,
+    shown,
+)
 from sobriety.io.agent_schema import array_sections, check
 from sobriety.io.importer import ImportCancelled, ImportFailed, ImportReport
 from sobriety.io.profiles import PROFILES
@@ -127,6 +134,10 @@ def import_inventories(
     report = AgentReport(
         path=Path(path), profile=AGENT_PROFILE, dry_run=dry_run, rejects_path=skip_invalid
     )
+    if skip_invalid is not None and Path(skip_invalid).resolve() == Path(path).resolve():
+        raise UnreadableInput(
+            _("{path}: the rejects file must be another file").format(path=skip_invalid)
+        )
     with open_inputs(Path(path)) as inputs:
         report.format, report.ignored_files = inputs.kind, list(inputs.ignored)
         if not inputs.sources:

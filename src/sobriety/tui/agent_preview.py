@@ -28,7 +28,7 @@ class AgentPreview:
     path: Path
     report: AgentReport | None = None
     error: str | None = None
-    #: (serial or asset tag, category, model, create/update) per device.
+    #: (create/update, serial or asset tag, category, model) per device.
     devices: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     @property
@@ -53,13 +53,13 @@ def preview(engine: Engine, path: Path) -> AgentPreview:
 
 
 def device_rows(report: AgentReport) -> list[tuple[str, str, str, str]]:
-    """The preview table: serial (or asset tag), category, model, create or update."""
+    """The preview table: create or update (first, seen at 80 columns), serial, category, model."""
     return [
         (
+            _("create") if row.action == CREATE else _("update"),
             row.serial or row.asset_tag,
             label("category", row.category),
             row.model or "-",
-            _("create") if row.action == CREATE else _("update"),
         )
         for row in report.preview[:PREVIEW_ROWS]
     ]

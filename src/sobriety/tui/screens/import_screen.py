@@ -183,15 +183,21 @@ class ImportScreen(Screen[None]):
             )
             return
         self._show_problems(result.report)
-        text = f"{result.path.name}: " + agent_preview.counts(result.report, done=False)
         if result.error:
-            text += " " + result.error.rstrip(".") + "."
-        self._summary(text + " " + _("ctrl+d validates, ctrl+s imports."))
+            text = (
+                result.error.rstrip(".")
+                + ". "
+                + _("Fix the file (the problems are listed below), then validate again.")
+            )
+        else:
+            text = f"{result.path.name}: " + agent_preview.counts(result.report, done=False)
+            text += " " + _("ctrl+d validates, ctrl+s imports.")
+        self._summary(text)
 
     def _show_devices(self, rows: list[tuple[str, str, str, str]]) -> None:
         self.query_one("#mapping-title", Label).update(_("Devices to create or update"))
         table = self._columns(
-            "#import-mapping", _("Serial"), _("Category"), _("Model"), _("Action")
+            "#import-mapping", _("Action"), _("Serial"), _("Category"), _("Model")
         )
         table.clear()
         for row in rows:
