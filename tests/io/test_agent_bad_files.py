@@ -201,3 +201,20 @@ def test_an_empty_folder_or_a_missing_path(engine, tmp_path) -> None:
     broken_zip.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(UnreadableInput, match="zip"):
         import_inventories(engine, broken_zip)
+
+
+def test_the_reference_validator_has_the_last_word(engine, tmp_path) -> None:
+    # fastjsonschema (the fast path) checks the "ipv4" format, jsonschema does not:
+    # the schema itself accepts the file, so it is imported.
+    doc = real("printer_1.json")
+    doc["content"]["network_device"]["ips"] = ["10.59.29.999"]
+    path = tmp_path / "printer.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    assert import_inventories(engine, path).created == 1
+
+
+def test_an_empty_memory_slot_of_a_legacy_xml_is_no_number(engine, tmp_path) -> None:
+    path = tmp_path / "2.xml"
+    path.write_text(ELITEBOOK.replace("<CAPACITY>2048</CAPACITY>", "<CAPACITY>No</CAPACITY>", 1))
+    import_inventories(engine, path)
+    assert devices(engine)["CZC0479792"]["ram_gb"] == 2.0  # the other module

@@ -55,8 +55,12 @@ def print_summary(report: AgentReport) -> None:
     typer.echo(
         f"{head} {report.path} ("
         + _("profile {profile}").format(profile=report.profile)
-        + f", {kinds.get(report.format, report.format)}"
-        + (f": {formats}" if formats else "")
+        + ", "
+        + (
+            _("{kind}: {formats}").format(kind=kinds.get(report.format), formats=formats)
+            if formats
+            else kinds.get(report.format, report.format)
+        )
         + ")"
     )
     skipped = sum(report.skipped.values())
@@ -91,7 +95,12 @@ def print_summary(report: AgentReport) -> None:
     if report.skipped:
         typer.echo(_("Skipped (no category in sobriety for them):"))
         for (item_type, reason), n in sorted(report.skipped.items()):
-            typer.echo(f"  {item_type}, {_(reason)}: {fmt_number(n)}")
+            typer.echo(
+                "  "
+                + _("{item_type}, {reason}: {n}").format(
+                    item_type=item_type, reason=_(reason), n=fmt_number(n)
+                )
+            )
     if report.superseded:
         typer.echo(
             _("Older inventories of a device also in a more recent file, not read: {files}").format(

@@ -84,6 +84,8 @@ def extract(name: str, document: Document) -> Extracted:
     return _Reader(name, document).read()
 
 
+#: Words legacy XML agents write for "no value" in a numeric tag (an empty memory slot).
+_NO_NUMBER = frozenset({"no", "none", "empty", "unknown", "na", "notspecified"})
 _MEMORY_NOT_RAM = re.compile(r"\b(?:flash|rom)\b", re.I)
 
 
@@ -129,7 +131,7 @@ class _Reader:
         if isinstance(value, int | float):
             return float(value)
         text = str(value).strip()
-        if not text:
+        if not text or normalise_label(text) in _NO_NUMBER:
             return None
         try:
             return float(text)

@@ -13,8 +13,8 @@ Two validators, compiled once per process:
   ``jsonschema``, which makes the difference for a folder of 10,000 files;
 - ``jsonschema`` (the reference implementation, Draft 7) lists the errors of
   a file the first one refuses, and has the last word: ``fastjsonschema`` is
-  stricter in places (it checks formats, it reads 3.0 as no integer), so a
-  file it refuses but ``jsonschema`` accepts is valid.
+  stricter in places (it checks formats such as ``ipv4``), so a file it
+  refuses but ``jsonschema`` accepts is valid.
 """
 
 from __future__ import annotations
