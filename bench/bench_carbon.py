@@ -36,8 +36,8 @@ from pathlib import Path
 
 import numpy as np
 
-from sobriety.domain import carbon
-from sobriety.domain.factors import DAYS_PER_YEAR, FactorSet, load_factor_set
+from sobriety.domain.carbon import engine as carbon
+from sobriety.domain.carbon.factors import DAYS_PER_YEAR, FactorSet, load_factor_set
 from sobriety.settings import packaged_factors_dir
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,7 +46,7 @@ YEAR = 2024
 EFD = ROOT.parent / "shared" / "data" / "boavizta-efd" / "boavizta-data-us.csv"
 
 
-def synthetic_fleet(fs: FactorSet, n: int, seed: int = 7) -> carbon.Fleet:
+def synthetic_fleet(fs: FactorSet, n: int, seed: int = 7) -> carbon.CarbonFleet:
     rng = np.random.default_rng(seed)
     n_sites = 100
     sites = carbon.SiteTable(
@@ -75,7 +75,7 @@ def synthetic_fleet(fs: FactorSet, n: int, seed: int = 7) -> carbon.Fleet:
     acquired[rng.random(n) < 0.01] = np.nan
     retired = np.where(rng.random(n) < 0.33, acquired + rng.uniform(200, 3500, n), np.nan)
     status = np.where(np.isnan(retired), carbon.STATUSES.index("in_service"), 5)
-    return carbon.Fleet(
+    return carbon.CarbonFleet(
         category=rng.integers(0, len(fs.category_order), n),
         acquired=acquired,
         retired=retired,
@@ -91,7 +91,7 @@ def synthetic_fleet(fs: FactorSet, n: int, seed: int = 7) -> carbon.Fleet:
     )
 
 
-def engine_year(fs: FactorSet, fleet: carbon.Fleet) -> np.ndarray:
+def engine_year(fs: FactorSet, fleet: carbon.CarbonFleet) -> np.ndarray:
     terms = carbon.resolve(fleet, fs, as_of=AS_OF)
     return carbon.year_share(terms, fs, YEAR, "amortised")
 
@@ -101,7 +101,7 @@ def _cum_at(t, knots, cum, rate):
     return np.interp(t, knots, cum) + np.where(t > knots[-1], (t - knots[-1]) * rate[-1], 0.0)
 
 
-def numpy_floor(fs: FactorSet, f: carbon.Fleet) -> np.ndarray:
+def numpy_floor(fs: FactorSet, f: carbon.CarbonFleet) -> np.ndarray:
     """The same formula as one plain numpy expression per quantity."""
     cat = carbon.category_arrays(fs)
     table = carbon.grid_table(fs)
@@ -156,7 +156,7 @@ def numpy_floor(fs: FactorSet, f: carbon.Fleet) -> np.ndarray:
     return np.stack([manuf * share, dist * share, use, eol * share])
 
 
-def pint_loop(fs: FactorSet, f: carbon.Fleet, sample: np.ndarray) -> np.ndarray:
+def pint_loop(fs: FactorSet, f: carbon.CarbonFleet, sample: np.ndarray) -> np.ndarray:
     """The same formula, device by device, with pint quantities."""
     from sobriety.units import Q_, registry
 
@@ -268,9 +268,10 @@ def computation(fs: FactorSet, n: int, sample_size: int) -> None:
 def ensure_db(path: Path, n: int) -> None:
     if path.exists():
         return
-    from sobriety.domain.model_match import aggregate_efd
+    from sobriety.domain.carbon.model_match import aggregate_efd
     from sobriety.io.efd import read_efd
-    from sobriety.storage import db, demo_writer, model_factors
+    from sobriety.storage import db, model_factors
+    from sobriety.storage import demo as demo_writer
 
     print(f"Creating {path} with the demo fleet ({n:,} devices) and the Boavizta dataset...")
     engine = db.make_engine(f"sqlite:///{path}")

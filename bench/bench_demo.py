@@ -3,7 +3,7 @@
 Both are measured in the same run, each in its own process (so that each
 peak memory is its own):
 
-- **demo**: :func:`sobriety.storage.demo_writer.seed_demo` (what ``sobriety
+- **demo**: :func:`sobriety.storage.demo.seed_demo` (what ``sobriety
   demo`` runs) into a freshly migrated SQLite file: generation, conversion and
   bulk inserts of the devices, their history events and erasure records;
 - **floor**: plain ``sqlite3`` ``executemany`` of the very same rows (the same
@@ -50,7 +50,8 @@ def _peak_mib() -> float:
 
 
 def run_demo(path: Path, devices: int) -> dict:
-    from sobriety.storage import db, demo_writer
+    from sobriety.storage import db
+    from sobriety.storage import demo as demo_writer
 
     url = _migrated(path)
     engine = db.make_engine(url)
@@ -97,7 +98,7 @@ def _rows(data: dict[str, np.ndarray], ids: dict[str, np.ndarray], extra: tuple)
 
 
 def run_floor(path: Path, devices: int) -> dict:
-    from sobriety.domain import demo
+    from sobriety.domain.demo import fleet as demo
 
     _migrated(path)
     conn = sqlite3.connect(path)

@@ -1,6 +1,6 @@
 """Benchmark: flag a whole fleet (default 1,000,000 devices) end to end on SQLite.
 
-Seeds a SQLite file with the demo fleet (:func:`sobriety.storage.demo_writer.seed_demo`,
+Seeds a SQLite file with the demo fleet (:func:`sobriety.storage.demo.seed_demo`,
 not timed), then measures in the same run:
 
 - **floor**: plain ``sqlite3`` reading the columns the rules need
@@ -38,7 +38,7 @@ SHOWN = 20
 
 def seed(path: Path, devices: int) -> float:
     from sobriety.storage import db
-    from sobriety.storage.demo_writer import seed_demo
+    from sobriety.storage.demo import seed_demo
 
     engine = db.make_engine(f"sqlite:///{path}")
     db.upgrade(engine)
@@ -49,9 +49,9 @@ def seed(path: Path, devices: int) -> float:
 
 
 def floor(path: Path) -> tuple[float, float, int]:
-    from sobriety.domain.reuse import Fleet
+    from sobriety.domain.reuse.rules import ReuseFleet
 
-    cols = ", ".join(["id", *Fleet.COLUMNS])
+    cols = ", ".join(["id", *ReuseFleet.COLUMNS])
     conn = sqlite3.connect(path)
     t, c = time.perf_counter(), time.process_time()
     rows = conn.execute(f"SELECT {cols} FROM device ORDER BY id").fetchall()
@@ -65,9 +65,10 @@ def floor(path: Path) -> tuple[float, float, int]:
 
 
 def flag(path: Path) -> tuple[float, float, dict, int]:
-    from sobriety.domain.policy import resolve_policy
-    from sobriety.domain.reuse_text import describe
-    from sobriety.storage import db, reuse_store
+    from sobriety.domain.reuse.policy import resolve_policy
+    from sobriety.domain.reuse.text import describe
+    from sobriety.storage import db
+    from sobriety.storage import decisions as reuse_store
 
     engine = db.make_engine(f"sqlite:///{path}")
     policy = resolve_policy()

@@ -2,7 +2,7 @@
 
 Measured in the same run:
 
-- **validation**: :func:`sobriety.domain.inventory.check_records` on the
+- **validation**: :func:`sobriety.domain.inventory.fields.check_records` on the
   100,000 rows' raw cells (reading numbers, units, dates, synonyms; ranges);
 - **import**: :func:`sobriety.io.importer.import_file` (what ``sobriety
   import`` runs) into a freshly migrated SQLite file, end to end: sniffing the
@@ -267,7 +267,7 @@ def run_import(db_path: Path, csv_path: Path) -> tuple[float, dict]:
 
 
 def validation_time(csv_path: Path) -> tuple[float, float]:
-    from sobriety.domain.inventory import check_records
+    from sobriety.domain.inventory.fields import check_records
     from sobriety.io.profiles import map_columns
     from sobriety.io.synonyms import load_synonyms
     from sobriety.io.tables import open_table

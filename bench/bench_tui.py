@@ -10,7 +10,7 @@ Measured in the same run, on the demo fleet seeded into a fresh SQLite file:
   query and its ``COUNT``), so the ratios tell what the UI adds.
 
 Sorting walks the column's index (migration 0004). The free-text search uses
-the in-memory search index (``storage/device_search.py``) that the app builds
+the in-memory search index (``storage/search_index.py``) that the app builds
 in a background thread once the inventory is on screen: its build time is
 printed, and the search is measured once it is ready (the floor is the raw
 ``LIKE`` query an index-less search runs).
@@ -34,7 +34,7 @@ AS_OF = dt.date(2026, 11, 29)
 
 def _seed(path: Path, devices: int) -> str:
     from sobriety.storage import db
-    from sobriety.storage.demo_writer import seed_demo
+    from sobriety.storage.demo import seed_demo
 
     url = f"sqlite:///{path}"
     engine = db.make_engine(url)

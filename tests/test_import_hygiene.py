@@ -44,7 +44,7 @@ def test_domain_core_imports_no_ui_cli_or_storage() -> None:
 
 def test_importing_the_cli_creates_no_file(tmp_path) -> None:
     env_code = (
-        "import os, sobriety.cli.main, sobriety.storage.repository\n"
+        "import os, sobriety.cli.main, sobriety.storage.devices\n"
         "d = os.environ['XDG_DATA_HOME']\n"
         "print(os.listdir(d) if os.path.isdir(d) else [])\n"
     )

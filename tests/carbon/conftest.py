@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sobriety.domain.factors import FactorSet, load_factor_set
+from sobriety.domain.carbon.factors import FactorSet, load_factor_set
 from sobriety.settings import packaged_factors_dir
 
 

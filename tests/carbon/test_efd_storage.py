@@ -10,13 +10,13 @@ import pytest
 from conftest import add_inventory
 from sqlalchemy import func, select
 
-from sobriety.domain import carbon
-from sobriety.domain.carbon_report import estimate_fleet
-from sobriety.domain.factors import FactorSet
-from sobriety.domain.model_match import ModelRecord, aggregate_efd, match_key
+from sobriety.domain.carbon import engine as carbon
+from sobriety.domain.carbon.breakdown import estimate_fleet
+from sobriety.domain.carbon.factors import FactorSet
+from sobriety.domain.carbon.model_match import ModelRecord, aggregate_efd, match_key
 from sobriety.io.efd import EfdFormatError, read_efd
 from sobriety.storage import model_factors
-from sobriety.storage.fleet import read_fleet
+from sobriety.storage.carbon_fleet import read_fleet
 from sobriety.storage.models import ModelFactor, ModelMatch
 
 D = dt.date

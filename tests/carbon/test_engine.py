@@ -14,9 +14,9 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from sobriety.domain import carbon
-from sobriety.domain.carbon_report import breakdown, by_year, estimate_fleet
-from sobriety.domain.factors import FactorSet
+from sobriety.domain.carbon import engine as carbon
+from sobriety.domain.carbon.breakdown import breakdown, by_year, estimate_fleet
+from sobriety.domain.carbon.factors import FactorSet
 
 D = dt.date
 AS_OF = D(2025, 6, 30)
@@ -30,9 +30,9 @@ SITES = carbon.SiteTable(
 )
 
 
-def fleet(fs: FactorSet, **columns) -> carbon.Fleet:
+def fleet(fs: FactorSet, **columns) -> carbon.CarbonFleet:
     columns.setdefault("site", [0] * len(columns["category"]))
-    return carbon.Fleet.from_values(fs, sites=SITES, **columns)
+    return carbon.CarbonFleet.from_values(fs, sites=SITES, **columns)
 
 
 def share(fs, fl, year, mode="amortised", **kw) -> np.ndarray:

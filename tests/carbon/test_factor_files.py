@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sobriety.domain.factors import FactorSet, all_factors
+from sobriety.domain.carbon.factors import FactorSet, all_factors
 from sobriety.domain.vocab import Category, Channel
 from sobriety.io.efd import read_efd
 from sobriety.units import Q_

@@ -36,7 +36,7 @@ def test_the_wheel_holds_the_factor_files_and_finds_them_installed(tmp_path: Pat
     assert install.returncode == 0, install.stdout + install.stderr
     code = (
         "import sobriety, sobriety.settings as s\n"
-        "from sobriety.domain.factors import load_factor_set\n"
+        "from sobriety.domain.carbon.factors import load_factor_set\n"
         "fs = load_factor_set(s.packaged_factors_dir())\n"
         "print(sobriety.__file__); print(s.packaged_factors_dir()); print(fs.version)\n"
     )

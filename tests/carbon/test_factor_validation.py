@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import replace_in
 
-from sobriety.domain.factors import FactorSetError, check_factor_set, load_factor_set
+from sobriety.domain.carbon.factors import FactorSetError, check_factor_set, load_factor_set
 
 LAPTOP_POWER_FREE = '[categories.laptop.use.hours]\nvalue = "2630 hour/year"'
 

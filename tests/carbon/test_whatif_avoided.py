@@ -7,15 +7,15 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from sobriety.domain import carbon
-from sobriety.domain.avoided import (
+from sobriety.domain.carbon import engine as carbon
+from sobriety.domain.carbon.avoided import (
     avoided_emissions,
     avoided_emissions_bounds,
     channel_factors,
     explain_avoided,
 )
-from sobriety.domain.factors import FactorSet
-from sobriety.domain.whatif import lifespan_what_if
+from sobriety.domain.carbon.factors import FactorSet
+from sobriety.domain.carbon.whatif import lifespan_what_if
 
 D = dt.date
 SITES = carbon.SiteTable(
@@ -29,7 +29,7 @@ LAPTOP_EMBODIED = 170.3 + 12.3 + 2.8  # a new laptop: manufacturing + distributi
 
 
 def test_keeping_a_cohort_two_years_longer_defers_then_avoids(factor_set: FactorSet) -> None:
-    fl = carbon.Fleet.from_values(
+    fl = carbon.CarbonFleet.from_values(
         factor_set,
         category=["laptop"] * 10,
         acquired=[D(2021, 1, 1)] * 10,
@@ -63,7 +63,7 @@ def test_a_steady_fleet_saves_at_the_expected_pace(factor_set: FactorSet) -> Non
     # 600 laptops bought evenly over 5 years: 120 a year at a 5-year pace.
     start = D(2020, 7, 1)
     acquired = [start + dt.timedelta(days=int(i * 5 * 365.25 / 600)) for i in range(600)]
-    fl = carbon.Fleet.from_values(
+    fl = carbon.CarbonFleet.from_values(
         factor_set, category=["laptop"] * 600, acquired=acquired, site=[0] * 600, sites=SITES
     )
     res = lifespan_what_if(
@@ -76,7 +76,7 @@ def test_a_steady_fleet_saves_at_the_expected_pace(factor_set: FactorSet) -> Non
 
 
 def test_scope_by_category_and_site_kind(factor_set: FactorSet) -> None:
-    fl = carbon.Fleet.from_values(
+    fl = carbon.CarbonFleet.from_values(
         factor_set,
         category=["laptop", "laptop", "smartphone"],
         acquired=[D(2021, 1, 1)] * 3,

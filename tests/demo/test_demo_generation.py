@@ -9,7 +9,7 @@ import re
 import numpy as np
 import pytest
 
-from sobriety.domain import demo
+from sobriety.domain.demo import fleet as demo
 from sobriety.domain.vocab import Category, Channel, RecipientKind, SiteKind, Status
 
 AS_OF = dt.date(2026, 11, 29)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlmodel import Session
 
-from sobriety.storage import demo_writer
+from sobriety.storage import demo as demo_writer
 from sobriety.storage.models import Device, DeviceEvent, Erasure, Lot, ModelFactor, Site
 
 AS_OF = dt.date(2026, 11, 29)

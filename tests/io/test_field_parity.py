@@ -13,7 +13,7 @@ import csv
 import pytest
 from io_helpers import devices
 
-from sobriety.domain.device_fields import FieldError, parse_field
+from sobriety.domain.inventory.form import FieldError, parse_field
 from sobriety.io.importer import import_file
 
 #: (field, text typed or found in a file, stored value or None when refused)

@@ -7,7 +7,7 @@ import tomllib
 
 import pytest
 
-from sobriety.domain import inventory as inv
+from sobriety.domain.inventory import fields as inv
 from sobriety.domain.vocab import Category, Status
 from sobriety.io.synonyms import SynonymFileError, load_synonyms, read_table
 from sobriety.settings import packaged_data_file

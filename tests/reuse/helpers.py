@@ -1,4 +1,4 @@
-"""Pure helpers: build a Fleet from plain dicts, evaluate, explain."""
+"""Pure helpers: build a ReuseFleet from plain dicts, evaluate, explain."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from sobriety.domain.policy import Policy, resolve_policy
-from sobriety.domain.reuse import Fleet, evaluate
-from sobriety.domain.reuse_explain import DeviceFlag, explain
+from sobriety.domain.reuse.explain import DeviceFlag, explain
+from sobriety.domain.reuse.policy import Policy, resolve_policy
+from sobriety.domain.reuse.rules import ReuseFleet, evaluate
 
 TODAY = dt.date(2026, 11, 29)
 
@@ -34,11 +34,11 @@ def years_ago(years: float, on: dt.date = TODAY) -> dt.date:
     return on - dt.timedelta(days=round(years * 365.25))
 
 
-def fleet(*rows: dict[str, Any]) -> Fleet:
+def fleet(*rows: dict[str, Any]) -> ReuseFleet:
     """A fleet of ``rows`` (each overriding :data:`BASE`; ``erasure`` = level name)."""
     full = [{**BASE, **r} for r in rows]
     cols: dict[str, np.ndarray] = {}
-    for k in Fleet.COLUMNS:
+    for k in ReuseFleet.COLUMNS:
         vals = [r.get(k) for r in full]
         if k in ("acquisition_date", "retirement_date"):
             cols[k] = np.array([v or "NaT" for v in vals], dtype="datetime64[D]")
@@ -52,7 +52,7 @@ def fleet(*rows: dict[str, Any]) -> Fleet:
             cols[k] = np.array([np.nan if v is None else v for v in vals], dtype=np.float64)
     rank = np.array([LEVELS[r.get("erasure", "none")] for r in full], dtype=np.int8)
     verified = np.array([bool(r.get("verified", False)) for r in full])
-    return Fleet.from_columns(cols, rank, verified)
+    return ReuseFleet.from_columns(cols, rank, verified)
 
 
 def flag_of(row: dict[str, Any], policy: Policy | None = None, on: dt.date = TODAY) -> DeviceFlag:

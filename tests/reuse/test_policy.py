@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sobriety.domain.policy import (
+from sobriety.domain.reuse.policy import (
     PolicyError,
     default_policy_path,
     load_policy,

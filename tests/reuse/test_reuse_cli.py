@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sobriety.cli.main import app
-from sobriety.domain.policy import default_policy_path
+from sobriety.domain.reuse.policy import default_policy_path
 from sobriety.storage import db
 
 from .fleetdb import add_devices, add_site, years_ago

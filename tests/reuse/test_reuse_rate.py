@@ -8,9 +8,13 @@ import numpy as np
 import pytest
 from sqlalchemy import Engine
 
-from sobriety.domain import reuse_rate as rr
-from sobriety.domain.policy import CATEGORY_INDEX, resolve_policy
-from sobriety.storage import db, lot_store, repository, reuse_history, reuse_store
+from sobriety.domain.reuse import rate as rr
+from sobriety.domain.reuse.policy import CATEGORY_INDEX, resolve_policy
+from sobriety.storage import db
+from sobriety.storage import decisions as reuse_store
+from sobriety.storage import devices as repository
+from sobriety.storage import lots as lot_store
+from sobriety.storage import reuse_events as reuse_history
 from sobriety.storage.models import Lot
 
 from .fleetdb import add_devices

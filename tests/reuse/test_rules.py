@@ -8,9 +8,9 @@ import tomllib
 import numpy as np
 import pytest
 
-from sobriety.domain.policy import default_policy_path, parse_policy
-from sobriety.domain.reuse import Fleet, evaluate, residual_value
-from sobriety.domain.reuse_explain import explain
+from sobriety.domain.reuse.explain import explain
+from sobriety.domain.reuse.policy import default_policy_path, parse_policy
+from sobriety.domain.reuse.rules import ReuseFleet, evaluate, residual_value
 
 from .helpers import TODAY, codes, flag_of, fleet, state, years_ago
 
@@ -322,7 +322,7 @@ def test_residual_value_is_straight_line_over_the_accounting_life() -> None:
             "purchase_price_eur": 600,
         },
     )
-    from sobriety.domain.reuse import age_years
+    from sobriety.domain.reuse.rules import age_years
 
     value = residual_value(f, policy, age_years(f, TODAY))
     assert value[0] == pytest.approx(500.0)
@@ -389,7 +389,7 @@ def test_whole_fleet_evaluation_equals_device_by_device() -> None:
     ev = evaluate(whole, policy, TODAY)
     assert len(set(ev.recommended.tolist())) >= 5, "the sample exercises several channels"
     for i in range(0, n, 7):
-        one: Fleet = whole.take([i])
+        one: ReuseFleet = whole.take([i])
         single = evaluate(one, policy, TODAY)
         assert (single.out[:, 0] == ev.out[:, i]).all()
         assert (single.blocked[:, 0] == ev.blocked[:, i]).all()
@@ -410,7 +410,7 @@ def test_whole_fleet_evaluation_equals_device_by_device() -> None:
 def test_calendar_age_matches_a_plain_python_reference() -> None:
     import calendar
 
-    from sobriety.domain.reuse import DAYS_PER_YEAR, calendar_years
+    from sobriety.domain.reuse.rules import DAYS_PER_YEAR, calendar_years
 
     def reference(a: dt.date, b: dt.date) -> float:
         months = (b.year - a.year) * 12 + (b.month - a.month) - (b.day < a.day)
@@ -432,10 +432,10 @@ def test_calendar_age_matches_a_plain_python_reference() -> None:
 
 
 def test_avoided_total_equals_the_sum_over_devices() -> None:
-    from sobriety.domain.avoided import avoided_emissions
-    from sobriety.domain.factors import load_factor_set
-    from sobriety.domain.policy import CATEGORIES
-    from sobriety.domain.reuse_explain import avoided_if_followed, avoided_table
+    from sobriety.domain.carbon.avoided import avoided_emissions
+    from sobriety.domain.carbon.factors import load_factor_set
+    from sobriety.domain.reuse.explain import avoided_if_followed, avoided_table
+    from sobriety.domain.reuse.policy import CATEGORIES
     from sobriety.settings import packaged_factors_dir
 
     factors = load_factor_set(packaged_factors_dir())

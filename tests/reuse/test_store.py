@@ -9,10 +9,13 @@ import numpy as np
 import pytest
 from sqlalchemy import Engine, select, update
 
-from sobriety.domain.lots import ErasureInput
-from sobriety.domain.policy import resolve_policy
-from sobriety.domain.reuse import Fleet
-from sobriety.storage import db, lot_store, repository, reuse_store
+from sobriety.domain.reuse.lots import ErasureInput
+from sobriety.domain.reuse.policy import resolve_policy
+from sobriety.domain.reuse.rules import ReuseFleet
+from sobriety.storage import db
+from sobriety.storage import decisions as reuse_store
+from sobriety.storage import devices as repository
+from sobriety.storage import lots as lot_store
 from sobriety.storage.models import Device, DeviceEvent, Erasure, Lot
 
 from .fleetdb import TODAY, add_devices, add_site, years_ago
@@ -452,7 +455,7 @@ def test_a_stale_version_is_refused(fleet: Engine) -> None:
 
 
 def test_sqlite_fast_read_equals_the_generic_read(sqlite_url: str) -> None:
-    from sobriety.storage import fleet_read
+    from sobriety.storage import reuse_fleet as fleet_read
 
     engine = db.make_engine(sqlite_url)
     db.upgrade(engine)
@@ -488,7 +491,7 @@ def test_sqlite_fast_read_equals_the_generic_read(sqlite_url: str) -> None:
         ids_a, fast = fleet_read.read_fleet_sqlite(engine, where)
         ids_b, slow = fleet_read.read_fleet_generic(engine, where)
         assert ids_a.tolist() == ids_b.tolist()
-        for name in Fleet.__dataclass_fields__:
+        for name in ReuseFleet.__dataclass_fields__:
             a, b = getattr(fast, name), getattr(slow, name)
             assert a.dtype.kind == b.dtype.kind or name in ("category", "status", "condition")
             np.testing.assert_array_equal(a, b, err_msg=name)
@@ -496,8 +499,8 @@ def test_sqlite_fast_read_equals_the_generic_read(sqlite_url: str) -> None:
 
 
 def test_sqlite_fast_read_rounds_down_without_changing_any_decision(sqlite_url: str) -> None:
-    from sobriety.domain.reuse import evaluate
-    from sobriety.storage import fleet_read
+    from sobriety.domain.reuse.rules import evaluate
+    from sobriety.storage import reuse_fleet as fleet_read
 
     engine = db.make_engine(sqlite_url)
     db.upgrade(engine)
@@ -524,7 +527,7 @@ def test_sqlite_fast_read_rounds_down_without_changing_any_decision(sqlite_url: 
 
 
 def test_fast_read_of_an_empty_selection(sqlite_url: str) -> None:
-    from sobriety.storage import fleet_read
+    from sobriety.storage import reuse_fleet as fleet_read
 
     engine = db.make_engine(sqlite_url)
     db.upgrade(engine)

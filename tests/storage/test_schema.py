@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlmodel import Session
 
-from sobriety.storage import db, repository
+from sobriety.storage import db
+from sobriety.storage import devices as repository
 from sobriety.storage.models import Device, Site
 
 

@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import Engine
 from textual.widgets import DataTable, Static
 
-from sobriety.domain import kpis
-from sobriety.domain.factors import load_factor_set
-from sobriety.domain.policy import resolve_policy
+from sobriety.domain.carbon.factors import load_factor_set
+from sobriety.domain.report import kpis
+from sobriety.domain.reuse.policy import resolve_policy
 from sobriety.i18n import fmt_number
 from sobriety.settings import packaged_factors_dir
-from sobriety.storage import reuse_history
-from sobriety.storage.fleet import read_fleet
+from sobriety.storage import reuse_events as reuse_history
+from sobriety.storage.carbon_fleet import read_fleet
 from sobriety.tui.app import SECTIONS
 from sobriety.tui.commands import SobrietyCommands
 from sobriety.tui.screens.dashboard import DashboardScreen

@@ -10,7 +10,8 @@ from rich.console import Console
 from sqlalchemy import Engine
 from textual.widgets import DataTable, Input, Static
 
-from sobriety.storage import db, repository
+from sobriety.storage import db
+from sobriety.storage import devices as repository
 from sobriety.storage.models import Device, Erasure
 from sobriety.tui.messages import DeviceSaved, SaveConflicted
 from sobriety.tui.screens.action_dialog import ActionDialog

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, text
 
-from sobriety.storage.device_query import (
+from sobriety.storage.device_pages import (
     DeviceFilter,
     DeviceQuery,
     count_devices,

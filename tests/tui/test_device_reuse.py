@@ -9,10 +9,11 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 from textual.widgets import Input, Select, Static
 
-from sobriety.domain.policy import resolve_policy
-from sobriety.storage import db, repository
+from sobriety.domain.reuse.policy import resolve_policy
+from sobriety.storage import db
+from sobriety.storage import devices as repository
+from sobriety.storage.decisions import flag_device
 from sobriety.storage.models import Device
-from sobriety.storage.reuse_store import flag_device
 from sobriety.tui.screens.action_dialog import ActionDialog
 from sobriety.tui.screens.device import DeviceScreen
 from sobriety.tui.widgets.field_row import FieldRow

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, text
 
-from sobriety.storage import db, repository
-from sobriety.storage.device_query import (
+from sobriety.storage import db
+from sobriety.storage import devices as repository
+from sobriety.storage.device_pages import (
     SORT_COLUMNS,
     DeviceFilter,
     DeviceQuery,
@@ -16,8 +17,8 @@ from sobriety.storage.device_query import (
     page_statement,
     position_of,
 )
-from sobriety.storage.device_search import DeviceSearchIndex
 from sobriety.storage.models import Device
+from sobriety.storage.search_index import DeviceSearchIndex
 
 TEXTS = [
     "lat",  # a model word, about a third of the fleet

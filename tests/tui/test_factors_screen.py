@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import Engine
 from textual.widgets import DataTable, Input, Static
 
-from sobriety.domain import carbon
-from sobriety.domain.factors import load_factor_set
+from sobriety.domain.carbon import engine as carbon
+from sobriety.domain.carbon.factors import load_factor_set
 from sobriety.settings import packaged_factors_dir
 from sobriety.storage import model_factors
-from sobriety.storage.fleet import read_fleet
+from sobriety.storage.carbon_fleet import read_fleet
 from sobriety.tui.screens.action_dialog import ActionDialog
 from sobriety.tui.screens.factors import FactorsScreen
 

@@ -11,9 +11,11 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 from textual.widgets import DataTable, Input, Select, TabbedContent
 
-from sobriety.domain.lots import ErasureInput
-from sobriety.domain.policy import resolve_policy
-from sobriety.storage import db, repository, reuse_store
+from sobriety.domain.reuse.lots import ErasureInput
+from sobriety.domain.reuse.policy import resolve_policy
+from sobriety.storage import db
+from sobriety.storage import decisions as reuse_store
+from sobriety.storage import devices as repository
 from sobriety.storage.models import Device, Lot
 from sobriety.tui.screens.action_dialog import ActionDialog
 from sobriety.tui.screens.device import DeviceScreen

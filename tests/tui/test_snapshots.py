@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
-from sobriety.storage import db, repository
+from sobriety.storage import db
+from sobriety.storage import devices as repository
 
 from .conftest import make_app, settle
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sobriety.domain import carbon, kpis
-from sobriety.domain.carbon_report import estimate_fleet
-from sobriety.domain.factors import DAYS_PER_YEAR, FactorSet, load_factor_set
+from sobriety.domain.carbon import engine as carbon
+from sobriety.domain.carbon.breakdown import estimate_fleet
+from sobriety.domain.carbon.factors import DAYS_PER_YEAR, FactorSet, load_factor_set
+from sobriety.domain.report import kpis
 from sobriety.settings import packaged_factors_dir
 
 ON = dt.date(2026, 3, 2)
@@ -76,7 +77,7 @@ def test_a_bad_targets_file_names_the_key_and_what_was_expected(
 
 
 def test_counts_age_and_devices_per_agent(fs) -> None:
-    fleet = carbon.Fleet.from_values(
+    fleet = carbon.CarbonFleet.from_values(
         fs,
         category=["laptop", "laptop", "monitor", "laptop", "smartphone"],
         status=["in_service", "in_stock", "in_service", "retired", "gone"],
@@ -102,7 +103,7 @@ def test_counts_age_and_devices_per_agent(fs) -> None:
 
 
 def test_purchase_share_is_by_spend_and_leaves_out_leases(fs, targets) -> None:
-    fleet = carbon.Fleet.from_values(
+    fleet = carbon.CarbonFleet.from_values(
         fs,
         category=["laptop"] * 6,
         acquired=[dt.date(2026, 1, 5)] * 5 + [dt.date(2025, 12, 31)],
@@ -129,7 +130,7 @@ def test_end_of_life_uses_the_carbon_engines_lifespan(fs) -> None:
     def bought(days_before_end: float) -> dt.date:
         return dt.date(1970, 1, 1) + dt.timedelta(days=int(on_day - life_days + days_before_end))
 
-    fleet = carbon.Fleet.from_values(
+    fleet = carbon.CarbonFleet.from_values(
         fs,
         category=["laptop"] * 5 + ["monitor"],
         status=["in_service", "in_service", "in_stock", "retired", "in_service", "in_service"],
@@ -147,7 +148,7 @@ def test_end_of_life_uses_the_carbon_engines_lifespan(fs) -> None:
 
 
 def test_acquisitions_by_year(fs) -> None:
-    fleet = carbon.Fleet.from_values(
+    fleet = carbon.CarbonFleet.from_values(
         fs,
         category=["laptop"] * 5,
         acquired=[dt.date(2024, 1, 1), dt.date(2024, 12, 31), dt.date(2026, 6, 1), None,
@@ -157,7 +158,7 @@ def test_acquisitions_by_year(fs) -> None:
 
 
 def test_dashboard_footprints_are_the_carbon_estimates_of_both_modes(fs, targets) -> None:
-    fleet = carbon.Fleet.from_values(
+    fleet = carbon.CarbonFleet.from_values(
         fs,
         category=["laptop", "monitor", "smartphone"],
         acquired=[dt.date(2026, 1, 10), dt.date(2022, 5, 1), dt.date(2019, 2, 1)],

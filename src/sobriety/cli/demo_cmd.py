@@ -10,7 +10,7 @@ import typer
 
 from sobriety.cli import context, inventory_cmd
 from sobriety.i18n import _, fmt_number
-from sobriety.storage import demo_writer
+from sobriety.storage import demo as demo_writer
 
 #: Fleets at least this large show a progress bar.
 PROGRESS_FROM = 100_000

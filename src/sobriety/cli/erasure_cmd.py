@@ -8,10 +8,11 @@ import typer
 
 from sobriety.cli import context, reuse_common
 from sobriety.domain.labels import inline, label
-from sobriety.domain.lots import ErasureInput
+from sobriety.domain.reuse.lots import ErasureInput
 from sobriety.domain.vocab import ErasureLevel, ErasureMethod
 from sobriety.i18n import _, fmt_date
-from sobriety.storage import repository, reuse_store
+from sobriety.storage import decisions as reuse_store
+from sobriety.storage import devices as repository
 
 app = typer.Typer(help=_("Data-erasure records of devices."), no_args_is_help=True)
 

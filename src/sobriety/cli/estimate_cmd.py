@@ -13,8 +13,8 @@ import typer
 
 from sobriety.cli import context
 from sobriety.cli.factors_cmd import factor_set
-from sobriety.domain import carbon
-from sobriety.domain.carbon_report import (
+from sobriety.domain.carbon import engine as carbon
+from sobriety.domain.carbon.breakdown import (
     BY_CHOICES,
     PHASE_LABELS,
     breakdown,
@@ -102,7 +102,7 @@ def estimate(
             )
         )
     engine = context.get(ctx).engine
-    from sobriety.storage.fleet import read_fleet
+    from sobriety.storage.carbon_fleet import read_fleet
 
     if device is not None:
         _explain(ctx, engine, fs, device, year, mode, state, grid, fmt)
@@ -134,7 +134,7 @@ def _as_of(text: str | None) -> dt.date:
         ) from exc
 
 
-def _first_year(fleet: carbon.Fleet, year: int) -> int:
+def _first_year(fleet: carbon.CarbonFleet, year: int) -> int:
     acquired = fleet.acquired[~np.isnan(fleet.acquired)]
     if not len(acquired):
         return year
@@ -270,8 +270,8 @@ def _emit_rows(rows, fmt, year, mode, version, grid, notes, est, by) -> None:
 
 
 def _explain(ctx, engine, fs, tag, year, mode, state, grid, fmt) -> None:
-    from sobriety.domain.carbon_explain import explain_device
-    from sobriety.storage.fleet import device_header, read_fleet
+    from sobriety.domain.carbon.explain import explain_device
+    from sobriety.storage.carbon_fleet import device_header, read_fleet
 
     header = device_header(engine, tag)
     if header is None:
@@ -383,9 +383,9 @@ def what_if(
     fmt: Annotated[str, typer.Option("--format", "-f", help=_("table or json."))] = "table",
     as_of: Annotated[str | None, typer.Option("--as-of", help=_("State date YYYY-MM-DD."))] = None,
 ) -> None:
+    from sobriety.domain.carbon.whatif import lifespan_what_if
     from sobriety.domain.vocab import SiteKind
-    from sobriety.domain.whatif import lifespan_what_if
-    from sobriety.storage.fleet import read_fleet
+    from sobriety.storage.carbon_fleet import read_fleet
 
     _check_choice("--format", fmt, ("table", "json"))
     fs = factor_set(ctx)

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from sobriety.cli import context
-from sobriety.domain.factors import (
+from sobriety.domain.carbon.factors import (
     Factor,
     FactorSet,
     FactorSetError,
@@ -19,9 +19,9 @@ from sobriety.domain.factors import (
     check_factor_set,
     load_factor_set,
 )
+from sobriety.domain.carbon.model_match import ModelRecord, match_key, normalise_manufacturer
 from sobriety.domain.labels import inline, label
-from sobriety.domain.model_match import ModelRecord, match_key, normalise_manufacturer
-from sobriety.domain.reuse_text import channel_name
+from sobriety.domain.reuse.text import channel_name
 from sobriety.domain.vocab import Category
 from sobriety.i18n import _, fmt_number
 from sobriety.units import UnitError, parse_magnitude
@@ -292,7 +292,7 @@ def import_efd(
         bool, typer.Option("--dry-run", help=_("Read and report; change nothing."))
     ] = False,
 ) -> None:
-    from sobriety.domain.model_match import ModelIndex, aggregate_efd
+    from sobriety.domain.carbon.model_match import ModelIndex, aggregate_efd
     from sobriety.io.efd import EfdFormatError, read_efd
     from sobriety.storage import model_factors
 

@@ -20,12 +20,12 @@ import numpy as np
 import typer
 
 from sobriety.cli import context, reuse_common
-from sobriety.domain.factors import FactorSet, FactorSetError, load_factor_set
+from sobriety.domain.carbon.factors import FactorSet, FactorSetError, load_factor_set
 from sobriety.domain.labels import label
-from sobriety.domain.policy import CATEGORIES
-from sobriety.domain.reuse import bulk_rows
-from sobriety.domain.reuse_explain import DeviceFlag, avoided_if_followed, avoided_table
-from sobriety.domain.reuse_text import (
+from sobriety.domain.reuse.explain import DeviceFlag, avoided_if_followed, avoided_table
+from sobriety.domain.reuse.policy import CATEGORIES
+from sobriety.domain.reuse.rules import bulk_rows
+from sobriety.domain.reuse.text import (
     category_name,
     channel_name,
     counts_text,
@@ -35,7 +35,8 @@ from sobriety.domain.reuse_text import (
 )
 from sobriety.domain.vocab import Channel
 from sobriety.i18n import _, fmt_date, fmt_number
-from sobriety.storage import repository, reuse_store
+from sobriety.storage import decisions as reuse_store
+from sobriety.storage import devices as repository
 from sobriety.storage.arrays import read_columns
 from sobriety.storage.models import Device, Lot, Site
 

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sobriety.cli import context
 from sobriety.domain.labels import label
 from sobriety.i18n import _, fmt_number
-from sobriety.storage import repository
+from sobriety.storage import devices as repository
 
 
 def summary(ctx: typer.Context) -> None:

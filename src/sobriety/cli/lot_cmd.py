@@ -9,11 +9,12 @@ import typer
 
 from sobriety.cli import context, reuse_common
 from sobriety.domain.labels import inline, label
-from sobriety.domain.reuse_text import channel_name
+from sobriety.domain.reuse.text import channel_name
 from sobriety.domain.vocab import Channel, RecipientKind
 from sobriety.i18n import _, fmt_date, fmt_number
 from sobriety.reports.slip import write_slip_csv, write_slip_pdf
-from sobriety.storage import db, lot_store
+from sobriety.storage import db
+from sobriety.storage import lots as lot_store
 
 app = typer.Typer(
     help=_("Outgoing lots of devices and their transfer slips."), no_args_is_help=True

@@ -10,11 +10,12 @@ import typer
 from sqlalchemy import Engine
 
 from sobriety.cli import context
-from sobriety.domain.lots import LotRuleError
-from sobriety.domain.policy import Policy, PolicyError, resolve_policy
+from sobriety.domain.reuse.lots import LotRuleError
+from sobriety.domain.reuse.policy import Policy, PolicyError, resolve_policy
 from sobriety.i18n import _
-from sobriety.storage import db, repository
-from sobriety.storage.reuse_store import ReuseError
+from sobriety.storage import db
+from sobriety.storage import devices as repository
+from sobriety.storage.decisions import ReuseError
 
 
 def policy(ctx: typer.Context) -> Policy:

@@ -10,10 +10,10 @@ from typing import Annotated
 import typer
 
 from sobriety.cli import context, reuse_common
-from sobriety.domain.policy import PolicyError, default_policy_path, resolve_policy
-from sobriety.domain.reuse_text import channel_name
+from sobriety.domain.reuse.policy import PolicyError, default_policy_path, resolve_policy
+from sobriety.domain.reuse.text import channel_name
 from sobriety.i18n import N_, _, fmt_number, fmt_percent
-from sobriety.storage import reuse_history
+from sobriety.storage import reuse_events as reuse_history
 
 EXCLUDED = {
     "category": N_("category out of scope"),

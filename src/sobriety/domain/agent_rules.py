@@ -59,7 +59,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sobriety.domain.inventory import normalise_label
+from sobriety.domain.inventory.fields import normalise_label
 from sobriety.i18n import N_
 
 #: Item types the import reads (GLPI's names); monitors come from computer inventories.

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sobriety.domain import agent_rules as rules
-from sobriety.domain.inventory import normalise_label
+from sobriety.domain.inventory.fields import normalise_label
 from sobriety.i18n import _
 from sobriety.io.agent_files import (
     Document,

@@ -47,7 +47,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from sobriety.domain import agent_rules
-from sobriety.domain.inventory import DEVICE_FIELD_NAMES, FIELDS, Columns, validate_columns
+from sobriety.domain.inventory.fields import DEVICE_FIELD_NAMES, FIELDS, Columns, validate_columns
 from sobriety.i18n import _
 from sobriety.io import store
 from sobriety.io.agent_extract import AgentRecord, extract

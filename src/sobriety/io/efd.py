@@ -3,7 +3,7 @@
 The dataset comes as ``boavizta-data-us.csv`` (``,`` delimiter, ``.``
 decimals) and ``boavizta-data-fr.csv`` (``;`` delimiter, ``,`` decimals, CRLF
 line ends). :func:`read_efd` detects the variant from the header line and
-returns one :class:`~sobriety.domain.model_match.EfdRow` per product; any
+returns one :class:`~sobriety.domain.carbon.model_match.EfdRow` per product; any
 unreadable number is reported with its line, column, value and what was
 expected, and nothing is returned (all or nothing).
 
@@ -18,7 +18,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from sobriety.domain.model_match import EfdRow
+from sobriety.domain.carbon.model_match import EfdRow
 
 REQUIRED = ("manufacturer", "name", "subcategory", "gwp_total")
 NUMERIC = (

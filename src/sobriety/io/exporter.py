@@ -14,7 +14,7 @@ full site table (commune, INSEE code, agents...) in ``sites``.
   "devices": [...]}``.
 
 In CSV and XLSX, text starting with ``=``, ``+``, ``-`` or ``@`` is neutralised
-(see :mod:`sobriety.io.cells`); the importer undoes it. Rows are streamed from
+(see :mod:`sobriety.io.formula_guard`); the importer undoes it. Rows are streamed from
 the database, so memory stays flat for large fleets (XLSX is limited to
 1,048,575 devices by the format itself).
 """
@@ -31,9 +31,9 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from sobriety.domain.inventory import DEVICE_FIELD_NAMES
+from sobriety.domain.inventory.fields import DEVICE_FIELD_NAMES
 from sobriety.i18n import _
-from sobriety.io.cells import neutralise
+from sobriety.io.formula_guard import neutralise
 from sobriety.storage.models import Device, Site
 
 FORMATS = ("csv", "json", "xlsx")

@@ -1,7 +1,7 @@
 """Streaming, chunked import of a device inventory (CSV, XLSX, sobriety JSON).
 
 The file is read ``chunk_size`` rows at a time; each chunk is read and
-validated column-wise (:mod:`sobriety.domain.inventory`), matched against the
+validated column-wise (:mod:`sobriety.domain.inventory.fields`), matched against the
 database and written in bulk, all inside ONE transaction:
 
 - by default the import is all-or-nothing: after the first invalid row no
@@ -52,7 +52,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from sobriety.domain.agent_rules import MEASURED_FIELDS
-from sobriety.domain.inventory import (
+from sobriety.domain.inventory.fields import (
     DEVICE_FIELD_NAMES,
     FIELDS,
     Problem,
@@ -63,7 +63,7 @@ from sobriety.domain.inventory import (
 )
 from sobriety.i18n import _
 from sobriety.io import store
-from sobriety.io.cells import neutralise, unneutralise
+from sobriety.io.formula_guard import neutralise, unneutralise
 from sobriety.io.profiles import ColumnMap, map_columns
 from sobriety.io.synonyms import load_synonyms
 from sobriety.io.tables import Table, UnreadableFile, open_table

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sobriety.domain.inventory import FIELDS, normalise_label
+from sobriety.domain.inventory.fields import FIELDS, normalise_label
 from sobriety.i18n import _
 
 PROFILES = ("auto", "generic", "glpi", "snipeit")

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import ARRAY, Connection, String, any_, bindparam, func, insert, select, update
 
-from sobriety.domain.inventory import DEVICE_FIELD_NAMES, normalise_label
+from sobriety.domain.inventory.fields import DEVICE_FIELD_NAMES, normalise_label
 from sobriety.i18n import _
 from sobriety.storage import bulk
 from sobriety.storage.models import Device, DeviceEvent, Site

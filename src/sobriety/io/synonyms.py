@@ -6,7 +6,7 @@ import os
 import tomllib
 from pathlib import Path
 
-from sobriety.domain.inventory import Synonyms, check_synonym_table
+from sobriety.domain.inventory.fields import Synonyms, check_synonym_table
 from sobriety.i18n import _
 from sobriety.settings import packaged_data_file
 

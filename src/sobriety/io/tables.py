@@ -48,7 +48,7 @@ class Table:
     decimal_comma: bool = True
     delimiter: str | None = None
     encoding: str | None = None
-    #: Spreadsheet formats neutralise formula-like text (see :mod:`sobriety.io.cells`).
+    #: Spreadsheet formats neutralise formula-like text (see :mod:`sobriety.io.formula_guard`).
     spreadsheet: bool = True
     #: Full site records shipped with an export (JSON, XLSX "sites" sheet).
     sites: list[dict[str, Any]] = field(default_factory=list)

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sobriety.domain.labels import inline, label
-from sobriety.domain.policy import Policy
-from sobriety.domain.reuse_text import category_name, channel_name, erasure_method_name
+from sobriety.domain.reuse.policy import Policy
+from sobriety.domain.reuse.text import category_name, channel_name, erasure_method_name
 from sobriety.domain.vocab import Channel, LotStatus
 from sobriety.i18n import _, fmt_date, fmt_number, language
-from sobriety.storage.lot_store import LotView
+from sobriety.storage.lots import LotView
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ carrying the action's details. Call inside a session scope; nothing is written
 when an action is refused.
 
 Erasures are not here: they are checked against the reuse policy, so they go
-through :func:`sobriety.storage.reuse_store.record_erasure`.
+through :func:`sobriety.storage.decisions.record_erasure`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 from sqlmodel import Session
 
 from sobriety.domain.vocab import Condition, EventKind, Status
-from sobriety.storage import repository
+from sobriety.storage import devices as repository
 from sobriety.storage.models import Device
 
 #: What an action writes: the field changes, the history event kind, its details.

@@ -2,7 +2,7 @@
 
 Per-model factors (table ``model_factor``) come from the Boavizta dataset
 (``origin = "efd"``) or from users (``origin = "user"``). Inventory models are
-matched to them by normalised name (:mod:`sobriety.domain.model_match`); the
+matched to them by normalised name (:mod:`sobriety.domain.carbon.model_match`); the
 matches found by name similarity are kept in ``model_match`` with their method
 and confidence. For a device, a user's factor beats the dataset's, phase by
 phase, and both beat the category defaults of the factor files.
@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from sqlalchemy import Engine, delete, func, insert, select
 
-from sobriety.domain.carbon import ModelFactorTable
-from sobriety.domain.model_match import ModelIndex, ModelRecord, match_key
+from sobriety.domain.carbon.engine import ModelFactorTable
+from sobriety.domain.carbon.model_match import ModelIndex, ModelRecord, match_key
 from sobriety.storage.models import Device, ModelFactor, ModelMatch, utcnow
 
 PHASE_COLUMNS = (

@@ -6,10 +6,10 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sobriety.domain.device_fields import FieldError, parse_field
+from sobriety.domain.inventory.form import FieldError, parse_field
 from sobriety.domain.labels import choices
 from sobriety.i18n import N_, _
-from sobriety.storage.device_query import SiteChoice
+from sobriety.storage.device_pages import SiteChoice
 from sobriety.tui import field_parsers as fp
 from sobriety.tui.screens.action_dialog import ActionForm, DialogField
 

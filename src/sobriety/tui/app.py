@@ -22,7 +22,7 @@ from textual.screen import Screen
 
 from sobriety.i18n import N_, _
 from sobriety.settings import Settings
-from sobriety.storage.device_search import DeviceSearchIndex
+from sobriety.storage.search_index import DeviceSearchIndex
 from sobriety.tui.commands import SobrietyCommands
 from sobriety.tui.messages import DataChanged, DeviceChosen, DeviceSaved
 from sobriety.tui.screens.dashboard import DashboardScreen

@@ -16,7 +16,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from sobriety.domain.labels import label
 from sobriety.i18n import _
-from sobriety.storage.device_query import DeviceFilter, DeviceQuery, fetch_page
+from sobriety.storage.device_pages import DeviceFilter, DeviceQuery, fetch_page
 
 Command = tuple[str, str, Callable[[], Any]]
 

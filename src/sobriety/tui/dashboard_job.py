@@ -38,12 +38,12 @@ def _init(progress_queue: Any, lang: str) -> None:
 
 def compute(url: str, factors_dir: Path, policy_path: Path | None, on: dt.date) -> tuple[Any, Any]:
     """(Dashboard, ReuseRate) of the database at ``url`` (runs in the child)."""
-    from sobriety.domain import kpis
-    from sobriety.domain.factors import load_factor_set
-    from sobriety.domain.policy import resolve_policy
+    from sobriety.app.dashboard import read_dashboard
+    from sobriety.domain.carbon.factors import load_factor_set
+    from sobriety.domain.report import kpis
+    from sobriety.domain.reuse.policy import resolve_policy
     from sobriety.i18n import _
     from sobriety.storage import db
-    from sobriety.storage.kpi_read import read_dashboard
 
     def report(text: str, done: float, total: float) -> None:
         if _progress is not None:

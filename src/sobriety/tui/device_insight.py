@@ -20,10 +20,10 @@ from sobriety.settings import Settings
 
 def carbon_breakdown(engine: Engine, settings: Settings, asset_tag: str, today: dt.date) -> Group:
     """This year's and the lifetime kgCO2e by phase, each input with its source."""
-    from sobriety.domain.carbon_explain import explain_device
-    from sobriety.domain.carbon_report import PHASE_LABELS
-    from sobriety.domain.factors import load_factor_set
-    from sobriety.storage.fleet import read_fleet
+    from sobriety.domain.carbon.breakdown import PHASE_LABELS
+    from sobriety.domain.carbon.explain import explain_device
+    from sobriety.domain.carbon.factors import load_factor_set
+    from sobriety.storage.carbon_fleet import read_fleet
 
     fs = load_factor_set(settings.factors_dir)
     fleet = read_fleet(engine, fs, asset_tag=asset_tag)
@@ -72,9 +72,9 @@ def carbon_breakdown(engine: Engine, settings: Settings, asset_tag: str, today: 
 
 
 def device_flag(engine: Engine, settings: Settings, asset_tag: str, today: dt.date):
-    """The device's :class:`~sobriety.domain.reuse_explain.DeviceFlag` under the policy."""
-    from sobriety.domain.policy import resolve_policy
-    from sobriety.storage.reuse_store import flag_device
+    """The device's :class:`~sobriety.domain.reuse.explain.DeviceFlag` under the policy."""
+    from sobriety.domain.reuse.policy import resolve_policy
+    from sobriety.storage.decisions import flag_device
 
     policy = resolve_policy(settings.policy)
     with Session(engine) as session:
@@ -90,7 +90,7 @@ def reuse_recommendation(
 
 def flag_text(flag, decided: str | None = None) -> Group:
     """A flag as text: the decision taken, the recommendation and every other channel."""
-    from sobriety.domain.reuse_text import channel_name, render_reason, state_name
+    from sobriety.domain.reuse.text import channel_name, render_reason, state_name
 
     parts: list = []
     if decided:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sobriety.domain.device_fields import FieldError
+from sobriety.domain.carbon.model_match import ModelRecord, match_key, normalise_manufacturer
+from sobriety.domain.inventory.form import FieldError
 from sobriety.domain.labels import choices
-from sobriety.domain.model_match import ModelRecord, match_key, normalise_manufacturer
 from sobriety.i18n import N_, _
 from sobriety.tui import field_parsers as fp
 from sobriety.tui.screens.action_dialog import ActionForm, DialogField

@@ -1,9 +1,9 @@
 """Parsers of dialog fields that are not device fields: free text, a required choice.
 
 Each turns what the user entered into the value, or raises
-:class:`~sobriety.domain.device_fields.FieldError` with the reason shown under
+:class:`~sobriety.domain.inventory.form.FieldError` with the reason shown under
 the field. Device fields are parsed by
-:func:`sobriety.domain.device_fields.parse_field` instead.
+:func:`sobriety.domain.inventory.form.parse_field` instead.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sobriety.domain.device_fields import FieldError
+from sobriety.domain.inventory.form import FieldError
 from sobriety.i18n import _
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from textual.message import Message
 
-from sobriety.storage.device_query import DeviceRow
+from sobriety.storage.device_pages import DeviceRow
 
 
 @dataclass
@@ -120,8 +120,8 @@ class DeviceInsightLoaded(Message):
 class DashboardLoaded(Message):
     """The dashboard's figures are computed (``error``: why they could not be)."""
 
-    dashboard: Any = None  # sobriety.domain.kpis.Dashboard
-    reuse_rate: Any = None  # sobriety.domain.reuse_rate.ReuseRate
+    dashboard: Any = None  # sobriety.domain.report.kpis.Dashboard
+    reuse_rate: Any = None  # sobriety.domain.reuse.rate.ReuseRate
     seconds: float = 0.0
     error: str | None = None
 

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sobriety.domain.lots import ErasureInput
-from sobriety.domain.reuse_text import channel_name, render_reason, state_name
+from sobriety.domain.reuse.lots import ErasureInput
+from sobriety.domain.reuse.text import channel_name, render_reason, state_name
 from sobriety.i18n import _
 from sobriety.tui import field_parsers as fp
 from sobriety.tui.screens.action_dialog import ActionForm, DialogField
@@ -122,11 +122,12 @@ def decision(
     """The write of ``action`` on the device ``base`` (its version checked) under the policy.
 
     ``accept`` and ``override`` record a reuse decision; ``erasure`` records
-    an erasure, refused (:class:`~sobriety.storage.reuse_store.ReuseError`
+    an erasure, refused (:class:`~sobriety.storage.decisions.ReuseError`
     with every reason) when the policy or the dates do not allow it.
     """
-    from sobriety.domain.policy import resolve_policy
-    from sobriety.storage import repository, reuse_store
+    from sobriety.domain.reuse.policy import resolve_policy
+    from sobriety.storage import decisions as reuse_store
+    from sobriety.storage import devices as repository
 
     def apply(session) -> Any:
         policy = resolve_policy(policy_path)  # an invalid file is a refusal, reported

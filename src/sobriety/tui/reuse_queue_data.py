@@ -1,6 +1,6 @@
 """The reuse queue's data and writes, UI-free (safe in thread workers).
 
-Reads the flagged devices with :func:`sobriety.storage.reuse_store.flag_fleet`
+Reads the flagged devices with :func:`sobriety.storage.decisions.flag_fleet`
 (the engine of ``sobriety flag``) and writes through the same store functions
 as ``sobriety flag accept|override`` and ``sobriety lot ...``. Refusals come
 back per device: ``{asset tag: [reasons]}`` (``""`` for the lot itself).
@@ -16,11 +16,13 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import Engine
 
-from sobriety.domain.policy import CATEGORIES, Policy
-from sobriety.domain.reuse import bulk_rows
+from sobriety.domain.reuse.policy import CATEGORIES, Policy
+from sobriety.domain.reuse.rules import bulk_rows
 from sobriety.domain.vocab import Channel
-from sobriety.storage import db, lot_store, reuse_store
-from sobriety.storage.reuse_store import ReuseError
+from sobriety.storage import db
+from sobriety.storage import decisions as reuse_store
+from sobriety.storage import lots as lot_store
+from sobriety.storage.decisions import ReuseError
 
 Refusals = dict[str, list[str]]
 

@@ -16,11 +16,11 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from textual.message_pump import MessagePump
 
 from sobriety.storage import db
+from sobriety.storage.decisions import ReuseError
 from sobriety.storage.device_actions import apply_action
-from sobriety.storage.device_query import device_detail
+from sobriety.storage.device_pages import device_detail
+from sobriety.storage.devices import ConflictError, NotFoundError
 from sobriety.storage.models import Device
-from sobriety.storage.repository import ConflictError, NotFoundError
-from sobriety.storage.reuse_store import ReuseError
 from sobriety.tui.messages import DeviceSaved, SaveConflicted, SaveFailed
 
 #: Columns that change on every write and say nothing to the user.

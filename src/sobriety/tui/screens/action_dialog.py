@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from sobriety.domain.device_fields import FieldError
+from sobriety.domain.inventory.form import FieldError
 from sobriety.i18n import _
 from sobriety.tui.widgets.field_row import FieldRow, Parser
 

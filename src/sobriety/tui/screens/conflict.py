@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
-from sobriety.domain.device_fields import FIELDS_BY_NAME
+from sobriety.domain.inventory.form import FIELDS_BY_NAME
 from sobriety.i18n import _
 from sobriety.storage.models import Device
 from sobriety.tui.messages import SaveConflicted

@@ -1,6 +1,6 @@
 """The dashboard: the fleet, its carbon footprint and the legal targets at a glance.
 
-Every figure comes from :func:`sobriety.storage.kpi_read.read_dashboard`
+Every figure comes from :func:`sobriety.app.dashboard.read_dashboard`
 (the same engines as ``sobriety estimate`` and ``sobriety reuse-rate``),
 computed in a thread worker that reports its progress; the screen and its keys
 work while it runs. Written data (a decision, a lot, an import) makes the
@@ -22,9 +22,10 @@ from textual.containers import Grid, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Sparkline, Static
 
-from sobriety.domain import carbon, kpis
+from sobriety.domain.carbon import engine as carbon
 from sobriety.domain.labels import label
-from sobriety.domain.reuse_rate import ReuseRate
+from sobriety.domain.report import kpis
+from sobriety.domain.reuse.rate import ReuseRate
 from sobriety.i18n import N_, _, fmt_date, fmt_number
 from sobriety.tui.charts import bars, gauge
 from sobriety.tui.messages import DashboardLoaded, LoadProgressed

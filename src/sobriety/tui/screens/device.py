@@ -13,11 +13,11 @@ from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static, TabbedContent, TabPane
 
-from sobriety.domain.device_fields import FIELDS
+from sobriety.domain.inventory.form import FIELDS
 from sobriety.domain.labels import label
 from sobriety.i18n import N_, _, fmt_date, fmt_number
-from sobriety.storage.device_query import SiteChoice, device_detail, site_choices
-from sobriety.storage.repository import NotFoundError
+from sobriety.storage.device_pages import SiteChoice, device_detail, site_choices
+from sobriety.storage.devices import NotFoundError
 from sobriety.tui.action_forms import ACTION_TITLES, action_form
 from sobriety.tui.messages import (
     DeviceFlagLoaded,

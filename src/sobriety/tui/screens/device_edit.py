@@ -17,10 +17,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
 
-from sobriety.domain.device_fields import FIELDS, FieldError, FormField, check_device, parse_field
+from sobriety.domain.inventory.form import FIELDS, FieldError, FormField, check_device, parse_field
 from sobriety.domain.labels import choices
 from sobriety.i18n import _
-from sobriety.storage.device_query import SiteChoice, device_detail
+from sobriety.storage.device_pages import SiteChoice, device_detail
 from sobriety.tui.messages import DeviceLoaded, DeviceSaved, SaveConflicted, SaveFailed
 from sobriety.tui.screens.conflict import ConflictDialog
 from sobriety.tui.widgets.field_row import FieldRow

@@ -36,7 +36,7 @@ def _factor_dir_label(directory: object) -> str:
     return f"~/{path.relative_to(home)}" if path.is_relative_to(home) else str(path)
 
 if TYPE_CHECKING:
-    from sobriety.domain.factors import Factor, FactorSet
+    from sobriety.domain.carbon.factors import Factor, FactorSet
     from sobriety.tui.app import SobrietyApp
 
 
@@ -108,7 +108,7 @@ class FactorsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="factors-load")
     def _load(self) -> None:
-        from sobriety.domain.factors import load_factor_set
+        from sobriety.domain.carbon.factors import load_factor_set
         from sobriety.storage import model_factors
 
         app = self.sobriety

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Header, Input, Select, Static
 
 from sobriety.domain.labels import choices, label
 from sobriety.i18n import _, fmt_number
-from sobriety.storage.device_query import SiteChoice, site_choices
+from sobriety.storage.device_pages import SiteChoice, site_choices
 from sobriety.tui.messages import CountLoaded, LoadFailed, PageLoaded
 from sobriety.tui.widgets.device_table import COLUMNS, DeviceTable, column_title
 

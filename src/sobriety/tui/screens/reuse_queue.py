@@ -20,10 +20,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
-from sobriety.domain.device_fields import FieldError
+from sobriety.domain.inventory.form import FieldError
 from sobriety.domain.labels import choices, label
-from sobriety.domain.lots import LotRuleError, normalise_siret
-from sobriety.domain.reuse_text import channel_name
+from sobriety.domain.reuse.lots import LotRuleError, normalise_siret
+from sobriety.domain.reuse.text import channel_name
 from sobriety.domain.vocab import Channel
 from sobriety.i18n import N_, _, fmt_number, pgettext
 from sobriety.tui import field_parsers as fp
@@ -132,7 +132,7 @@ class ReuseQueueScreen(Screen[None]):
         self._load()
 
     def _policy(self):
-        from sobriety.domain.policy import resolve_policy
+        from sobriety.domain.reuse.policy import resolve_policy
 
         return resolve_policy(self.sobriety.settings.policy)
 

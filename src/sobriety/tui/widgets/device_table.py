@@ -2,7 +2,7 @@
 
 Only the visible rows are rendered (Textual's line API); rows come from the
 database one page at a time, in a thread worker, with the current filter and
-sort (:mod:`sobriety.storage.device_query`). The number of rows comes from a
+sort (:mod:`sobriety.storage.device_pages`). The number of rows comes from a
 ``COUNT``. A fleet of 100,000 devices therefore costs what a screenful costs;
 rows not fetched yet show as a placeholder for the few milliseconds it takes.
 """
@@ -28,8 +28,8 @@ from textual.strip import Strip
 
 from sobriety.domain.labels import label
 from sobriety.i18n import N_, _, fmt_date, pgettext
-from sobriety.storage.device_query import DeviceQuery, DeviceRow, count_devices, fetch_page
-from sobriety.storage.device_search import DeviceSearchIndex
+from sobriety.storage.device_pages import DeviceQuery, DeviceRow, count_devices, fetch_page
+from sobriety.storage.search_index import DeviceSearchIndex
 from sobriety.tui.messages import CountLoaded, DeviceChosen, LoadFailed, PageLoaded
 
 

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
-from sobriety.domain.device_fields import FieldError
+from sobriety.domain.inventory.form import FieldError
 
 Parser = Callable[[str], Any]
 

@@ -3,7 +3,7 @@
 The inventory sorts 100,000 devices by any column and shows the first page:
 with an index on the column the database walks it instead of sorting every
 row. Pages are ordered ``(column, id)`` with NULLs first (descending is the
-exact reverse, see ``storage/device_query.py``):
+exact reverse, see ``storage/device_pages.py``):
 
 - SQLite: an index on ``column`` already holds the rowid (``id``) as its last
   key, and ascending order puts NULLs first; a one-column index serves both

@@ -1,0 +1,165 @@
+"""Reading cell text: numbers, quantities with units, dates.
+
+Pure functions shared by the importer (through :mod:`sobriety.domain.inventory.fields`)
+and anything else that reads what a person typed:
+
+- numbers with French or English separators (``1 234,56``, ``1,234.56``,
+  narrow no-break spaces);
+- quantities with a unit, converted to a target unit through the package's
+  pint registry (``1,4 kg``, ``16 Go``, ``15,6"``, ``85 %``, ``899 € HT``);
+- dates ``DD/MM/YYYY`` or ``YYYY-MM-DD``, with or without a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+from sobriety.units import registry
+
+
+class CellError(ValueError):
+    """A cell cannot be read; the message says what was expected."""
+
+
+_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009'")
+_THOUSANDS_COMMA = re.compile(r"\d{1,3}(,\d{3})+")
+_THOUSANDS_DOT = re.compile(r"\d{1,3}(\.\d{3})+")
+_QUANTITY = re.compile(r"^([-+]?[0-9.,][0-9 \u00a0\u202f\u2009.,']*)(.*)$", re.S)
+_ISO_DATE = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
+)
+_FR_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+#: Unit spellings pint does not know (French abbreviations, symbols).
+UNIT_ALIASES = {
+    "go": "GB",
+    "to": "TB",
+    "mo": "MB",
+    "ko": "kB",
+    "gio": "GiB",
+    "tio": "TiB",
+    "mio": "MiB",
+    "€": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "eur": "EUR",
+    '"': "inch",
+    "″": "inch",
+    "pouce": "inch",
+    "pouces": "inch",
+    "po": "inch",
+    "%": "percent",
+}
+_EXCL_VAT = re.compile(r"\s*\b(?:HT|H\.T\.|excl\.? VAT)\s*$", re.I)
+
+
+def parse_number(text: str, *, decimal_comma: bool = True) -> float:
+    """Read ``1 234,56`` / ``1,234.56`` / ``1.5`` (narrow no-break spaces allowed).
+
+    A lone comma followed by exactly three digits ("1,234") is a thousands
+    separator unless ``decimal_comma`` (French files); any other lone comma is
+    the decimal mark.
+    """
+    s = text.translate(_SPACES)
+    if "," in s and "." in s:
+        if s.rfind(",") > s.rfind("."):
+            s = s.replace(".", "").replace(",", ".")
+        else:
+            s = s.replace(",", "")
+    elif "," in s:
+        body = s.lstrip("+-")
+        if s.count(",") > 1:
+            if not _THOUSANDS_COMMA.fullmatch(body):
+                raise CellError("number")
+            s = s.replace(",", "")
+        elif not decimal_comma and _THOUSANDS_COMMA.fullmatch(body):
+            s = s.replace(",", "")
+        else:
+            s = s.replace(",", ".")
+    elif s.count(".") > 1:
+        if not _THOUSANDS_DOT.fullmatch(s.lstrip("+-")):
+            raise CellError("number")
+        s = s.replace(".", "")
+    try:
+        value = float(s)
+    except ValueError:
+        raise CellError("number") from None
+    if not math.isfinite(value):
+        raise CellError("number")
+    return value
+
+
+class QuantityReader:
+    """Reads numbers, with or without a unit, into magnitudes in ``unit``.
+
+    Conversion factors come from the package's pint registry and are computed
+    once per distinct unit spelling.
+    """
+
+    def __init__(self, unit: str, *, decimal_comma: bool = True) -> None:
+        self.unit = unit
+        self.decimal_comma = decimal_comma
+        self._factors: dict[str, float | None] = {}
+
+    def factor(self, unit_text: str) -> float | None:
+        """Factor from ``unit_text`` to the column unit; None if it is not of the same kind."""
+        if unit_text in self._factors:
+            return self._factors[unit_text]
+        name = _EXCL_VAT.sub("", unit_text).strip() if self.unit == "EUR" else unit_text
+        name = UNIT_ALIASES.get(name.casefold(), name)
+        ureg = registry()
+        try:
+            source = ureg.Quantity(1.0, ureg.parse_units(name))
+            target = ureg.Quantity(1.0, self.unit)
+            same_kind = (
+                source.dimensionality == target.dimensionality
+                and source.to_root_units().units == target.to_root_units().units
+            )
+            result = float(source.to(self.unit).magnitude) if same_kind else None
+        except Exception:  # pint raises several error types on bad unit text
+            result = None
+        self._factors[unit_text] = result
+        return result
+
+    def read(self, text: str) -> float:
+        try:  # fast path: a plain number in the column unit
+            value = float(text)
+            if math.isfinite(value):
+                return value
+        except ValueError:
+            pass
+        match = _QUANTITY.match(text.strip())
+        if not match:
+            raise CellError("number")
+        number = parse_number(match.group(1), decimal_comma=self.decimal_comma)
+        unit_text = match.group(2).strip()
+        if not unit_text:
+            return number
+        factor = self.factor(unit_text)
+        if factor is None:
+            raise CellError("unit")
+        if factor == 1.0:
+            return number
+        # 12 significant digits: "1400 g" is 1.4 kg, not 1.4000000000000001.
+        return float(f"{number * factor:.12g}")
+
+
+def parse_date(text: str) -> dt.date:
+    """``DD/MM/YYYY`` or ``YYYY-MM-DD``, optionally followed by a time (ignored)."""
+    s = text.strip()
+    m = _ISO_DATE.match(s)
+    if m:
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+    else:
+        m = _FR_DATE.match(s)
+        if not m:
+            raise CellError("date")
+        d, mo, y = int(m[1]), int(m[2]), int(m[3])
+    if m[4] is not None and (int(m[4]) > 23 or int(m[5]) > 59 or int(m[6] or 0) > 59):
+        raise CellError("date")
+    try:
+        return dt.date(y, mo, d)
+    except ValueError:
+        raise CellError("date") from None
