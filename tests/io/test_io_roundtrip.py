@@ -71,6 +71,8 @@ def _seed(engine: Engine) -> None:
         "reuse_channel": "donate_association",
         "repair_estimate_eur": 80.0,
         "notes": "Écran « 14 pouces », clavier AZERTY",
+        "uuid": "4c4c4544-0034-3010-8048-b6c04f503732",
+        "last_inventory_date": dt.date(2026, 2, 27),
     }
     minimal = {
         "asset_tag": "CD35-0002",

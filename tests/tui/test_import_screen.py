@@ -3,18 +3,21 @@ importer's cancel hook, on the database the TUI tests use."""
 
 from __future__ import annotations
 
+import json
+import shutil
 import threading
 from pathlib import Path
 
 import pytest
 from seeding import FLEET_SIZE
 from sqlalchemy import Engine, func, select
+from textual.widgets import DataTable, Select, Static
 
 from sobriety.io.importer import ImportCancelled, import_file
 from sobriety.storage.models import Device, DeviceEvent
 from sobriety.tui.screens.import_screen import ImportScreen
 
-from .conftest import make_app, settle
+from .conftest import make_app, settle, shown
 
 HEADER = "asset_tag,category,manufacturer,model,acquisition_date,purchase_price_eur,status\n"
 BAD = HEADER + (
@@ -128,3 +131,59 @@ def test_the_importer_stops_between_chunks_and_rolls_back(sqlite_fleet: Engine, 
     assert _counts(sqlite_fleet) == before
     report = import_file(sqlite_fleet, path, chunk_size=10, progress=seen.append)
     assert report.created == 50 and seen[2:] == [10, 20, 30, 40, 50]
+
+
+AGENT_DATA = Path(__file__).resolve().parents[1] / "data" / "glpi-inventory"
+
+
+def _rows(screen: ImportScreen, table_id: str) -> list[tuple[str, ...]]:
+    table = screen.query_one(table_id, DataTable)
+    return [tuple(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+
+
+def _headers(screen: ImportScreen, table_id: str) -> list[str]:
+    return [str(c.label) for c in screen.query_one(table_id, DataTable).columns.values()]
+
+
+@pytest.mark.asyncio
+async def test_agent_inventories_preview_the_devices_to_create_or_update(
+    sqlite_fleet: Engine, tmp_path: Path
+) -> None:
+    folder = tmp_path / "agent"
+    shutil.copytree(AGENT_DATA, folder)
+    bad = folder / "bad.json"
+    bad.write_text('{"deviceid": "x", "content": {"versionclient": 3}}', encoding="utf-8")
+    before = _counts(sqlite_fleet)
+    app = make_app(sqlite_fleet, start="import")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
+        # an option the Select does not offer would be refused (InvalidSelectValueError)
+        screen.query_one("#import-profile", Select).value = "glpi-agent"
+        await pilot.press("ctrl+o", *str(folder), "enter")
+        await settle(pilot, app)
+        assert _headers(screen, "#import-problems") == ["File", "Path", "Value", "Expected"]
+        assert screen.problems() == [("bad.json", "content.versionclient", "3", "text")]
+        bad.unlink()  # the technician removes it and checks again
+        await pilot.press("ctrl+d")
+        await settle(pilot, app)
+        assert screen.outcome == "valid" and screen.problems() == []
+        assert _headers(screen, "#import-mapping") == ["Action", "Serial", "Category", "Model"]
+        rows = _rows(screen, "#import-mapping")
+        assert ("create", "640HP72", "Laptop", "XPS 13 9350") in rows
+        assert ("create", "CN5BFP62CP", "Switch", "2530-48G") in rows
+        assert len(rows) == 8 and _counts(sqlite_fleet) == before
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert screen.outcome == "imported" and screen.report.created == 8
+        assert "8 created" in shown(screen.query_one("#import-summary", Static))
+        # a newer inventory of the laptop: previewed as an update
+        doc = json.loads((folder / "computer_1.json").read_text(encoding="utf-8"))
+        doc["content"]["batteries"][0]["real_capacity"] = 30000
+        doc["content"]["accesslog"]["logdate"] = "2026-01-05 09:00:00"
+        (folder / "computer_1.json").write_text(json.dumps(doc), encoding="utf-8")
+        screen.choose(folder)
+        await settle(pilot, app)
+        assert _rows(screen, "#import-mapping") == [("update", "640HP72", "Laptop", "XPS 13 9350")]
+    assert _counts(sqlite_fleet)[0] == before[0] + 8

@@ -11,13 +11,22 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sobriety.io.agent_files import UnreadableInput
+from sobriety.io.agent_import import (
+    AGENT_PROFILE,
+    CREATE,
+    IMPORT_PROFILES,
+    AgentReport,
+    uses_agent_profile,
+)
 from sobriety.io.exporter import ExportError, ExportReport
 from sobriety.io.importer import ImportCancelled, ImportFailed, ImportReport
 from sobriety.io.preview import Preview
-from sobriety.io.profiles import PROFILES, ColumnError
+from sobriety.io.profiles import ColumnError
 from sobriety.io.synonyms import SynonymFileError
 from sobriety.io.tables import UnreadableFile
 
@@ -25,8 +34,12 @@ if TYPE_CHECKING:
     from sobriety.app.context import Sobriety
 
 __all__ = [
-    "PROFILES",
+    "AGENT_PROFILE",
+    "CREATE",
+    "IMPORT_PROFILES",
     "UNUSABLE_FILE",
+    "AgentPreview",
+    "AgentReport",
     "ColumnError",
     "ExportError",
     "ExportReport",
@@ -36,6 +49,8 @@ __all__ = [
     "Preview",
     "SynonymFileError",
     "UnreadableFile",
+    "UnreadableInput",
+    "uses_agent_profile",
 ]
 
 #: A file, or a synonym table, that cannot be imported at all (nothing was read into the base).
@@ -50,9 +65,10 @@ def preview(path: Path, profile: str = "auto") -> Preview:
 
 
 def check_profile(profile: str) -> None:
-    if profile not in PROFILES:
+    """Refuse a profile that is neither a column profile nor the GLPI Agent's."""
+    if profile not in IMPORT_PROFILES:
         raise ColumnError(
-            _unknown_profile().format(profile=profile, profiles=", ".join(PROFILES))
+            _unknown_profile().format(profile=profile, profiles=", ".join(IMPORT_PROFILES))
         )
 
 
@@ -98,6 +114,64 @@ def import_devices(
         progress=progress,
         cancel=cancel,
     )
+
+
+def import_agent_inventories(
+    app: Sobriety,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    skip_invalid: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> AgentReport:
+    """Import GLPI Agent inventories: a JSON or legacy XML file, a folder or a ``.zip``.
+
+    All-or-nothing unless ``skip_invalid`` names the rejects file; the database
+    is created when there is none. Raises :class:`UnreadableInput` (nothing
+    read) or :class:`ImportFailed` / :class:`ImportCancelled` (database unchanged).
+    """
+    from sobriety.io.agent_import import import_inventories
+
+    return import_inventories(
+        app.create_database(),
+        path,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        actor=app.actor,
+        progress=progress,
+        cancel=cancel,
+    )
+
+
+@dataclass
+class AgentPreview:
+    """What importing agent inventories would create and update (a dry run)."""
+
+    path: Path
+    report: AgentReport | None = None
+    #: Why the check failed (its problems are in ``report``), or why nothing was read.
+    error: str | None = None
+
+    @property
+    def rows(self) -> int:
+        """Files to read (the total of the import's progress bar)."""
+        return self.report.files if self.report is not None else 0
+
+
+def preview_agent(app: Sobriety, path: Path) -> AgentPreview:
+    """A dry run of the agent import of ``path``, matched against the database."""
+    from sobriety.io.agent_import import import_inventories
+
+    out = AgentPreview(Path(path))
+    try:
+        out.report = import_inventories(app.engine, Path(path), dry_run=True)
+    except ImportFailed as exc:
+        out.report = exc.report  # type: ignore[assignment]
+        out.error = str(exc)
+    except (UnreadableInput, OSError) as exc:
+        out.error = str(exc)
+    return out
 
 
 def export_devices(app: Sobriety, path: Path, fmt: str | None = None) -> ExportReport:

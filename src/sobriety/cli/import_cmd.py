@@ -1,4 +1,5 @@
-"""``sobriety import``: load a device inventory from CSV, XLSX or a JSON export."""
+"""``sobriety import``: load a device inventory from CSV, XLSX or a JSON export,
+or hardware inventories written by the GLPI Agent (see :mod:`sobriety.cli.import_agent`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sobriety.cli import context
+from sobriety.cli import context, import_agent
 from sobriety.i18n import _, fmt_number
 
 if TYPE_CHECKING:
@@ -19,11 +20,23 @@ SHOWN_WITH_REJECTS = 20
 
 def import_inventory(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help=_("CSV, XLSX or JSON (sobriety export) file."))],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help=_(
+                "CSV, XLSX or JSON (sobriety export) file; or GLPI Agent inventories: "
+                "a JSON or XML file, a folder of them or a .zip."
+            )
+        ),
+    ],
     profile: Annotated[
         str,
         typer.Option(
-            "--profile", help=_("Column mapping: auto, generic, glpi or snipeit (default: auto).")
+            "--profile",
+            help=_(
+                "Column mapping: auto, generic, glpi or snipeit; glpi-agent for GLPI Agent "
+                "inventories (default: auto, which recognises them)."
+            ),
         ),
     ] = "auto",
     dry_run: Annotated[
@@ -34,7 +47,10 @@ def import_inventory(
         typer.Option(
             "--skip-invalid",
             metavar="REJECTS.csv",
-            help=_("Import the valid rows; write the invalid ones, with reasons, to this CSV."),
+            help=_(
+                "Import the valid rows (or inventory files); write the invalid ones, "
+                "with reasons, to this CSV."
+            ),
         ),
     ] = None,
     synonyms: Annotated[
@@ -54,6 +70,9 @@ def import_inventory(
         imports.check_profile(profile)
     except imports.ColumnError as exc:
         raise context.fail(str(exc)) from exc
+    if imports.uses_agent_profile(file, profile):
+        import_agent.run(context.app(ctx), file, dry_run=dry_run, skip_invalid=skip_invalid)
+        return
     try:
         report = imports.import_devices(
             context.app(ctx),

@@ -23,6 +23,11 @@ for matched devices: an empty cell clears the field, except for fields with a
 default (status, condition, acquisition type, sensitive data) which keep
 their value. Every created or updated device gets a history event.
 
+On a device an inventory agent has measured (it has a last inventory date),
+the measured fields (CPU, RAM, storage, battery, TPM, OS, screen, UUID, last
+inventory: :data:`sobriety.domain.inventory.agent_rules.MEASURED_FIELDS`) keep the
+agent's values; the file's columns for them are not applied.
+
 Sites are named by code or name (a GLPI location path "A > B > C" names its
 last part). An unknown site is created (kind from a ``site_kind`` column, else
 ``other``; code = the name, cut to 40 characters with a hash when longer) and
@@ -46,6 +51,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
+from sobriety.domain.inventory.agent_rules import MEASURED_FIELDS
 from sobriety.domain.inventory.fields import (
     DEVICE_FIELD_NAMES,
     FIELDS,
@@ -65,6 +71,7 @@ from sobriety.io.tables import Table, UnreadableFile, open_table
 DEFAULT_CHUNK_SIZE = 10_000
 SITE_COLUMNS = ("site_code", "site_name", "site", "site_kind")
 REJECT_COLUMNS = ("rejected_line", "rejected_reason")
+AGENT_KEPT = frozenset(MEASURED_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -444,7 +451,10 @@ class _Run:
         for i, device in pairs:
             changes: dict[str, list[Any]] = {}
             final = dict(device)
+            inventoried = device["last_inventory_date"] is not None
             for name in fields:
+                if inventoried and name in AGENT_KEPT:
+                    continue  # measured by an inventory agent: its value stands
                 if name == "asset_tag":
                     new = tags[i] or device["asset_tag"]
                 elif name == "site_id":

@@ -69,6 +69,12 @@ class Table:
 def open_table(path: Path) -> Table:
     """Open ``path`` as a table; raises :class:`UnreadableFile` with the reason."""
     path = Path(path)
+    if path.is_dir() or path.suffix.lower() in (".xml", ".ocs"):
+        raise UnreadableFile(
+            _(
+                "{path}: not a table but agent inventories; import it with --profile glpi-agent"
+            ).format(path=path)
+        )
     try:
         with path.open("rb") as fh:
             head = fh.read(8)
@@ -260,6 +266,12 @@ def _open_json(path: Path) -> Table:
             _("{path}: cannot read the JSON ({error})").format(path=path, error=exc)
         ) from exc
     sites: list[dict[str, Any]] = []
+    if isinstance(data, dict) and ("content" in data or "deviceid" in data):
+        raise UnreadableFile(
+            _("{path}: a GLPI Agent inventory; import it with --profile glpi-agent").format(
+                path=path
+            )
+        )
     if isinstance(data, dict):
         sites = data.get("sites") or []
         data = data.get("devices")

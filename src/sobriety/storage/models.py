@@ -68,6 +68,10 @@ class DeviceBase(SQLModel):
     #: Estimated cost of repairing a broken device (compared with the policy's ceiling).
     repair_estimate_eur: float | None = Field(default=None, ge=0)
     notes: str | None = Field(default=None, sa_column=Column(Text))
+    #: Hardware UUID reported by an inventory agent (matching key after the serial).
+    uuid: str | None = Field(default=None, max_length=64, index=True)
+    #: Date of the last hardware inventory (GLPI Agent) that measured the device.
+    last_inventory_date: dt.date | None = None
 
 
 class Device(DeviceBase, table=True):

@@ -97,6 +97,9 @@ DEVICE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("reuse_channel", ENUM, vocabulary="reuse_channel"),
     FieldSpec("repair_estimate_eur", FLOAT, unit="EUR", minimum=0, maximum=10_000_000),
     FieldSpec("notes", TEXT, max_length=10_000),
+    # Filled by hardware inventories (see sobriety.domain.inventory.agent_rules).
+    FieldSpec("uuid", TEXT, max_length=64),
+    FieldSpec("last_inventory_date", DATE),
 )
 
 #: Fields naming the device's site: ``site`` is a code or a name (a GLPI

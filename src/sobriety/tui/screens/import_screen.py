@@ -33,8 +33,9 @@ from textual.widgets import (
 )
 
 from sobriety.app import imports
-from sobriety.app.imports import PROFILES
+from sobriety.app.imports import IMPORT_PROFILES, AgentReport
 from sobriety.i18n import _, fmt_number
+from sobriety.tui import agent_preview
 from sobriety.tui.host import host
 from sobriety.tui.messages import DataChanged, ImportFinished, LoadProgressed, PreviewReady
 from sobriety.tui.widgets.work_progress import WorkProgress
@@ -49,6 +50,7 @@ PROFILE_LABELS = {
     "generic": "generic",
     "glpi": "GLPI",
     "snipeit": "Snipe-IT",
+    "glpi-agent": "GLPI Agent",
 }
 
 
@@ -76,12 +78,12 @@ class ImportScreen(Screen[None]):
         yield Header(show_clock=False)
         with Horizontal(id="import-bar"):
             yield Input(
-                placeholder=_("Path of a CSV, XLSX or JSON file (ctrl+o)"),
+                placeholder=_("Path of a CSV, XLSX or JSON file, or of agent inventories (ctrl+o)"),
                 id="import-path",
                 compact=True,
             )
             yield Select(
-                [(PROFILE_LABELS[p], p) for p in PROFILES],
+                [(PROFILE_LABELS[p], p) for p in IMPORT_PROFILES],
                 value="auto",
                 allow_blank=False,
                 id="import-profile",
@@ -92,7 +94,7 @@ class ImportScreen(Screen[None]):
         with Horizontal(id="import-body"):
             yield DirectoryTree(str(self.start_dir), id="import-tree")
             with Vertical(id="import-right"):
-                yield Label(_("Column mapping"), classes="panel-title")
+                yield Label(_("Column mapping"), classes="panel-title", id="mapping-title")
                 yield DataTable(id="import-mapping", cursor_type="row", zebra_stripes=True)
                 yield Label(_("Problems"), classes="panel-title", id="problems-title")
                 yield DataTable(id="import-problems", cursor_type="row", zebra_stripes=True)
@@ -100,13 +102,16 @@ class ImportScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = _("Import")
-        self.query_one("#import-mapping", DataTable).add_columns(
-            _("Column"), _("Field"), _("Sample values")
-        )
-        self.query_one("#import-problems", DataTable).add_columns(
-            _("Line"), _("Column"), _("Value"), _("Expected")
-        )
+        self._columns("#import-mapping", _("Column"), _("Field"), _("Sample values"))
+        self._columns("#import-problems", _("Line"), _("Column"), _("Value"), _("Expected"))
         self.query_one("#import-path", Input).focus()
+
+    def _columns(self, table_id: str, *labels: str) -> DataTable:
+        table = self.query_one(table_id, DataTable)
+        if [str(c.label) for c in table.columns.values()] != list(labels):
+            table.clear(columns=True)
+            table.add_columns(*labels)
+        return table
 
     # -------------------------------------------------------------- choosing
     @property
@@ -156,13 +161,52 @@ class ImportScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import-preview")
     def _preview(self, path: Path, profile: str) -> None:
+        if imports.uses_agent_profile(path, profile):
+            self.post_message(PreviewReady(imports.preview_agent(host(self).sobriety, path)))
+            return
         self.post_message(PreviewReady(imports.preview(path, profile)))
 
+    def _show_agent_preview(self, result: imports.AgentPreview) -> None:
+        """Agent inventories: the devices the import creates or updates."""
+        self.query_one(WorkProgress).done()
+        self.preview_result = result  # type: ignore[assignment]
+        report = result.report
+        self._show_devices(agent_preview.device_rows(report) if report is not None else [])
+        if report is None:
+            self._summary(
+                _("Cannot import {path}: {error}").format(path=result.path, error=result.error)
+            )
+            return
+        self._show_problems(report)
+        if result.error:
+            text = (
+                result.error.rstrip(".")
+                + ". "
+                + _("Fix the file (the problems are listed below), then validate again.")
+            )
+        else:
+            text = f"{result.path.name}: " + agent_preview.counts(report, done=False)
+            text += " " + _("ctrl+d validates, ctrl+s imports.")
+        self._summary(text)
+
+    def _show_devices(self, rows: list[tuple[str, str, str, str]]) -> None:
+        self.query_one("#mapping-title", Label).update(_("Devices to create or update"))
+        table = self._columns(
+            "#import-mapping", _("Action"), _("Serial"), _("Category"), _("Model")
+        )
+        table.clear()
+        for row in rows:
+            table.add_row(*row)
+
     def on_preview_ready(self, message: PreviewReady) -> None:
+        if isinstance(message.preview, imports.AgentPreview):
+            self._show_agent_preview(message.preview)
+            return
         result: Preview = message.preview
         self.query_one(WorkProgress).done()
         self.preview_result = result
-        mapping = self.query_one("#import-mapping", DataTable)
+        self.query_one("#mapping-title", Label).update(_("Column mapping"))
+        mapping = self._columns("#import-mapping", _("Column"), _("Field"), _("Sample values"))
         mapping.clear()
         if result.error is not None:
             self._summary(
@@ -219,33 +263,42 @@ class ImportScreen(Screen[None]):
         self, path: Path, profile: str, dry_run: bool, cancel: threading.Event, total: int | None
     ) -> None:
         verb = _("Checked") if dry_run else _("Imported")
+        agent = imports.uses_agent_profile(path, profile)
+        unit = _("{verb} {rows} rows of {name}")
+        if agent:
+            unit = (
+                _("Checked {rows} files of {name}")
+                if dry_run
+                else _("Imported {rows} files of {name}")
+            )
 
         def progress(rows: int) -> None:
             self.post_message(
                 LoadProgressed(
-                    _("{verb} {rows} rows of {name}").format(
-                        verb=verb, rows=fmt_number(rows), name=path.name
-                    ),
-                    rows,
-                    total,
+                    unit.format(verb=verb, rows=fmt_number(rows), name=path.name), rows, total
                 )
             )
 
         try:
-            report = imports.import_devices(
-                host(self).sobriety,
-                path,
-                profile=profile,
-                dry_run=dry_run,
-                chunk_size=CHUNK_ROWS,
-                progress=progress,
-                cancel=cancel,
-            )
+            if agent:
+                report = imports.import_agent_inventories(
+                    host(self).sobriety, path, dry_run=dry_run, progress=progress, cancel=cancel
+                )
+            else:
+                report = imports.import_devices(
+                    host(self).sobriety,
+                    path,
+                    profile=profile,
+                    dry_run=dry_run,
+                    chunk_size=CHUNK_ROWS,
+                    progress=progress,
+                    cancel=cancel,
+                )
         except imports.ImportCancelled as exc:
             self.post_message(ImportFinished("cancelled", exc.report, str(exc)))
         except imports.ImportFailed as exc:
             self.post_message(ImportFinished("invalid", exc.report, str(exc)))
-        except (*imports.UNUSABLE_FILE, OSError) as exc:
+        except (*imports.UNUSABLE_FILE, imports.UnreadableInput, OSError) as exc:
             self.post_message(ImportFinished("failed", None, str(exc)))
         else:
             self.post_message(ImportFinished("valid" if dry_run else "imported", report, ""))
@@ -277,6 +330,9 @@ class ImportScreen(Screen[None]):
                     unchanged=fmt_number(report.unchanged),
                 )
             )
+            if isinstance(report, AgentReport):
+                self._show_devices(agent_preview.device_rows(report))
+                text = f"{head} " + agent_preview.counts(report, done=outcome == "imported")
             if report.sites_created:
                 text += " " + _("New sites: {sites}.").format(
                     sites=", ".join(code for code, _name, _kind in report.sites_created)
@@ -306,7 +362,10 @@ class ImportScreen(Screen[None]):
         self.query_one("#problems-title", Label).update(_("Problems"))
 
     def _show_problems(self, report: ImportReport) -> None:
-        table = self.query_one("#import-problems", DataTable)
+        where = (
+            (_("File"), _("Path")) if isinstance(report, AgentReport) else (_("Line"), _("Column"))
+        )
+        table = self._columns("#import-problems", *where, _("Value"), _("Expected"))
         table.clear()
         for p in report.problems:
             table.add_row(
