@@ -40,7 +40,6 @@ import csv
 import datetime as dt
 import itertools
 import json
-import math
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -61,6 +60,7 @@ from sobriety.domain.inventory.fields import (
     duplicates,
     site_reference,
 )
+from sobriety.domain.inventory.values import same_value
 from sobriety.i18n import _
 from sobriety.io import store
 from sobriety.io.formula_guard import neutralise, unneutralise
@@ -463,7 +463,7 @@ class _Run:
                     new = values[name][i]
                     if new is None and FIELDS[name].default is not None:
                         continue
-                if not _same(device[name], new):
+                if not same_value(device[name], new):
                     changes[name] = [device[name], new]
                     final[name] = new
             if not changes:
@@ -606,14 +606,6 @@ def _map_cached(func, values: list[Any]) -> list[Any]:
             cache[v] = func(v)
         out.append(cache[v])
     return out
-
-
-def _same(old: Any, new: Any) -> bool:
-    if old is None or new is None:
-        return old is None and new is None
-    if isinstance(old, float) or isinstance(new, float):
-        return math.isclose(float(old), float(new), rel_tol=1e-9, abs_tol=1e-9)
-    return old == new
 
 
 def _clean_text(value: Any) -> str | None:

@@ -60,6 +60,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sobriety.domain.inventory.fields import normalise_label
+from sobriety.domain.inventory.values import same_value
 from sobriety.i18n import N_
 
 #: Item types the import reads (GLPI's names); monitors come from computer inventories.
@@ -423,12 +424,6 @@ def meaningful(identifier: str | None) -> str | None:
 # --- merging --------------------------------------------------------------------------
 
 
-def _same(old: Any, new: Any) -> bool:
-    if isinstance(old, float) or isinstance(new, float):
-        return old is not None and new is not None and math.isclose(old, new, abs_tol=1e-9)
-    return old == new
-
-
 def merge_changes(
     device: Mapping[str, Any], values: Mapping[str, Any]
 ) -> dict[str, tuple[Any, Any]]:
@@ -446,7 +441,7 @@ def merge_changes(
     changes: dict[str, tuple[Any, Any]] = {}
     for name in MEASURED_FIELDS:
         new = values.get(name)
-        if new is not None and not _same(device.get(name), new):
+        if new is not None and not same_value(device.get(name), new):
             changes[name] = (device.get(name), new)
     for name in IDENTITY_FIELDS:
         new = values.get(name)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from typing import Any
 
 from sobriety.units import registry
 
@@ -163,3 +164,15 @@ def parse_date(text: str) -> dt.date:
         return dt.date(y, mo, d)
     except ValueError:
         raise CellError("date") from None
+
+
+def same_value(old: Any, new: Any) -> bool:
+    """Whether a stored value and a new one are the same (floats up to rounding noise).
+
+    An import that brings the same values changes nothing (no version bump, no history).
+    """
+    if old is None or new is None:
+        return old is None and new is None
+    if isinstance(old, float) or isinstance(new, float):
+        return math.isclose(float(old), float(new), rel_tol=1e-9, abs_tol=1e-9)
+    return old == new
