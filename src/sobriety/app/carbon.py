@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sobriety.domain.carbon.breakdown import BY_CHOICES
+from sobriety.domain.carbon.engine import MODES
 from sobriety.i18n import _
 
 if TYPE_CHECKING:
@@ -44,11 +46,6 @@ __all__ = [
     "what_if",
 ]
 
-#: Accounting modes (:data:`sobriety.domain.carbon.engine.MODES`, kept here so that
-#: checking a choice imports no engine).
-MODES = ("amortised", "acquisition")
-#: Groupings of :func:`estimate` (:data:`sobriety.domain.carbon.breakdown.BY_CHOICES`).
-BY_CHOICES = ("category", "site", "site-kind", "phase", "year")
 #: Longest what-if horizon, in years.
 MAX_HORIZON = 30
 #: Years of history at most in an estimate ``by="year"``.

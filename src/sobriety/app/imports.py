@@ -13,48 +13,52 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sobriety.io.agent_files import UnreadableInput
-from sobriety.io.agent_import import (
-    AGENT_PROFILE,
-    CREATE,
-    IMPORT_PROFILES,
-    AgentReport,
-    uses_agent_profile,
-)
-from sobriety.io.exporter import ExportError, ExportReport
-from sobriety.io.importer import ImportCancelled, ImportFailed, ImportReport
-from sobriety.io.preview import Preview
-from sobriety.io.profiles import ColumnError
-from sobriety.io.synonyms import SynonymFileError
-from sobriety.io.tables import UnreadableFile
+from sobriety.io.profiles import AGENT_PROFILE, IMPORT_PROFILES, ColumnError
 
 if TYPE_CHECKING:
     from sobriety.app.context import Sobriety
+    from sobriety.io.agent_import import AgentReport
+    from sobriety.io.exporter import ExportReport
+    from sobriety.io.importer import ImportReport
+    from sobriety.io.preview import Preview
+
+#: Names re-exported from :mod:`sobriety.io`, imported on first use (the import screen
+#: opens without loading the JSON Schema validator or the spreadsheet reader).
+_LAZY = {
+    "CREATE": "sobriety.io.agent_import",
+    "AgentReport": "sobriety.io.agent_import",
+    "UnreadableInput": "sobriety.io.agent_files",
+    "ExportError": "sobriety.io.exporter",
+    "ExportReport": "sobriety.io.exporter",
+    "ImportCancelled": "sobriety.io.importer",
+    "ImportFailed": "sobriety.io.importer",
+    "ImportReport": "sobriety.io.importer",
+    "Preview": "sobriety.io.preview",
+    "SynonymFileError": "sobriety.io.synonyms",
+    "UnreadableFile": "sobriety.io.tables",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "UNUSABLE_FILE":
+        #: A file, or a synonym table, that cannot be imported at all (nothing was read).
+        return (__getattr__("UnreadableFile"), ColumnError, __getattr__("SynonymFileError"))
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "AGENT_PROFILE",
-    "CREATE",
     "IMPORT_PROFILES",
-    "UNUSABLE_FILE",
     "AgentPreview",
-    "AgentReport",
     "ColumnError",
-    "ExportError",
-    "ExportReport",
-    "ImportCancelled",
-    "ImportFailed",
-    "ImportReport",
-    "Preview",
-    "SynonymFileError",
-    "UnreadableFile",
-    "UnreadableInput",
-    "uses_agent_profile",
+    *_LAZY,
 ]
 
-#: A file, or a synonym table, that cannot be imported at all (nothing was read into the base).
-UNUSABLE_FILE = (UnreadableFile, ColumnError, SynonymFileError)
 
 
 def preview(path: Path, profile: str = "auto") -> Preview:
@@ -62,6 +66,13 @@ def preview(path: Path, profile: str = "auto") -> Preview:
     from sobriety.io.preview import preview as read_preview
 
     return read_preview(path, profile)
+
+
+def uses_agent_profile(path: Path, profile: str) -> bool:
+    """Whether ``sobriety import PATH --profile PROFILE`` reads GLPI Agent inventories."""
+    from sobriety.io.agent_import import uses_agent_profile as agent
+
+    return agent(path, profile)
 
 
 def check_profile(profile: str) -> None:
@@ -161,7 +172,9 @@ class AgentPreview:
 
 def preview_agent(app: Sobriety, path: Path) -> AgentPreview:
     """A dry run of the agent import of ``path``, matched against the database."""
+    from sobriety.io.agent_files import UnreadableInput
     from sobriety.io.agent_import import import_inventories
+    from sobriety.io.importer import ImportFailed
 
     out = AgentPreview(Path(path))
     try:

@@ -61,11 +61,9 @@ from sobriety.io.agent_files import (
 )
 from sobriety.io.agent_schema import array_sections, check
 from sobriety.io.importer import ImportCancelled, ImportFailed, ImportReport
-from sobriety.io.profiles import PROFILES
+from sobriety.io.profiles import AGENT_PROFILE
 
-AGENT_PROFILE = "glpi-agent"
 #: Every profile ``sobriety import`` takes: the column profiles and the agent's.
-IMPORT_PROFILES = (*PROFILES, AGENT_PROFILE)
 #: Files read between two progress reports (and cancel checks).
 PROGRESS_EVERY = 250
 REJECT_COLUMNS = ("file", "path", "value", "expected")

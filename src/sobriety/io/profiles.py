@@ -25,6 +25,10 @@ from sobriety.domain.inventory.fields import FIELDS, normalise_label
 from sobriety.i18n import _
 
 PROFILES = ("auto", "generic", "glpi", "snipeit")
+#: The profile of GLPI Agent inventories (:mod:`sobriety.io.agent_import`), not a column mapping.
+AGENT_PROFILE = "glpi-agent"
+#: Every profile ``sobriety import`` accepts.
+IMPORT_PROFILES = (*PROFILES, AGENT_PROFILE)
 
 
 def _table(pairs: dict[str, Sequence[str]]) -> dict[str, str]:

@@ -5,9 +5,14 @@ The dry run itself is :func:`sobriety.app.imports.preview_agent`.
 
 from __future__ import annotations
 
-from sobriety.app.imports import CREATE, AgentReport
+from typing import TYPE_CHECKING
+
+from sobriety.app import imports
 from sobriety.domain.labels import label
 from sobriety.i18n import _, fmt_number
+
+if TYPE_CHECKING:
+    from sobriety.app.imports import AgentReport
 
 #: Devices listed in the preview table (the counts cover them all).
 PREVIEW_ROWS = 500
@@ -17,7 +22,7 @@ def device_rows(report: AgentReport) -> list[tuple[str, str, str, str]]:
     """The preview table: create or update (first, seen at 80 columns), serial, category, model."""
     return [
         (
-            _("create") if row.action == CREATE else _("update"),
+            _("create") if row.action == imports.CREATE else _("update"),
             row.serial or row.asset_tag,
             label("category", row.category),
             row.model or "-",

@@ -33,7 +33,7 @@ from textual.widgets import (
 )
 
 from sobriety.app import imports
-from sobriety.app.imports import IMPORT_PROFILES, AgentReport
+from sobriety.app.imports import IMPORT_PROFILES
 from sobriety.i18n import _, fmt_number
 from sobriety.tui import agent_preview
 from sobriety.tui.host import host
@@ -330,7 +330,7 @@ class ImportScreen(Screen[None]):
                     unchanged=fmt_number(report.unchanged),
                 )
             )
-            if isinstance(report, AgentReport):
+            if isinstance(report, imports.AgentReport):
                 self._show_devices(agent_preview.device_rows(report))
                 text = f"{head} " + agent_preview.counts(report, done=outcome == "imported")
             if report.sites_created:
@@ -363,7 +363,9 @@ class ImportScreen(Screen[None]):
 
     def _show_problems(self, report: ImportReport) -> None:
         where = (
-            (_("File"), _("Path")) if isinstance(report, AgentReport) else (_("Line"), _("Column"))
+            (_("File"), _("Path"))
+            if isinstance(report, imports.AgentReport)
+            else (_("Line"), _("Column"))
         )
         table = self._columns("#import-problems", *where, _("Value"), _("Expected"))
         table.clear()
