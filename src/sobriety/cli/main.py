@@ -25,6 +25,7 @@ from sobriety.cli import (
     inventory_cmd,
     lot_cmd,
     reuse_rate_cmd,
+    study_cmd,
 )
 from sobriety.i18n import _, set_language
 
@@ -46,6 +47,7 @@ estimate_cmd.register(app)
 reuse_rate_cmd.register(app)
 import_cmd.register(app)
 export_cmd.register(app)
+study_cmd.register(app)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,1 @@
+"""Study data packages (Frictionless Data Package in a zip): schema, writing, reading, merging."""
