@@ -258,20 +258,21 @@ def merge_packages(paths: Sequence[Path | str], output: Path | str) -> Path:
     output = Path(output)
     opened: list[StudyPackage] = []
     try:
-        owner: dict[str, Path] = {}
+        owner: dict[str, tuple[Path, str]] = {}
         for p in paths:
             pkg = open_package(p)
             opened.append(pkg)
             for org in pkg.organisations:
                 key = " ".join(org.casefold().split())
                 if key in owner:
+                    other, name = owner[key]
                     raise _fail(
                         pkg.path,
-                        _("organisation {org!r} is already in {other}").format(
-                            org=org, other=owner[key]
+                        _("organisation {org!r} is already in {other} (as {name!r})").format(
+                            org=org, other=other, name=name
                         ),
                     )
-                owner[key] = pkg.path
+                owner[key] = (pkg.path, org)
         years = {pkg.year for pkg in opened}
         if len(years) > 1:
             first = opened[0]
