@@ -51,14 +51,17 @@ def slug(text: str) -> str:
 
 
 def cell(value: Any) -> str:
+    """A CSV cell: empty for None and nan, integers without a decimal part."""
     if value is None:
         return ""
+    if hasattr(value, "item"):  # numpy scalars
+        value = value.item()
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             return ""
-        return (
-            repr(round(value, 6)) if value != int(value) or abs(value) >= 1e15 else str(int(value))
-        )
+        if value == int(value) and abs(value) < 1e15:
+            return str(int(value))
+        return repr(round(value, 6))
     return str(value)
 
 
