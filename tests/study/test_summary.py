@@ -71,3 +71,10 @@ def test_summary_refuses_a_bad_format_or_package(region: Path, tmp_path: Path) -
     junk.write_bytes(b"nothing")
     result = CliRunner().invoke(cli, ["study", "summary", str(junk)])
     assert result.exit_code == 1 and str(junk) in result.output
+
+
+def test_summary_in_french(region: Path) -> None:
+    result = CliRunner().invoke(cli, ["--lang", "fr", "study", "summary", str(region)])
+    assert result.exit_code == 0, result.output
+    assert "Sorties en 2025\u00a0:" in result.output
+    assert "Capacité nécessaire à une filière de reconditionnement" in result.output

@@ -107,7 +107,7 @@ def figure(s: Summary) -> Figure:
     per_year = s.per_year()
     years = [p[0] for p in per_year]
     key_lines = [
-        _("Departures in {year}: {n} devices, {t} t, from {orgs} organisations.").format(
+        _("Departures in {year}: {n} devices, {t} t; organisations: {orgs}.").format(
             year=s.year,
             n=fmt_number(s.outgoing_devices),
             t=fmt_number(s.outgoing_tonnes, 1),

@@ -104,7 +104,7 @@ def summary_lines(s: Summary) -> list[str]:
 
     lines = [s.title, ""]
     lines.append(
-        _("Departures in {year}: {n} devices, {t} t ({orgs} organisations).").format(
+        _("Departures in {year}: {n} devices, {t} t; organisations: {orgs}.").format(
             year=s.year,
             n=fmt_number(s.outgoing_devices),
             t=fmt_number(s.outgoing_tonnes, 1),
@@ -176,13 +176,10 @@ def summary_lines(s: Summary) -> list[str]:
         lines.append("")
         lines.append(
             _(
-                "Anonymisation: k = {k}; model generalised on {m} rows, commune on {c}, "
-                "manufacturer on {f}; {x} rows left out."
+                "Anonymisation: k = {k}; {g} rows generalised (model first), {x} rows left out."
             ).format(
                 k=a.get("k"),
-                m=fmt_number(a.get("model_generalised", 0)),
-                c=fmt_number(a.get("commune_generalised", 0)),
-                f=fmt_number(a.get("manufacturer_generalised", 0)),
+                g=fmt_number(a.get("model_generalised", 0)),
                 x=fmt_number(a.get("suppressed", 0)),
             )
         )
