@@ -159,3 +159,14 @@ def test_export_refuses_an_empty_organisation(study_engine: Engine, tmp_path: Pa
             make_app(study_engine), year=YEAR, organisation="  ", output=tmp_path / "x.zip"
         )
     assert not (tmp_path / "x.zip").exists()
+
+
+def test_a_year_without_departures(study_engine: Engine, tmp_path: Path) -> None:
+    from frictionless import validate
+
+    out = tmp_path / "empty.zip"
+    result = study.export(make_app(study_engine), year=2012, organisation="D35", output=out)
+    assert result.outgoing == 0 and result.exported_rows == 0
+    assert rows(out, "appareils_sortants") == []
+    assert rows(out, "prevision")  # the forecast does not depend on the year's departures
+    assert validate(str(out)).valid

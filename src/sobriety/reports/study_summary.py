@@ -141,7 +141,7 @@ def figure(s: Summary) -> Figure:
     yrs, keys, series = _series(s)
     lows = [p[2] for p in per_year]
     highs = [p[3] for p in per_year]
-    ax1 = fig.add_axes((0.09, 0.62, 0.62, 0.22))
+    ax1 = fig.add_axes((0.09, 0.61, 0.62, 0.2))
     _bars(ax1, yrs, keys, series, _cat_label, (lows, highs))
     ax1.set_title(
         _("Expected departures per year by category (devices; bars: low - high)"),
@@ -152,7 +152,7 @@ def figure(s: Summary) -> Figure:
         c: [sum(v.get(c, (0.0,))[0] for v in s.forecast[y].values()) for y in yrs]
         for c in CONDITIONS
     }
-    ax2 = fig.add_axes((0.09, 0.36, 0.62, 0.2))
+    ax2 = fig.add_axes((0.09, 0.375, 0.62, 0.17))
     _bars(ax2, yrs, list(CONDITIONS), cond_series, lambda c: label("condition", c))
     ax2.set_title(_("Expected departures per year by condition (devices)"), fontsize=8.5,
                   loc="left")  # fmt: skip
@@ -168,17 +168,12 @@ def figure(s: Summary) -> Figure:
         for c in cats
     ]
     if cells:
-        t = ax3.table(
-            cellText=cells,
-            colLabels=[_("Category")] + [label("condition", k) for k in CONDITIONS],
-            colWidths=[0.4, 0.2, 0.2, 0.2],
-            loc="upper left",
-            cellLoc="right",
-            colLoc="right",
+        _table(
+            ax3,
+            [_("Category")] + [label("condition", k) for k in CONDITIONS],
+            cells,
+            [0.4, 0.2, 0.2, 0.2],
         )
-        t.auto_set_font_size(False)
-        t.set_fontsize(6.5)
-        t.scale(1, 1.25)
 
     shares = org_shares(s)
     ax4 = fig.add_axes((0.52, 0.05, 0.44, 0.26))
@@ -200,23 +195,12 @@ def figure(s: Summary) -> Figure:
             fmt_percent(sum(r[3] for r in rest) / total_fc),
         ])  # fmt: skip
     if rows:
-        t = ax4.table(
-            cellText=rows,
-            colLabels=[
-                _("Organisation"),
-                str(s.year),
-                _("share"),
-                _("forecast"),
-                _("share"),
-            ],
-            colWidths=[0.44, 0.14, 0.11, 0.16, 0.11],
-            loc="upper left",
-            cellLoc="right",
-            colLoc="right",
+        _table(
+            ax4,
+            [_("Organisation"), str(s.year), _("share"), _("forecast"), _("share")],
+            rows,
+            [0.44, 0.14, 0.11, 0.16, 0.11],
         )
-        t.auto_set_font_size(False)
-        t.set_fontsize(6.5)
-        t.scale(1, 1.25)
     a = s.anonymisation
     note = _(
         "Forecast: reference lifespans (per model when known, ADEME-Arcep 2022) capped by the "
@@ -232,7 +216,26 @@ def figure(s: Summary) -> Figure:
     return fig
 
 
-def _short(text: str, width: int = 32) -> str:
+def _table(ax, header: list[str], rows: list[list[str]], widths: list[float]) -> None:  # type: ignore[no-untyped-def]
+    """A table filling the axes' width: the first column left-aligned, numbers right-aligned."""
+    from matplotlib.table import Table
+
+    table = Table(ax, loc="upper left")
+    height = min(0.085, 1.0 / (len(rows) + 1))
+    for r, row in enumerate([header, *rows]):
+        for c, text in enumerate(row):
+            cell = table.add_cell(
+                r, c, widths[c], height, text=text, loc="left" if c == 0 else "right"
+            )
+            cell.set_linewidth(0.4)
+            if r == 0:
+                cell.set_text_props(weight="bold")
+    table.auto_set_font_size(False)
+    table.set_fontsize(6.5)
+    ax.add_table(table)
+
+
+def _short(text: str, width: int = 28) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
