@@ -273,7 +273,7 @@ def carbon_section(inputs: ReportInputs, year: int) -> dict[str, Any]:
         total = kg.sum(axis=1)
         for ch in Channel:
             sel = chans == ch.value
-            if sel.any():
+            if sel.any() and kg[0, sel].sum() > 0:  # recycling avoids no manufacturing
                 by_channel.append(
                     {"key": ch.value, "label": label("reuse_channel", ch.value),
                      "devices": int(sel.sum()), **_bounds_t(kg[:, sel].sum(axis=1))}
