@@ -38,7 +38,13 @@ def test_outflows_reuse_rate_weee_and_erasures(fig) -> None:
     # B: in-scope retired devices held on 1 January 2025 = M1 (2024-06-01) and L1
     # (2024-12-15); A: L1's donation (recycling does not count) -> 1 / 2 = 50 %.
     rr = out["reuse_rate"]
-    assert (rr["a"], rr["b"], rr["rate_pct"], rr["target_pct"], rr["met"]) == (1, 2, 50.0, 50.0, True)
+    assert (rr["a"], rr["b"], rr["rate_pct"], rr["target_pct"], rr["met"]) == (
+        1,
+        2,
+        50.0,
+        50.0,
+        True,
+    )
     assert rr["a_by_channel"] == [{"key": "donate_association", "label": "Donate (assoc.)",
                                    "devices": 1}]  # fmt: skip
     assert rr["excluded"] == {"category": 0, "sensitive": 0, "age_unknown": 0, "too_old": 0}
