@@ -120,7 +120,9 @@ def load_price_table(path: Path | str | None = None) -> PriceTable:
         if cat not in CATEGORIES:
             raise PriceTableError(where, key, cat, ", ".join(CATEGORIES))
         if not isinstance(entry, dict) or "new" not in entry:
-            raise PriceTableError(where, key, entry, _("{ new = price, refurbished = price }"))
+            raise PriceTableError(
+                where, key, entry, _("a table with a new price (and a refurbished one)")
+            )
         for kind, value in entry.items():
             if kind not in ("new", "refurbished"):
                 raise PriceTableError(where, f"{key}.{kind}", value, "new, refurbished")
