@@ -103,3 +103,80 @@ def seed_fleet(engine: Engine, devices: int) -> None:
         )
         site_ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM site ORDER BY id").all()]
         insert_many(conn, Device.__table__, COLUMNS, _rows(devices, site_ids))
+
+
+# --------------------------------------------------------------------------
+# The annual report's hand-checked fleet (tests/report): seven devices whose every
+# figure is worked out by hand in tests/report/test_report_figures.py.
+
+REPORT_TODAY = dt.date(2026, 6, 15)
+REPORT_SITES = [("HQ", "Hôtel du Département", "head_office", 10), ("CDAS-01", "CDAS", "cdas", 5)]
+#: tag, category, maker, model, site (index or None), acquired, type, price, status,
+#: condition, retired, weight_kg
+REPORT_DEVICES = [
+    ("L1", "laptop", "Dell", "Latitude 5420", 0, dt.date(2019, 1, 1), "new", 1000.0, "gone",
+     "working", dt.date(2024, 12, 15), 2.0),
+    ("L2", "laptop", "Dell", "Latitude 5420", 0, dt.date(2020, 1, 1), "new", 800.0, "gone",
+     "working", dt.date(2025, 7, 2), 2.5),
+    ("L3", "laptop", "Lenovo", "ThinkPad T14", 1, dt.date(2025, 2, 1), "refurbished", 400.0,
+     "in_service", "working", None, None),
+    ("L4", "laptop", "Lenovo", "ThinkPad T14", 1, dt.date(2025, 3, 1), "new", 1200.0,
+     "in_service", "broken", None, None),
+    ("P1", "smartphone", "Samsung", "Galaxy A54", 0, dt.date(2025, 5, 1), "new", 300.0,
+     "in_stock", "working", None, None),
+    ("M1", "monitor", "Iiyama", "ProLite XU2493HS", 0, dt.date(2018, 1, 1), "new", 200.0,
+     "retired", "working", dt.date(2024, 6, 1), None),
+    ("D1", "desktop", "HP", "ProDesk 400 G7", None, dt.date(2021, 1, 1), "leased", 600.0,
+     "in_repair", "working", None, None),
+]  # fmt: skip
+#: tag, date, channel
+REPORT_TRANSFERS = [("L1", dt.date(2025, 3, 1), "donate_association"),
+                    ("L2", dt.date(2025, 8, 1), "recycle")]  # fmt: skip
+#: tag, date, method, level
+REPORT_ERASURES = [
+    ("L1", dt.date(2025, 2, 20), "cryptographic_erase", "purge"),
+    ("L2", dt.date(2025, 7, 20), "overwrite", "clear"),
+    ("M1", dt.date(2024, 7, 1), "overwrite", "clear"),
+]
+
+
+def seed_report_fleet(engine: Engine) -> dict[str, int]:
+    """Insert the report's hand-checked fleet; returns ``asset tag -> device id``."""
+    import json
+
+    from sobriety.storage.models import DeviceEvent, Erasure
+
+    with engine.begin() as conn:
+        for code, name, kind, agents in REPORT_SITES:
+            conn.execute(
+                Site.__table__.insert().values(code=code, name=name, kind=kind, agents=agents)
+            )
+        site_ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM site ORDER BY id").all()]
+        ids: dict[str, int] = {}
+        for tag, cat, maker, model, site, acq, kind, price, status, cond, ret, w in REPORT_DEVICES:
+            res = conn.execute(
+                Device.__table__.insert().values(
+                    asset_tag=tag, category=cat, manufacturer=maker, model=model,
+                    site_id=None if site is None else site_ids[site], acquisition_date=acq,
+                    acquisition_type=kind, purchase_price_eur=price, status=status,
+                    condition=cond, retirement_date=ret, weight_kg=w, sensitive_data=False,
+                    version=1, created_at=STAMP, updated_at=STAMP,
+                )
+            )  # fmt: skip
+            ids[tag] = int(res.inserted_primary_key[0])
+        for tag, day, channel in REPORT_TRANSFERS:
+            details = {"channel": channel, "lot": f"LOT-{tag}", "recipient_kind": "association"}
+            conn.execute(
+                DeviceEvent.__table__.insert().values(
+                    device_id=ids[tag], kind="transferred", actor="test",
+                    date=dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC),
+                    details=json.dumps(details),
+                )
+            )  # fmt: skip
+        for tag, day, method, level in REPORT_ERASURES:
+            conn.execute(
+                Erasure.__table__.insert().values(
+                    device_id=ids[tag], method=method, level=level, date=day, verified=True
+                )
+            )
+    return ids

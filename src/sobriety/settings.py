@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     synonyms: Path | None = None
     #: Reuse policy file; the shipped policy when unset.
     policy: Path | None = None
+    #: Objectives file of the annual report (``SOBRIETY_OBJECTIVES``); the shipped one when unset.
+    objectives: Path | None = None
+    #: Replacement prices of the renewal plan (``SOBRIETY_RENEWAL_PRICES``); shipped when unset.
+    renewal_prices: Path | None = None
     #: The date taken for "today" (``SOBRIETY_TODAY=2026-03-02``): reproducible runs and tests.
     today: dt.date | None = None
 

@@ -24,6 +24,9 @@ from sobriety.cli import (
     import_cmd,
     inventory_cmd,
     lot_cmd,
+    objectives_cmd,
+    renewal_cmd,
+    report_cmd,
     reuse_rate_cmd,
     study_cmd,
 )
@@ -48,6 +51,9 @@ reuse_rate_cmd.register(app)
 import_cmd.register(app)
 export_cmd.register(app)
 study_cmd.register(app)
+objectives_cmd.register(app)
+report_cmd.register(app)
+renewal_cmd.register(app)
 
 
 def _version(value: bool) -> None:

@@ -190,3 +190,18 @@ class ModelMatch(SQLModel, table=True):
     method: str = Field(max_length=12)
     confidence: float
     created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class ReportSnapshot(SQLModel, table=True):
+    """The figures of a published annual report (what next year's report compares with)."""
+
+    __tablename__ = "report_snapshot"
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    actor: str | None = Field(default=None, max_length=64)
+    lang: str = Field(default="en", max_length=5)
+    factor_set: str = Field(default="", max_length=120)
+    #: JSON: the report's figures, as written to its JSON file.
+    figures: str = Field(sa_column=Column(Text, nullable=False))

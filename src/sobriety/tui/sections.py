@@ -18,6 +18,7 @@ from sobriety.tui.screens.dashboard import DashboardScreen
 from sobriety.tui.screens.factors import FactorsScreen
 from sobriety.tui.screens.import_screen import ImportScreen
 from sobriety.tui.screens.inventory import InventoryScreen
+from sobriety.tui.screens.reports import ReportsScreen
 from sobriety.tui.screens.reuse_queue import ReuseQueueScreen
 
 
@@ -37,4 +38,5 @@ SECTIONS: tuple[Section, ...] = (
     Section("reuse", N_("Reuse queue"), "3", ReuseQueueScreen),
     Section("factors", N_("Factors"), "4", FactorsScreen),
     Section("import", N_("Import"), "5", ImportScreen),
+    Section("reports", N_("Reports"), "6", ReportsScreen),
 )

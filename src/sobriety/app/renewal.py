@@ -1,0 +1,163 @@
+"""Use cases of the renewal plan: devices to replace in a year within the budget.
+
+:func:`renewal_plan` evaluates the fleet with the reuse policy (end of the
+year), prices each replacement from the price table (the user's
+``SOBRIETY_RENEWAL_PRICES`` or the shipped, sourced one), takes the devices
+in priority order while the budget lasts and compares the plan with the
+"extend lifespans" alternative (see :mod:`sobriety.domain.report.renewal`).
+:func:`write_plan` writes it as CSV or XLSX; :func:`report_section` gives the
+annual report's section.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sobriety.app.context import SettingError
+from sobriety.i18n import _
+
+if TYPE_CHECKING:
+    from sobriety.app.context import Sobriety
+    from sobriety.domain.report.annual import ReportInputs
+    from sobriety.domain.report.renewal import Plan, PriceTable
+
+__all__ = ["RenewalInputError", "SettingError", "renewal_plan", "write_plan"]
+SHOWN_IN_REPORT = 15
+
+
+class RenewalInputError(ValueError):
+    """A renewal option is not usable (budget, strategy, file format)."""
+
+
+@dataclass
+class RenewalPlan:
+    plan: Plan
+    extend: Plan
+    summary: dict[str, Any]
+    prices: PriceTable
+    ids: Any  # device ids of the fleet rows
+    _tags: dict[int, tuple[str, str, str]] | None = None
+
+    def rows(self, app: Sobriety, *, selected_only: bool = False) -> list[dict[str, Any]]:
+        """One line per candidate, in priority order."""
+        from sobriety.domain.labels import label
+        from sobriety.domain.report.renewal import REASON_LABELS, REASONS
+        from sobriety.storage.report_data import device_names
+
+        p = self.plan
+        rows_idx = p.candidates.rows
+        keep = range(len(rows_idx))
+        if selected_only:
+            keep = [i for i in keep if p.selected[i]]
+        ids = [int(self.ids[rows_idx[i]]) for i in keep]
+        names = device_names(app.engine, ids)
+        cum = 0.0
+        out = []
+        for rank, (i, dev) in enumerate(zip(keep, ids, strict=True), start=1):
+            tag, model, site = names.get(dev, ("", "", ""))
+            if p.selected[i]:
+                cum += float(p.cost_eur[i])
+            reasons = [
+                _(REASON_LABELS[r]) for k, r in enumerate(REASONS) if p.candidates.reasons[i, k]
+            ]
+            age = p.candidates.age[i]
+            out.append(
+                {
+                    "rank": rank,
+                    "asset_tag": tag,
+                    "category": label("category", str(p.categories[i])),
+                    "model": model,
+                    "site": site,
+                    "age_years": None if age != age else round(float(age), 1),
+                    "reasons": "; ".join(reasons),
+                    "replacement": _("refurbished") if p.refurbished[i] else _("new"),
+                    "cost_eur": float(p.cost_eur[i]),
+                    "kgco2e": float(p.kgco2e[0, i]),
+                    "selected": bool(p.selected[i]),
+                    "cumulative_eur": cum if p.selected[i] else None,
+                }
+            )
+        return out
+
+
+def prices(app: Sobriety) -> PriceTable:
+    from sobriety.domain.report.renewal import PriceTableError, load_price_table
+
+    try:
+        return load_price_table(app.settings.renewal_prices)
+    except PriceTableError as exc:
+        raise SettingError(str(exc)) from exc
+
+
+def budget_of(text: str | float | None, table: PriceTable) -> float:
+    from sobriety.domain.report.renewal import parse_budget
+    from sobriety.units import UnitError
+
+    if text is None:
+        if table.default_budget_eur is None:
+            raise RenewalInputError(_("no budget given and none in the price table"))
+        return table.default_budget_eur
+    if isinstance(text, int | float):
+        return float(text)
+    try:
+        return parse_budget(text)
+    except (UnitError, ValueError) as exc:
+        raise RenewalInputError(
+            _(
+                'budget {value!r}: expected an amount of money, e.g. "1 909 000 EUR" ({error})'
+            ).format(value=text, error=exc)
+        ) from exc
+
+
+def renewal_plan(
+    app: Sobriety,
+    year: int | None = None,
+    budget: str | float | None = None,
+    strategy: str = "refurbished-first",
+) -> RenewalPlan:
+    """The devices proposed for renewal in ``year`` (default: next year) within ``budget``."""
+    from sobriety.domain.report.renewal import STRATEGIES, make_plan, summary
+    from sobriety.storage.reuse_fleet import read_fleet
+
+    if strategy not in STRATEGIES:
+        raise RenewalInputError(
+            _("unknown strategy {value!r}; expected {choices}").format(
+                value=strategy, choices=", ".join(STRATEGIES)
+            )
+        )
+    table = prices(app)
+    amount = budget_of(budget, table)
+    year = year or app.today().year + 1
+    ids, fleet = read_fleet(app.engine)
+    plan, extend = make_plan(
+        fleet, app.policy, app.factors, table, year=year, budget_eur=amount, strategy=strategy
+    )
+    out = summary(plan, extend)
+    out["price_source"] = table.source
+    out["budget_source"] = table.budget_source if budget is None else None
+    return RenewalPlan(plan, extend, out, table, ids)
+
+
+def write_plan(app: Sobriety, plan: RenewalPlan, path: Path) -> Path:
+    """The plan as CSV or XLSX (by the file's suffix): every candidate, in priority order."""
+    from sobriety.reports.annual_renewal import write_csv, write_xlsx
+
+    path = Path(path)
+    rows = plan.rows(app)
+    if path.suffix.lower() == ".csv":
+        return write_csv(rows, path)
+    if path.suffix.lower() == ".xlsx":
+        return write_xlsx(rows, plan.summary, path)
+    raise RenewalInputError(_("{path}: expected a .csv or .xlsx file name").format(path=path))
+
+
+def report_section(
+    app: Sobriety, inputs: ReportInputs, year: int, budget: str | float | None
+) -> dict[str, Any]:
+    """The renewal section of the annual report: the plan of ``year`` and its first lines."""
+    plan = renewal_plan(app, year, budget)
+    section = dict(plan.summary)
+    section["top"] = plan.rows(app, selected_only=True)[:SHOWN_IN_REPORT]
+    return section
