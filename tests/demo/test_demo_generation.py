@@ -72,8 +72,11 @@ def test_the_realistic_departement(fleet) -> None:
     assert head.agents == 1_800 and head.commune == "Rennes" and head.insee_code == "35238"
     assert all(s.code.startswith("DEMO-") for s in plan.sites)
     assert len({s.code for s in plan.sites}) == len(plan.sites)
-    # INSEE codes only where known, never made up.
-    assert {s.insee_code for s in plan.sites} <= {None, "35238"}
+    # INSEE codes only where checked, never made up.
+    from sobriety.domain.demo.catalog import INSEE_CODES
+
+    assert {s.insee_code for s in plan.sites} <= {None, *INSEE_CODES.values()}
+    assert all(s.insee_code == INSEE_CODES.get(s.commune) for s in plan.sites)
 
 
 def test_large_fleets_add_sites_and_agents() -> None:

@@ -4,8 +4,8 @@ The sites follow the organisation of a French département (Ille-et-Vilaine is
 the model): the head office in Rennes, 22 CDAS (social-action centres), the
 territorial agencies, road operation centres, 51 public collèges and natural
 areas (espaces naturels sensibles). Commune names are real; INSEE codes are
-given only where checked (Rennes), otherwise left empty. Site names are
-illustrative, not a directory of the real département.
+given only where checked (:data:`INSEE_CODES`), otherwise left empty. Site
+names are illustrative, not a directory of the real département.
 
 Models are real manufacturer/model names, spelt as in the Boavizta
 environmental-footprint-data set where the model is listed there (so that
@@ -32,6 +32,23 @@ class SiteSpec(NamedTuple):
 
 
 RENNES = "35238"
+#: Commune INSEE codes (Code officiel géographique) of the demo communes that were
+#: checked, each against a public list read in December 2026: the Breton towns of
+#: the "Action cœur de ville" programme (Fougères, Redon, Saint-Malo, Vitré) and the
+#: communes bordering Rennes. The other communes keep no code rather than a guess.
+INSEE_CODES: dict[str, str] = {
+    "Rennes": RENNES,
+    "Saint-Malo": "35288",
+    "Fougères": "35115",
+    "Vitré": "35360",
+    "Redon": "35236",
+    "Cesson-Sévigné": "35051",
+    "Saint-Jacques-de-la-Lande": "35281",
+    "Chantepie": "35055",
+    "Betton": "35024",
+    "Pacé": "35210",
+    "Le Rheu": "35240",
+}
 
 
 def _sites() -> tuple[SiteSpec, ...]:
@@ -72,7 +89,7 @@ def _sites() -> tuple[SiteSpec, ...]:
     ]
     for i, (commune, area, agents) in enumerate(cdas, 1):
         name = f"CDAS {commune} {area}" if area else f"CDAS de {commune}"
-        insee = RENNES if commune == "Rennes" else None
+        insee = INSEE_CODES.get(commune)
         out.append(SiteSpec(f"CDAS-{i:02d}", name, SiteKind.CDAS, commune, insee, agents, "cdas"))
     agencies = [
         ("Pays de Rennes", "Rennes", 130),
@@ -83,7 +100,7 @@ def _sites() -> tuple[SiteSpec, ...]:
         ("Pays de Brocéliande", "Montfort-sur-Meu", 105),
     ]
     for i, (pays, commune, agents) in enumerate(agencies, 1):
-        insee = RENNES if commune == "Rennes" else None
+        insee = INSEE_CODES.get(commune)
         out.append(
             SiteSpec(
                 f"AGENCE-{i}",
@@ -109,7 +126,7 @@ def _sites() -> tuple[SiteSpec, ...]:
                 f"Centre d'exploitation routière de {commune}",
                 SiteKind.OTHER,
                 commune,
-                None,
+                INSEE_CODES.get(commune),
                 30 + (i * 7) % 12,
                 "road_centre",
             )
@@ -159,7 +176,7 @@ def _sites() -> tuple[SiteSpec, ...]:
             name = f"Collège public de {commune} ({seen[commune]})"
         else:
             name = f"Collège public de {commune}"
-        insee = RENNES if commune == "Rennes" else None
+        insee = INSEE_CODES.get(commune)
         out.append(
             SiteSpec(
                 f"COLLEGE-{i:02d}",
@@ -192,7 +209,7 @@ def _sites() -> tuple[SiteSpec, ...]:
                 f"Espace naturel sensible {area}",
                 SiteKind.NATURAL_AREA,
                 commune,
-                None,
+                INSEE_CODES.get(commune),
                 agents,
                 "natural_area",
             )

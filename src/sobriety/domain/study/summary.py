@@ -1,4 +1,9 @@
-"""What the partners' summary of a study package shows (read back from its resources)."""
+"""What the partners' summary of a study package shows (read back from its resources).
+
+Low and high bounds are summed cell by cell (category x condition, then
+organisations): the totals' range is wider than that of any single scenario,
+which suits a capacity to plan for.
+"""
 
 from __future__ import annotations
 

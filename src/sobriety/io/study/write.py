@@ -87,7 +87,7 @@ def _csv_bytes(header: list[str], rows: Iterable[Sequence[str]]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def resource_descriptor(name: str, data: bytes | None, *, size: int, digest: str) -> dict[str, Any]:
+def resource_descriptor(name: str, *, size: int, digest: str) -> dict[str, Any]:
     spec = sch.study_schema()["resources"][name]
     return {
         "name": name,
@@ -177,7 +177,7 @@ def write_package(path: Path, tables: StudyTables, *, device_csv: Path | None = 
                 else:
                     digest, size = hashlib.sha256(data).hexdigest(), len(data)
                     zf.writestr(f"{name}.csv", data)
-                resources.append(resource_descriptor(name, None, size=size, digest=digest))
+                resources.append(resource_descriptor(name, size=size, digest=digest))
             text = json.dumps(descriptor(tables, resources), ensure_ascii=False, indent=1)
             zf.writestr("datapackage.json", text + "\n")
         tmp.replace(path)
