@@ -97,7 +97,7 @@ def test_dates_with_or_without_time(text) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["31/02/2021", "2021-13-01", "03-04-2021", "04/03/21", "04/03/2021 25:00", "soon"]
+    "text", ["31/02/2021", "2021-13-01", "03-04-21-1", "04/03/2021 25:00", "04/03-2021", "soon"]
 )
 def test_impossible_or_unknown_dates_are_refused(text) -> None:
     with pytest.raises(inv.CellError):

@@ -110,11 +110,12 @@ def test_glpi_headers_map_in_french_and_english() -> None:
         cmap = map_columns(table.headers)
     assert cmap.header("asset_tag") == "Numéro d'inventaire"
     assert cmap.header("category") == "Type"
-    assert cmap.header("site") == "Lieu"
+    assert cmap.header("site") == "Entité"
+    assert cmap.header("location") == "Lieu"
     assert cmap.header("purchase_price_eur") == "Valeur"
     assert cmap.header("acquisition_date").endswith("Date d'achat")  # prefixed by GLPI
     assert cmap.header("os") == "Système d'exploitation - Nom"
-    assert {"Nom", "Entité", "Utilisateur"} <= set(cmap.ignored)
+    assert {"Nom", "Utilisateur"} <= set(cmap.ignored)
     with open_table(DATA / "glpi_en.csv") as table:
         cmap = map_columns(table.headers)
     assert cmap.header("asset_tag") == "Inventory number"
