@@ -108,13 +108,12 @@ class UnknownLabel:
             else _("in a synonyms file of yours (--synonyms FILE, or SOBRIETY_SYNONYMS)")
         )
         return [
-            _("to map it, add under [{section}] {where}: {line}").format(
-                section=self.section, where=where, line=self.synonym_line
-            ),
+            _(
+                "to map it, add under [{section}] {where}: {line} (VALUE: one of the values above)"
+            ).format(section=self.section, where=where, line=self.synonym_line),
             _("(or add {label} to the list of that value), or for this run only: {option}").format(
                 label=_toml_string(self.label), option=self.map_option
             ),
-            _("VALUE being one of: {values}").format(values=", ".join(self.allowed)),
         ]
 
 

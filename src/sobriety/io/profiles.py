@@ -251,8 +251,15 @@ def map_columns(headers: Sequence[str], profile: str = "auto") -> ColumnMap:
             continue
         if name in fields:
             problems.append(
-                _('columns "{first}" and "{second}" both give the field {field}').format(
-                    first=fields[name][1], second=header, field=name
+                _(
+                    'columns "{first}" (column {i}) and "{second}" (column {j}) both give '
+                    "the field {field}"
+                ).format(
+                    first=fields[name][1],
+                    i=fields[name][0] + 1,
+                    second=header,
+                    j=index + 1,
+                    field=name,
                 )
             )
             continue
