@@ -35,6 +35,8 @@ _LAZY = {
     "ImportCancelled": "sobriety.io.importer",
     "ImportFailed": "sobriety.io.importer",
     "ImportReport": "sobriety.io.importer",
+    "LabelMapping": "sobriety.io.label_map",
+    "UnknownLabel": "sobriety.io.import_report",
     "Preview": "sobriety.io.preview",
     "SynonymFileError": "sobriety.io.synonyms",
     "UnreadableFile": "sobriety.io.tables",
@@ -100,7 +102,7 @@ def import_devices(
     progress: Callable[[int], None] | None = None,
     cancel: threading.Event | None = None,
     chunk_size: int | None = None,
-    mappings: Sequence[str] = (),
+    mappings: Sequence[Any] = (),
     date_order: str | None = None,
     site_level: int | None = None,
 ) -> ImportReport:
