@@ -229,6 +229,8 @@ async def test_unknown_labels_are_listed_once_picked_and_saved_to_the_synonyms_f
         await pilot.press("ctrl+d")  # checked again with the picks
         await settle(pilot, app)
         assert screen.outcome == "valid" and screen.report.created == 7
+        summary = shown(screen.query_one("#import-summary", Static))
+        assert "7 to create" in summary
         await pilot.press("f4")
         await settle(pilot, app)
         assert screen.saved_to == synonyms
@@ -290,3 +292,23 @@ async def test_a_long_value_is_quoted_at_most_200_characters(
         import_file(sqlite_fleet, path)
     line = str(info.value.report.problems[0])
     assert '"' + "9" * 199 + '…"' in line and "9" * 200 not in line
+
+
+@pytest.mark.asyncio
+async def test_the_summary_states_the_date_order_and_its_default(
+    sqlite_fleet: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "us.csv"
+    path.write_text("Asset Tag,Category,Purchase Date\nUS-1,Laptops,3/5/24\n", encoding="utf-8")
+    app = make_app(sqlite_fleet, start="import")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot, app)
+        screen = app.screen
+        screen.choose(path)
+        await settle(pilot, app)
+        await pilot.press("ctrl+d")
+        await settle(pilot, app)
+        assert screen.outcome == "valid"
+        summary = " ".join(shown(screen.query_one("#import-summary", Static)).split())
+        assert 'column "Purchase Date": month/day/year (default of the profile' in summary
+        assert "Two-digit years are read as 1970 to 2069." in summary

@@ -59,6 +59,7 @@ def test_translations_keep_their_placeholders(catalog) -> None:
 def test_compiled_catalog_matches_the_po_file(catalog) -> None:
     with MO.open("rb") as fh:
         compiled = read_mo(fh)
+
     def key(m):  # a plural message's id and strings are sequences
         return (m.context, tuple(m.id) if isinstance(m.id, list | tuple) else m.id)
 

@@ -383,6 +383,7 @@ class ImportScreen(Screen[None]):
                 text += " " + _("New sites: {sites}.").format(
                     sites=", ".join(code for code, _name, _kind in report.sites_created)
                 )
+            text += _reading(report)
             if outcome == "valid":
                 text += " " + _("ctrl+s imports.")
             self._summary(text)
@@ -395,6 +396,7 @@ class ImportScreen(Screen[None]):
                 message.rstrip(".")
                 + ". "
                 + _("Fix the file (the problems are listed below), then validate again.")
+                + _reading(report)
             )
             return
         self._summary(message)
@@ -445,6 +447,18 @@ class ImportScreen(Screen[None]):
         yield _("Import the file"), _("All or nothing · key ctrl+s"), self.action_commit
         yield _("Cancel the running import"), _("Key escape"), self.action_cancel
         yield _("Show or hide the folder tree"), _("Key F3"), self.action_toggle_tree
+
+
+def _reading(report: Any) -> str:
+    """How the dates were read (each date column's day/month order, the year window)."""
+    orders = getattr(report, "date_orders", None) or []
+    text = "".join(" " + _("Dates, {order}.").format(order=order) for order in orders)
+    window = getattr(report, "year_window", None)
+    if window is not None:
+        text += " " + _("Two-digit years are read as {first} to {last}.").format(
+            first=window[0], last=window[1]
+        )
+    return text
 
 
 def _cell(value: Any) -> str:
