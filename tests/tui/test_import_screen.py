@@ -222,6 +222,9 @@ async def test_unknown_labels_are_listed_once_picked_and_saved_to_the_synonyms_f
             ("3, 5, 7", "Status", "Inactif"),
         ]
         assert "4 rows" in screen.problems()[0][3]
+        await pilot.press("ctrl+d")  # checked again before any pick: the same list
+        await settle(pilot, app)
+        assert screen.outcome == "invalid" and len(screen.problems()) == 2
         choices = screen.query_one(LabelChoices)
         choices.pick(0, "in_service")
         choices.pick(1, "in_stock")

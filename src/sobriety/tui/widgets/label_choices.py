@@ -34,6 +34,7 @@ class LabelChoices(VerticalScroll):
         self.unknown: list[Any] = []  # sobriety.app.imports.UnknownLabel
         #: (column, label) -> (section, value) picked so far (kept across checks)
         self.picked: dict[tuple[str, str], tuple[str, str]] = {}
+        self._generation = 0  # ids of a new list never clash with rows being removed
 
     def compose(self) -> ComposeResult:
         yield Label(_("Labels to map"), classes="panel-title")
@@ -41,15 +42,20 @@ class LabelChoices(VerticalScroll):
     def show(self, unknown: list[Any]) -> None:
         """List ``unknown`` labels (those already picked keep their value)."""
         self.unknown = list(unknown)
-        for row in self.query(Horizontal):
-            row.remove()
+        for row in list(self.children):
+            if type(row) is Horizontal:
+                row.remove()
+        self._generation += 1
         for index, item in enumerate(self.unknown):
             text = ngettext(
                 '{column}: "{label}" ({rows} row)', '{column}: "{label}" ({rows} rows)', item.rows
             ).format(column=item.column, label=item.label, rows=fmt_number(item.rows))
             options = [(f"{value_label(item.section, v)} ({v})", v) for v in item.allowed]
             select: Select[str] = Select(
-                options, prompt=_("Choose a value"), id=f"label-choice-{index}", compact=True
+                options,
+                prompt=_("Choose a value"),
+                id=f"label-choice-{self._generation}-{index}",
+                compact=True,
             )
             picked = self.picked.get((item.column, item.label))
             if picked is not None:
@@ -61,7 +67,10 @@ class LabelChoices(VerticalScroll):
         if not (event.select.id or "").startswith("label-choice-"):
             return
         event.stop()
-        item = self.unknown[int(event.select.id.rsplit("-", 1)[1])]
+        _prefix, generation, index = event.select.id.rsplit("-", 2)
+        if int(generation) != self._generation:
+            return  # a row of a list already replaced
+        item = self.unknown[int(index)]
         key = (item.column, item.label)
         if event.value is Select.BLANK:
             self.picked.pop(key, None)
@@ -70,7 +79,7 @@ class LabelChoices(VerticalScroll):
 
     def pick(self, index: int, value: str) -> None:
         """Pick ``value`` for the ``index``-th label (as the list would)."""
-        self.query_one(f"#label-choice-{index}", Select).value = value
+        self.query_one(f"#label-choice-{self._generation}-{index}", Select).value = value
 
     def mappings(self) -> list[tuple[str, str, str]]:
         """The picks as ``(column, label, value)``."""
