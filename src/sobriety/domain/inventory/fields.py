@@ -6,8 +6,9 @@ batch of 100,000 records is read and checked in a fraction of a second:
 - :func:`read_columns` turns raw cells (text from a CSV, typed values from a
   spreadsheet or JSON) into typed values: numbers with French or English
   separators, quantities with units converted to the column's unit through
-  :mod:`sobriety.units`, dates ``DD/MM/YYYY`` or ``YYYY-MM-DD`` (with or
-  without a time), vocabulary values through a :class:`Synonyms` table. Each
+  :mod:`sobriety.units`, dates ``YYYY-MM-DD`` or day/month dates in the
+  column's order (``date_orders``, day first by default; with or without a
+  time), vocabulary values through a :class:`Synonyms` table. Each
   distinct cell value is read once per column (inventories repeat values).
 - :func:`validate_columns` checks the typed columns: required fields, lengths,
   ranges, date order, each rule once per distinct value of a column.

@@ -447,6 +447,11 @@ class ImportScreen(Screen[None]):
         yield _("Import the file"), _("All or nothing · key ctrl+s"), self.action_commit
         yield _("Cancel the running import"), _("Key escape"), self.action_cancel
         yield _("Show or hide the folder tree"), _("Key F3"), self.action_toggle_tree
+        yield (
+            _("Save the picked labels to your synonyms file"),
+            _("Labels to map · key F4"),
+            self.action_save_labels,
+        )
 
 
 def _reading(report: Any) -> str:
