@@ -67,7 +67,7 @@ def import_inventory(
         list[str] | None,
         typer.Option(
             "--map",
-            metavar="COLUMN:LABEL=VALUE",
+            metavar=_("COLUMN:LABEL=VALUE"),
             help=_(
                 "Map a label of a column onto a value for this run, e.g. "
                 '--map "Statut:Actif=in_service" (repeatable).'
