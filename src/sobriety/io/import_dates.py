@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sobriety.domain.inventory.fields import DATE, FIELDS
-from sobriety.domain.inventory.values import DATE_ORDERS, slash_date_parts
+from sobriety.domain.inventory.values import slash_date_parts
 from sobriety.io.import_report import DateOrder
 from sobriety.io.profiles import ColumnMap
 
@@ -92,9 +92,3 @@ def decide(
             if ev.slash:
                 stated.append(DateOrder(ev.header, default, "default"))
     return orders, stated
-
-
-def check_order(order: str | None) -> str | None:
-    if order is not None and order not in DATE_ORDERS:
-        raise ValueError(order)
-    return order
