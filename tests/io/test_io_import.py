@@ -38,7 +38,9 @@ def test_glpi_french_export(engine) -> None:
     assert pc["purchase_price_eur"] == pytest.approx(1234.56)
     assert pc["os"] == "Windows 11 Professionnel"
     assert pc["notes"] == "Clavier à remplacer"
-    assert pc["site_name"] == "DSN"  # last part of the GLPI location path
+    # the site is the GLPI entity (last part of its path); "Lieu" stays the location
+    assert pc["site_name"] == "Conseil départemental"
+    assert pc["location"] == "Conseil départemental > Hôtel du Département > DSN"
     assert got["CD35-000102"]["category"] == "desktop"
     assert got["CD35-000102"]["acquisition_date"] == dt.date(2019, 6, 12)
     assert got["CD35-000103"]["status"] == "retired"
@@ -49,7 +51,7 @@ def test_glpi_french_export(engine) -> None:
     assert got["CD35-000106"]["status"] == "in_repair"
     assert {d["assignee"] for d in got.values()} == {None}  # GLPI users are never imported
     created = {name for _code, name, _kind in report.sites_created}
-    assert created == {"DSN", "CDAS de Rennes Nord", "Collège Jules Verne", "Maison de la baie"}
+    assert created == {"Conseil départemental", "CDAS", "Collèges", "Espaces naturels"}
     assert all(kind == "other" for _c, _n, kind in report.sites_created)
     history = events(engine)
     assert [e["kind"] for e in history] == ["created"] * 6
@@ -65,7 +67,8 @@ def test_glpi_english_export(engine) -> None:
     assert got["CD35-000202"]["category"] == "thin_client"
     assert got["CD35-000202"]["acquisition_date"] == dt.date(2020, 2, 14)
     assert got["CD35-000203"]["status"] == "retired"
-    assert got["CD35-000203"]["site_name"] == "CDAS de Fougères"
+    assert got["CD35-000203"]["site_name"] == "Root entity"
+    assert got["CD35-000203"]["location"] == "Root entity > CDAS > CDAS de Fougères"
 
 
 def test_snipeit_export(engine) -> None:
@@ -155,11 +158,14 @@ def test_each_bad_input_aborts_and_leaves_the_database_unchanged(engine, write, 
     with pytest.raises(ImportFailed) as info:
         import_file(engine, path)
     assert snapshot(engine) == before
-    problems = info.value.report.problems
+    report = info.value.report
+    problems = [*report.problems, *report.unknown_labels]
     assert problems, "the failure lists its problems"
     text = " ".join(str(p) for p in problems)
     assert value in text and expected in text
-    assert problems[0].line >= 3
+    assert [*report.problems, *(u.lines[0] for u in report.unknown_labels)]
+    assert all(p.line >= 3 for p in report.problems)
+    assert all(u.lines[0] >= 3 for u in report.unknown_labels)
 
 
 def test_every_problem_is_listed_across_chunks(engine, write) -> None:
@@ -172,10 +178,13 @@ def test_every_problem_is_listed_across_chunks(engine, write) -> None:
     with pytest.raises(ImportFailed) as info:
         import_file(engine, write("many.csv", HEADER + body), chunk_size=3)
     assert snapshot(engine) == before
-    located = {(p.line, p.column) for p in info.value.report.problems}
-    expected = {(i + 1, "category") for i in range(1, 21) if i % 4 == 0}
-    expected |= {(i + 1, "acquisition_date") for i in range(1, 21) if i % 5 == 0}
-    assert located == expected
+    report = info.value.report
+    located = {(p.line, p.column) for p in report.problems}
+    assert located == {(i + 1, "acquisition_date") for i in range(1, 21) if i % 5 == 0}
+    # the unknown category is listed once, with every row counted across chunks
+    [label] = report.unknown_labels
+    assert (label.column, label.label, label.rows) == ("category", "Grille-pain", 5)
+    assert label.lines == [i + 1 for i in range(1, 21) if i % 4 == 0]
 
 
 @pytest.mark.parametrize(

@@ -97,7 +97,7 @@ def test_dates_with_or_without_time(text) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["31/02/2021", "2021-13-01", "03-04-2021", "04/03/21", "04/03/2021 25:00", "soon"]
+    "text", ["31/02/2021", "2021-13-01", "03-04-21-1", "04/03/2021 25:00", "04/03-2021", "soon"]
 )
 def test_impossible_or_unknown_dates_are_refused(text) -> None:
     with pytest.raises(inv.CellError):
@@ -257,3 +257,34 @@ def test_device_fields_cover_the_device_table() -> None:
 
     model_fields = set(DeviceBase.model_fields) - {"site_id"}
     assert model_fields == set(inv.DEVICE_FIELD_NAMES)
+
+
+@pytest.mark.parametrize(
+    ("text", "order", "day"),
+    [
+        ("1/23/23", "mdy", dt.date(2023, 1, 23)),
+        ("3/5/24", "mdy", dt.date(2024, 3, 5)),
+        ("3/5/24", "dmy", dt.date(2024, 5, 3)),
+        ("01-02-2011", "dmy", dt.date(2011, 2, 1)),
+        ("04.03.2021", "dmy", dt.date(2021, 3, 4)),
+        ("25/03/2021", None, dt.date(2021, 3, 25)),  # a part over 12 tells
+        ("03/25/2021", None, dt.date(2021, 3, 25)),
+        ("5/5/70", None, dt.date(1970, 5, 5)),  # equal parts tell too
+        ("12/31/69", "mdy", dt.date(2069, 12, 31)),  # the two-digit year window
+    ],
+)
+def test_day_month_dates_in_a_known_order(text, order, day) -> None:
+    assert inv.parse_date(text, order) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "order", "reason"),
+    [
+        ("04/03/2021", None, "date_order"),
+        ("1/23/23", "dmy", "date_dmy"),
+        ("23/1/23", "mdy", "date_mdy"),
+    ],
+)
+def test_day_month_dates_that_do_not_fit_say_why(text, order, reason) -> None:
+    with pytest.raises(inv.CellError, match=reason):
+        inv.parse_date(text, order)

@@ -110,11 +110,12 @@ def test_glpi_headers_map_in_french_and_english() -> None:
         cmap = map_columns(table.headers)
     assert cmap.header("asset_tag") == "Numéro d'inventaire"
     assert cmap.header("category") == "Type"
-    assert cmap.header("site") == "Lieu"
+    assert cmap.header("site") == "Entité"
+    assert cmap.header("location") == "Lieu"
     assert cmap.header("purchase_price_eur") == "Valeur"
     assert cmap.header("acquisition_date").endswith("Date d'achat")  # prefixed by GLPI
     assert cmap.header("os") == "Système d'exploitation - Nom"
-    assert {"Nom", "Entité", "Utilisateur"} <= set(cmap.ignored)
+    assert {"Nom", "Utilisateur"} <= set(cmap.ignored)
     with open_table(DATA / "glpi_en.csv") as table:
         cmap = map_columns(table.headers)
     assert cmap.header("asset_tag") == "Inventory number"
@@ -154,3 +155,33 @@ def test_two_columns_for_one_field_are_refused() -> None:
 def test_unknown_profile_is_refused() -> None:
     with pytest.raises(ColumnError, match="unknown profile"):
         map_columns(["asset_tag", "category"], "ocs")
+
+
+def test_the_generic_profile_takes_the_common_french_and_english_headers_of_the_readme() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("**Headers of a hand-made file**", 1)[1].split("\n\n", 2)[1]
+    rows = [line.split("|")[1:3] for line in table.splitlines()[2:]]
+    listed = {
+        h.strip().replace(" (HT)", "")
+        for _field, headers in rows
+        for part in headers.split(";")
+        for h in part.split(",")
+        if h.strip() and "..." not in h and "(" not in h
+    }
+    assert {"Type", "Prix HT", "Prix", "Catégorie", "Manufacturer", "N° de série"} <= listed
+    from sobriety.io.profiles import TABLES, _match
+
+    unmapped = [h for h in listed if _match(TABLES["generic"], h) is None]
+    assert not unmapped, "headers the README lists but the generic profile does not take"
+    cmap = map_columns(["N° inventaire", "Type", "Prix HT", "Fabricant", "Modèle", "Statut"])
+    assert cmap.profile == "generic"
+    assert {n: h for n, (_i, h) in cmap.fields.items()} == {
+        "asset_tag": "N° inventaire",
+        "category": "Type",
+        "purchase_price_eur": "Prix HT",
+        "manufacturer": "Fabricant",
+        "model": "Modèle",
+        "status": "Statut",
+    }

@@ -66,6 +66,9 @@ async def test_factors_show_their_sources_and_a_per_model_value_is_added(
         row = [str(c) for c in models.get_row_at(0)]
         assert row[1:4] == ["Dell", "Latitude 5420", "250"]
         assert row[6] == "Measured" and row[7].startswith("Dell PCF sheet")
+        # no uncertainty was entered: the notice says how the range is derived
+        assert "No uncertainty given" in screen.last_stored
+        assert "scaled to this value" in screen.last_stored
     stored = model_factors.list_factors(sqlite_fleet, "user")
     assert [(f.manufacturing_kgco2e, f.lifespan_years, f.quality) for f in stored] == [
         (250.0, 6.0, "measured")

@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 from seeding import FLEET_SIZE
 from sqlalchemy import Engine, func, select
-from textual.widgets import DataTable, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
-from sobriety.io.importer import ImportCancelled, import_file
+from sobriety.io.importer import ImportCancelled, ImportFailed, import_file
+from sobriety.io.synonyms import load_synonyms
 from sobriety.storage.models import Device, DeviceEvent
 from sobriety.tui.screens.import_screen import ImportScreen
+from sobriety.tui.widgets.label_choices import LabelChoices
 
 from .conftest import make_app, settle, shown
 
@@ -187,3 +189,129 @@ async def test_agent_inventories_preview_the_devices_to_create_or_update(
         await settle(pilot, app)
         assert _rows(screen, "#import-mapping") == [("update", "640HP72", "Laptop", "XPS 13 9350")]
     assert _counts(sqlite_fleet)[0] == before[0] + 8
+
+
+LABELS = "Asset Tag,Category,Status\n" + "".join(
+    f"L-{i},Laptops,{'Actif' if i % 2 else 'Inactif'}\n" for i in range(1, 8)
+)
+
+
+@pytest.mark.asyncio
+async def test_unknown_labels_are_listed_once_picked_and_saved_to_the_synonyms_file(
+    sqlite_fleet: Engine, tmp_path: Path, monkeypatch
+) -> None:
+    synonyms = tmp_path / "my-synonyms.toml"
+    synonyms.write_text('# mine\n[category]\nlaptop = ["Portable pro"]\n', encoding="utf-8")
+    monkeypatch.setenv("SOBRIETY_SYNONYMS", str(synonyms))
+    path = tmp_path / "labels.csv"
+    path.write_text(LABELS, encoding="utf-8")
+    before = _counts(sqlite_fleet)
+    app = make_app(sqlite_fleet, start="import")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
+        screen.choose(path)
+        await settle(pilot, app)
+        await pilot.press("ctrl+d")
+        await settle(pilot, app)
+        assert screen.outcome == "invalid"
+        # each label once, with its lines and row count, not once per row
+        assert [(line, col, value) for line, col, value, _e in screen.problems()] == [
+            ("2, 4, 6, 8", "Status", "Actif"),
+            ("3, 5, 7", "Status", "Inactif"),
+        ]
+        assert "4 rows" in screen.problems()[0][3]
+        await pilot.press("ctrl+d")  # checked again before any pick: the same list
+        await settle(pilot, app)
+        assert screen.outcome == "invalid" and len(screen.problems()) == 2
+        choices = screen.query_one(LabelChoices)
+        choices.pick(0, "in_service")
+        choices.pick(1, "in_stock")
+        await settle(pilot, app)
+        await pilot.press("ctrl+d")  # checked again with the picks
+        await settle(pilot, app)
+        assert screen.outcome == "valid" and screen.report.created == 7
+        summary = shown(screen.query_one("#import-summary", Static))
+        assert "7 to create" in summary
+        await pilot.press("f4")
+        await settle(pilot, app)
+        assert screen.saved_to == synonyms
+        assert _counts(sqlite_fleet) == before
+    text = synonyms.read_text(encoding="utf-8")
+    assert text.startswith("# mine")  # the user's file keeps its comments
+    assert load_synonyms(synonyms).lookup("status", "Actif") == "in_service"
+    assert load_synonyms(synonyms).lookup("status", "inactif") == "in_stock"
+    assert load_synonyms(synonyms).lookup("category", "Portable pro") == "laptop"
+    # the next import reads the saved file: no mapping needed any more
+    report = import_file(sqlite_fleet, path, synonyms=load_synonyms(synonyms), dry_run=True)
+    assert report.created == 7
+
+
+@pytest.mark.asyncio
+async def test_escape_leaves_the_path_field_and_section_keys_work_from_it(
+    sqlite_fleet: Engine,
+) -> None:
+    app = make_app(sqlite_fleet, start="import")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
+        path_field = screen.query_one("#import-path", Input)
+        assert screen.focused is path_field
+        await pilot.press("2")  # empty field: the section key
+        await settle(pilot, app)
+        assert app.current_mode == "inventory"
+        await pilot.press("5")
+        await settle(pilot, app)
+        screen = app.screen
+        screen.query_one("#import-path", Input).focus()
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert not isinstance(screen.focused, Input)
+        await pilot.press("ctrl+o", "full_stop", "slash", "2", "0")  # after text, digits type
+        await settle(pilot, app)
+        assert screen.query_one("#import-path", Input).value == "./20"
+        assert app.current_mode == "import"
+
+
+@pytest.mark.asyncio
+async def test_a_long_value_is_quoted_at_most_200_characters(
+    sqlite_fleet: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text(HEADER + "LONG-1,laptop,Dell,X,2024-01-15," + "9" * 500 + ",in_service\n")
+    app = make_app(sqlite_fleet, start="import")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        screen = app.screen
+        screen.choose(path)
+        await settle(pilot, app)
+        await pilot.press("ctrl+d")
+        await settle(pilot, app)
+        [(_line, _col, value, _exp)] = screen.problems()
+        assert len(value) == 200 and value.endswith("…")
+    with pytest.raises(ImportFailed) as info:
+        import_file(sqlite_fleet, path)
+    line = str(info.value.report.problems[0])
+    assert '"' + "9" * 199 + '…"' in line and "9" * 200 not in line
+
+
+@pytest.mark.asyncio
+async def test_the_summary_states_the_date_order_and_its_default(
+    sqlite_fleet: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "us.csv"
+    path.write_text("Asset Tag,Category,Purchase Date\nUS-1,Laptops,3/5/24\n", encoding="utf-8")
+    app = make_app(sqlite_fleet, start="import")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot, app)
+        screen = app.screen
+        screen.choose(path)
+        await settle(pilot, app)
+        await pilot.press("ctrl+d")
+        await settle(pilot, app)
+        assert screen.outcome == "valid"
+        summary = " ".join(shown(screen.query_one("#import-summary", Static)).split())
+        assert 'column "Purchase Date": month/day/year (default of the profile' in summary
+        assert "Two-digit years are read as 1970 to 2069." in summary

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sobriety.app.carbon import InvalidInput, check_choice
-from sobriety.i18n import _
+from sobriety.i18n import N_, _
 
 if TYPE_CHECKING:
     from sobriety.app.context import Sobriety
@@ -42,6 +42,7 @@ __all__ = [
     "match",
     "model_record",
     "per_model",
+    "range_note",
 ]
 
 #: How sure a per-model value is, best first.
@@ -304,6 +305,58 @@ def model_record(
     if not normalise_manufacturer(manufacturer) or record.match_key.endswith("|"):
         raise InvalidInput(None, _("the manufacturer and the model must not be empty"))
     return record
+
+
+#: Phases of a per-model value whose range the estimate derives, and the category factor.
+_RANGED = {
+    "manufacturing_kgco2e": ("manufacturing", N_("Manufacturing")),
+    "distribution_kgco2e": ("distribution", N_("Distribution")),
+    "end_of_life_kgco2e": ("end_of_life", N_("End of life")),
+}
+
+
+def range_note(app: Sobriety, record: ModelRecord) -> str | None:
+    """How the range of a per-model value given without uncertainty is derived (None
+    when an uncertainty was given: the range is then the value plus or minus it).
+
+    The estimate scales the category default's range to the user's value (the same
+    low/value and high/value ratios); with a category the ratios are stated.
+    """
+    from sobriety.i18n import fmt_number
+
+    if record.uncertainty is not None:
+        return None
+    given = [phase for phase in _RANGED if getattr(record, phase, None) is not None]
+    if not given:
+        return None
+    category = app.factors.categories.get(record.category) if record.category else None
+    if category is None:
+        return _(
+            "No uncertainty given: the range of each matched device is its category "
+            "default's range, scaled to this value (same ratios of low and high to the "
+            "value); give an uncertainty to set it."
+        )
+    parts = []
+    for phase in given:
+        name, title = _RANGED[phase]
+        factor = getattr(category, name)
+        value = getattr(record, phase)
+        if not factor.value:
+            continue
+        low, high = factor.low / factor.value, factor.high / factor.value
+        parts.append(
+            _("{phase} {low}-{high} kgCO2e (x{rlow} to x{rhigh})").format(
+                phase=_(title),
+                low=fmt_number(value * low, 1),
+                high=fmt_number(value * high, 1),
+                rlow=fmt_number(low, 2),
+                rhigh=fmt_number(high, 2),
+            )
+        )
+    return _(
+        "No uncertainty given: the range is the {category} default's, scaled to this "
+        "value: {ranges}; give an uncertainty to set it."
+    ).format(category=category.label, ranges="; ".join(parts))
 
 
 def add_model_factor(app: Sobriety, record: ModelRecord, *, replace: bool = False) -> int:

@@ -10,7 +10,7 @@ reaching into :mod:`sobriety.io`.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,6 +35,8 @@ _LAZY = {
     "ImportCancelled": "sobriety.io.importer",
     "ImportFailed": "sobriety.io.importer",
     "ImportReport": "sobriety.io.importer",
+    "LabelMapping": "sobriety.io.label_map",
+    "UnknownLabel": "sobriety.io.import_report",
     "Preview": "sobriety.io.preview",
     "SynonymFileError": "sobriety.io.synonyms",
     "UnreadableFile": "sobriety.io.tables",
@@ -51,6 +53,7 @@ def __getattr__(name: str) -> Any:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 __all__ = [
     "AGENT_PROFILE",
     "IMPORT_PROFILES",
@@ -58,7 +61,6 @@ __all__ = [
     "ColumnError",
     *_LAZY,
 ]
-
 
 
 def preview(path: Path, profile: str = "auto") -> Preview:
@@ -100,18 +102,26 @@ def import_devices(
     progress: Callable[[int], None] | None = None,
     cancel: threading.Event | None = None,
     chunk_size: int | None = None,
+    mappings: Sequence[Any] = (),
+    date_order: str | None = None,
+    site_level: int | None = None,
 ) -> ImportReport:
     """Import ``path`` (creating the database when there is none); returns the summary.
 
-    ``synonyms`` is the user's synonym table (default: the setting). Raises one
+    ``synonyms`` is the user's synonym table (default: the setting);
+    ``mappings`` (``COLUMN:LABEL=VALUE``) map labels for this run;
+    ``date_order`` (``dmy``/``mdy``) overrides the day/month order of dates;
+    ``site_level`` takes the site from that level of the location path. Raises one
     of :data:`UNUSABLE_FILE` before touching the database, or
     :class:`ImportFailed` / :class:`ImportCancelled` with the database unchanged.
     """
     from sobriety.io.importer import DEFAULT_CHUNK_SIZE, import_file
-    from sobriety.io.synonyms import load_synonyms
+    from sobriety.io.synonyms import load_synonyms, synonyms_target
 
     check_profile(profile)
-    table = load_synonyms(synonyms or app.settings.synonyms)
+    explicit = synonyms or app.settings.synonyms
+    table = load_synonyms(explicit)
+    user = synonyms_target(explicit)
     engine = app.create_database()
     return import_file(
         engine,
@@ -124,7 +134,26 @@ def import_devices(
         chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,
         progress=progress,
         cancel=cancel,
+        mappings=mappings,
+        date_order=date_order,
+        site_level=site_level,
+        synonyms_path=user,
     )
+
+
+def user_synonyms_file(app: Sobriety) -> Path:
+    """The user's synonyms file: the setting, ``SOBRIETY_SYNONYMS``, else ``synonyms.toml``
+    beside the config file (read by every import once it exists)."""
+    from sobriety.io.synonyms import synonyms_target
+
+    return synonyms_target(app.settings.synonyms)
+
+
+def save_label_choices(path: Path, choices: Sequence[tuple[str, str, str]]) -> int:
+    """Add ``(section, label, value)`` choices to the synonyms file ``path``; labels added."""
+    from sobriety.io.label_map import save_choices
+
+    return save_choices(Path(path), choices)
 
 
 def import_agent_inventories(

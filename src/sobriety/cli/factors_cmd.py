@@ -389,6 +389,9 @@ def add(
             id=fid, m=manufacturer, mo=model, key=record.match_key
         )
     )
+    note = factors.range_note(context.app(ctx), record)
+    if note:
+        typer.echo(note)
 
 
 @app.command("models", help=_("Per-model factors stored in the database."))

@@ -63,6 +63,39 @@ def import_inventory(
             ),
         ),
     ] = None,
+    mappings: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            metavar=_("COLUMN:LABEL=VALUE"),
+            help=_(
+                "Map a label of a column onto a value for this run, e.g. "
+                '--map "Statut:Actif=in_service" (repeatable).'
+            ),
+        ),
+    ] = None,
+    date_order: Annotated[
+        str | None,
+        typer.Option(
+            "--date-order",
+            metavar="dmy|mdy",
+            help=_(
+                "Day/month order of dates such as 4/3/21, for every date column "
+                "(default: decided from the values, else the profile's default)."
+            ),
+        ),
+    ] = None,
+    site_level: Annotated[
+        int | None,
+        typer.Option(
+            "--site-level",
+            metavar="N",
+            help=_(
+                'Take the site from level N of the location path (GLPI "Lieu"), '
+                "not from the entity; the levels below stay the location."
+            ),
+        ),
+    ] = None,
 ) -> None:
     from sobriety.app import imports
 
@@ -81,16 +114,57 @@ def import_inventory(
             synonyms=synonyms,
             dry_run=dry_run,
             skip_invalid=skip_invalid,
+            mappings=mappings or (),
+            date_order=date_order,
+            site_level=site_level,
         )
     except imports.SynonymFileError as exc:
         raise context.fail(str(exc)) from exc
     except (imports.UnreadableFile, imports.ColumnError) as exc:
         raise context.fail(_("Cannot import {path}: {error}").format(path=file, error=exc)) from exc
     except imports.ImportFailed as exc:
+        _print_reading(exc.report, err=True)
         for problem in exc.report.problems:
             typer.echo(f"{file}: {problem}", err=True)
+        _print_labels(exc.report)
         raise context.fail(str(exc)) from exc
     _print_summary(report)
+
+
+def _print_reading(report: ImportReport, *, err: bool = False) -> None:
+    """How the file was read: dates, two-digit years, site, placeholders, mapped labels."""
+    for order in report.date_orders:
+        typer.echo(_("Dates, {order}").format(order=order), err=err)
+    if report.year_window is not None:
+        first, last = report.year_window
+        typer.echo(
+            _("Two-digit years are read as {first} to {last}.").format(first=first, last=last),
+            err=err,
+        )
+    if report.site_from:
+        typer.echo(_('Site from column "{column}".').format(column=report.site_from), err=err)
+    for column, count in report.placeholders.items():
+        typer.echo(
+            _('Column "{column}": {n} firmware placeholder(s) read as empty.').format(
+                column=column, n=fmt_number(count)
+            ),
+            err=err,
+        )
+    for column, label, value in report.mapped:
+        typer.echo(
+            _('Column "{column}": "{label}" read as {value} (--map).').format(
+                column=column, label=label, value=value
+            ),
+            err=err,
+        )
+
+
+def _print_labels(report: ImportReport) -> None:
+    """Each unknown label once, with exactly how to map it."""
+    for unknown in report.unknown_labels:
+        typer.echo(f"{report.path}: {unknown}", err=True)
+        for hint in unknown.how_to_map(report.synonyms_path):
+            typer.echo(f"    {hint}", err=True)
 
 
 def _print_summary(report: ImportReport) -> None:
@@ -103,6 +177,7 @@ def _print_summary(report: ImportReport) -> None:
     if report.encoding:
         details.append(report.encoding)
     typer.echo(f"{head} {report.path} ({', '.join(details)})")
+    _print_reading(report)
     typer.echo(
         _(
             "{rows} rows: {created} created, {updated} updated, {unchanged} unchanged, "
@@ -129,12 +204,13 @@ def _print_summary(report: ImportReport) -> None:
                 columns=", ".join(f'"{c}"' for c in report.ignored_columns)
             )
         )
-    if report.problems:
+    if report.problems or report.unknown_labels:
         for problem in report.problems[:SHOWN_WITH_REJECTS]:
             typer.echo(f"  {problem}", err=True)
         more = len(report.problems) - SHOWN_WITH_REJECTS
         if more > 0:
             typer.echo(_("  ... and {n} more problem(s)").format(n=more), err=True)
+        _print_labels(report)
         if report.rejects_path is not None and not report.dry_run:
             typer.echo(
                 _("Rejected rows and their reasons: {path}").format(path=report.rejects_path)

@@ -28,103 +28,81 @@ the measured fields (CPU, RAM, storage, battery, TPM, OS, screen, UUID, last
 inventory: :data:`sobriety.domain.inventory.agent_rules.MEASURED_FIELDS`) keep the
 agent's values; the file's columns for them are not applied.
 
-Sites are named by code or name (a GLPI location path "A > B > C" names its
-last part). An unknown site is created (kind from a ``site_kind`` column, else
-``other``; code = the name, cut to 40 characters with a hash when longer) and
-listed in the summary.
+Sites are named by code or name (a GLPI path "A > B > C" names its last
+part; GLPI's entity names the site, its "Lieu" is kept as the device's
+location, see :mod:`sobriety.io.import_derive`). An unknown site is created
+(kind from a ``site_kind`` column, else ``other``; code = the name, cut to 40
+characters with a hash when longer) and listed in the summary.
+
+A vocabulary label no synonym maps is reported once with its row count and
+first lines (:class:`~sobriety.io.import_report.UnknownLabel`); ``mappings``
+(``COLUMN:LABEL=VALUE``) map labels for one run. The day/month order of each
+date column is decided from its values (:mod:`sobriety.io.import_dates`).
+
+The report, problem and error types live in :mod:`sobriety.io.import_report`.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import itertools
 import json
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from sobriety.domain.inventory.agent_rules import MEASURED_FIELDS
 from sobriety.domain.inventory.fields import (
     DEVICE_FIELD_NAMES,
+    ENUM,
     FIELDS,
+    VOCABULARIES,
     Problem,
     Synonyms,
     check_records,
     duplicates,
-    site_reference,
+    normalise_label,
 )
-from sobriety.domain.inventory.values import same_value
+from sobriety.domain.inventory.values import TWO_DIGIT_YEARS
 from sobriety.i18n import _
-from sobriety.io import store
-from sobriety.io.formula_guard import neutralise, unneutralise
-from sobriety.io.profiles import ColumnMap, map_columns
+from sobriety.io import import_dates, label_map, store
+from sobriety.io.formula_guard import unneutralise
+from sobriety.io.import_derive import (
+    IDENTIFIER_FIELDS,
+    derive_dates,
+    drop_placeholders,
+    split_location,
+)
+from sobriety.io.import_rejects import REJECT_COLUMNS, RejectsWriter
+from sobriety.io.import_report import (
+    ImportCancelled,
+    ImportFailed,
+    ImportReport,
+    LocatedProblem,
+    UnknownLabel,
+)
+from sobriety.io.import_sites import import_sites
+from sobriety.io.import_write import SITE_COLUMNS, DeviceWrites
+from sobriety.io.profiles import ColumnError, ColumnMap, date_order_default, map_columns
 from sobriety.io.synonyms import load_synonyms
 from sobriety.io.tables import Table, UnreadableFile, open_table
 
+__all__ = [
+    "DEFAULT_CHUNK_SIZE",
+    "REJECT_COLUMNS",
+    "ImportCancelled",
+    "ImportFailed",
+    "ImportReport",
+    "LocatedProblem",
+    "UnknownLabel",
+    "import_file",
+]
+
 DEFAULT_CHUNK_SIZE = 10_000
-SITE_COLUMNS = ("site_code", "site_name", "site", "site_kind")
-REJECT_COLUMNS = ("rejected_line", "rejected_reason")
-AGENT_KEPT = frozenset(MEASURED_FIELDS)
-
-
-@dataclass(frozen=True)
-class LocatedProblem:
-    """A problem located in the file: line, column header, value, what was expected."""
-
-    line: int
-    column: str
-    value: Any
-    expected: str
-
-    def __str__(self) -> str:
-        shown = _("(empty)") if self.value in (None, "") else f'"{self.value}"'
-        return _('line {line}, column "{column}": {value}; expected {expected}').format(
-            line=self.line, column=self.column, value=shown, expected=self.expected
-        )
-
-
-@dataclass
-class ImportReport:
-    path: Path
-    profile: str = ""
-    format: str = ""
-    delimiter: str | None = None
-    encoding: str | None = None
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    sites_created: list[tuple[str, str, str]] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-    problems: list[LocatedProblem] = field(default_factory=list)
-    dry_run: bool = False
-    rejects_path: Path | None = None
-    committed: bool = False
-
-
-class ImportFailed(Exception):
-    """Nothing was imported: invalid rows (listed in ``report.problems``) or a DB conflict."""
-
-    def __init__(self, report: ImportReport, message: str | None = None) -> None:
-        self.report = report
-        super().__init__(
-            message
-            or _("{n} problem(s) in {path}; nothing was imported").format(
-                n=len(report.problems), path=report.path
-            )
-        )
-
-
-class ImportCancelled(ImportFailed):
-    """The user stopped the import between two chunks; nothing was imported."""
 
 
 def import_file(
@@ -139,8 +117,17 @@ def import_file(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     progress: Callable[[int], None] | None = None,
     cancel: threading.Event | None = None,
+    mappings: Iterable[str | label_map.LabelMapping] = (),
+    date_order: str | None = None,
+    site_level: int | None = None,
+    synonyms_path: Path | None = None,
 ) -> ImportReport:
     """Import ``path`` into the database; returns the summary.
+
+    ``mappings`` map labels for this run (``COLUMN:LABEL=VALUE``);
+    ``date_order`` (``dmy`` / ``mdy``) overrides the day/month order of every
+    date column; ``site_level`` N takes the site from level N of the location
+    path instead of the site column; ``synonyms_path`` is named in the hints.
 
     Raises :class:`~sobriety.io.tables.UnreadableFile`,
     :class:`~sobriety.io.profiles.ColumnError` (before touching the database)
@@ -151,8 +138,18 @@ def import_file(
         raise UnreadableFile(
             _("{path}: the rejects file must be another file").format(path=skip_invalid)
         )
+    if date_order is not None and date_order not in ("dmy", "mdy"):
+        raise ColumnError(_("--date-order {order}: expected dmy or mdy").format(order=date_order))
     with open_table(Path(path)) as table:
         columns = map_columns(table.headers, profile)
+        if site_level is not None and (site_level < 1 or "location" not in columns.fields):
+            raise ColumnError(
+                _(
+                    '--site-level {n}: needs a location column (GLPI "Lieu") and a level '
+                    "of 1 or more"
+                ).format(n=site_level)
+            )
+        synonyms, mapped = label_map.resolve(mappings, columns, table.headers, synonyms)
         report = ImportReport(
             path=Path(path),
             profile=columns.profile,
@@ -160,17 +157,47 @@ def import_file(
             delimiter=table.delimiter,
             encoding=table.encoding,
             ignored_columns=columns.ignored,
+            mapped=mapped,
+            synonyms_path=synonyms_path,
             dry_run=dry_run,
             rejects_path=skip_invalid,
         )
+        rows, orders = _date_orders(table, columns, chunk_size, date_order, report)
         with engine.connect() as conn:
             run = _Run(conn, table, columns, synonyms, report, skip_invalid, actor, dry_run)
             run.progress, run.cancel = progress, cancel
-            run.execute(chunk_size)
+            run.date_orders, run.site_level = orders, site_level
+            run.execute(rows, chunk_size)
     return report
 
 
-class _Run:
+def _date_orders(
+    table: Table,
+    columns: ColumnMap,
+    chunk_size: int,
+    override: str | None,
+    report: ImportReport,
+) -> tuple[Iterator[tuple[int, list[Any]]], dict[str, str | None]]:
+    """The rows to import and each date column's day/month order (stated in ``report``)."""
+    dates = import_dates.date_columns(columns)
+    if not dates:
+        return table.rows, {}
+    evidence = {n: import_dates.Evidence(header) for n, (_i, header) in dates.items()}
+    indexes = {n: index for n, (index, _h) in dates.items()}
+    first = list(itertools.islice(table.rows, chunk_size))
+    import_dates.gather(evidence, indexes, first)
+    unsettled = any(ev.slash and not ev.settled for ev in evidence.values())
+    if override is None and len(first) == chunk_size and unsettled:
+        with open_table(table.path) as again:  # a decisive date may come later
+            import_dates.gather(evidence, indexes, again.rows)
+    default = date_order_default(columns.profile, french=table.decimal_comma)
+    orders, report.date_orders = import_dates.decide(evidence, default, override)
+    if report.date_orders:
+        report.year_window = TWO_DIGIT_YEARS
+    return itertools.chain(first, table.rows), orders
+
+
+class _Run(DeviceWrites):
     def __init__(
         self,
         conn: Connection,
@@ -188,7 +215,9 @@ class _Run:
         self.synonyms = synonyms
         self.report = report
         self.skip = rejects is not None
-        self.rejects_path = rejects if not dry_run else None
+        self.rejects = RejectsWriter(
+            rejects if not dry_run else None, table.headers, table.delimiter, table.spreadsheet
+        )
         self.actor = actor
         self.dry_run = dry_run
         self.now = dt.datetime.now(dt.UTC)
@@ -196,36 +225,48 @@ class _Run:
         self.seen: dict[str, int] = {}
         self.caches: dict[str, tuple[dict, dict]] = {}
         self.claimed: dict[int, int] = {}
+        self.labels: dict[tuple[str, str], UnknownLabel] = {}
         self.width = len(table.headers)
-        self.site_mapped = any(c in columns.fields for c in SITE_COLUMNS)
-        self.file_fields = [f for f in DEVICE_FIELD_NAMES if f in columns.fields]
+        self.date_orders: dict[str, str | None] = {}
+        self.site_level: int | None = None
+        fields = columns.fields
+        self.site_mapped = any(c in fields for c in SITE_COLUMNS) or "location" in fields
+        derived = set(fields)
+        if "delivery_date" in fields:
+            derived.add("acquisition_date")
+        if "warranty_months" in fields:
+            derived.add("warranty_end")
+        self.file_fields = [f for f in DEVICE_FIELD_NAMES if f in derived]
         self.created_details = json.dumps(
             {"source": "import", "file": table.path.name}, ensure_ascii=False
         )
-        self._writer: Any = None
-        self._rejects_fh: Any = None
         self.progress: Callable[[int], None] | None = None
         self.cancel: threading.Event | None = None
 
     # -- driver ---------------------------------------------------------------
 
-    def execute(self, chunk_size: int) -> None:
+    def execute(self, rows: Iterator[tuple[int, list[Any]]], chunk_size: int) -> None:
         trans = self.conn.begin()
         try:
             self.sites = store.SiteIndex(self.conn)
             if self.table.sites:
-                self._import_sites(self.table.sites)
-            for chunk in _chunks(self.table.rows, chunk_size):
+                problems = import_sites(self.sites, self.table.sites, self.synonyms)
+                if problems:
+                    self.report.problems.extend(problems)
+                    self.failed = True
+            self._site_source()
+            for chunk in _chunks(rows, chunk_size):
                 self._chunk(chunk)
                 if self.progress is not None:
                     self.progress(self.report.rows)
                 if self.cancel is not None and self.cancel.is_set():
                     raise ImportCancelled(
-                        self.report,
+                        self._finish(),
                         _("import cancelled after {n} rows; nothing was imported").format(
                             n=self.report.rows
                         ),
                     )
+            self._finish()
             self.report.sites_created = list(self.sites.created)
             if self.report.rows == 0:
                 raise ImportFailed(
@@ -238,7 +279,7 @@ class _Run:
                 raise ImportFailed(self.report)
         except IntegrityError as exc:
             trans.rollback()
-            self._close_rejects()
+            self.rejects.close(keep_empty=False)
             raise ImportFailed(
                 self.report,
                 _("the database refused the import ({error}); nothing was imported").format(
@@ -247,28 +288,46 @@ class _Run:
             ) from exc
         except store.ConcurrentChange as exc:
             trans.rollback()
-            self._close_rejects()
+            self.rejects.close(keep_empty=False)
             raise ImportFailed(self.report, str(exc)) from exc
         except BaseException:
             trans.rollback()
-            self._close_rejects()
+            self.rejects.close(keep_empty=False)
             raise
-        self._close_rejects()
+        # Every row went in: still leave an (empty) rejects file, so a script can rely on it.
+        self.rejects.close(keep_empty=self.skip)
         if self.dry_run:
             trans.rollback()
         else:
             trans.commit()
             self.report.committed = True
 
+    def _finish(self) -> ImportReport:
+        self.report.unknown_labels = sorted(self.labels.values(), key=lambda u: u.lines[0])
+        return self.report
+
+    def _site_source(self) -> None:
+        fields = self.map.fields
+        if self.site_level is not None:
+            header = self.map.header("location")
+            self.report.site_from = _("{column}, level {n}").format(
+                column=header, n=self.site_level
+            )
+        elif "site" in fields:
+            self.report.site_from = self.map.header("site")
+        elif "location" in fields:
+            self.report.site_from = self.map.header("location")
+
     def _fail_or_reject(self, problems: dict[int, list[LocatedProblem]], rows, lines) -> None:
         for i in sorted(problems):
-            self.report.problems.extend(problems[i])
+            # an unknown label is listed once (self.labels), not on each of its rows
+            self.report.problems.extend(p for p in problems[i] if not isinstance(p, _LabelProblem))
         if not self.skip:
             self.failed = True
             return
         self.report.rejected += len(problems)
         for i in sorted(problems):
-            self._reject(lines[i], rows[i], problems[i])
+            self.rejects.reject(lines[i], rows[i], problems[i])
 
     # -- one chunk --------------------------------------------------------------
 
@@ -281,12 +340,21 @@ class _Run:
         padded = [r if len(r) >= width else [*r, *[None] * (width - len(r))] for r in rows]
         transposed = list(zip(*padded, strict=False)) if padded else []
         raw = {name: transposed[idx] for name, (idx, _header) in self.map.fields.items()}
+        for name in IDENTIFIER_FIELDS:
+            if name in raw:
+                raw[name], count = drop_placeholders(raw[name])
+                if count:
+                    header = self.map.header(name)
+                    self.report.placeholders[header] = (
+                        self.report.placeholders.get(header, 0) + count
+                    )
         cols = check_records(
             raw,
             synonyms=self.synonyms,
             decimal_comma=self.table.decimal_comma,
             prepare=unneutralise if self.table.spreadsheet else None,
             caches=self.caches,
+            date_orders=self.date_orders,
         )
         problems: dict[int, list[LocatedProblem]] = defaultdict(list)
         for p in cols.problems:
@@ -302,8 +370,8 @@ class _Run:
                     )
                 )
         values = cols.values
-        if "site" in values:
-            values["site"] = _map_cached(site_reference, values["site"])
+        derive_dates(values, n)
+        self._sites_and_locations(values)
         tags = values.get("asset_tag") or [None] * n
         serials = values.get("serial") or [None] * n
         keys = [t if t is not None else s for t, s in zip(tags, serials, strict=True)]
@@ -323,226 +391,17 @@ class _Run:
         good = [i for i in range(n) if i not in problems]
         self._upsert(good, values, tags, serials, rows, lines)
 
-    def _upsert(self, good, values, tags, serials, rows, lines) -> None:
-        conn = self.conn
-        # One lookup by asset tag: each row's tag (or serial when it has no tag),
-        # plus the serials of tagged rows (a device tagged with its serial is
-        # relabelled when its real tag arrives).
-        keys = {tags[i] or serials[i] for i in good}
-        keys.update(serials[i] for i in good if tags[i] is not None and serials[i])
-        by_tag = {d["asset_tag"]: d for d in store.devices_where(conn, "asset_tag", keys)}
-        wanted = {serials[i] for i in good if tags[i] is None}
-        by_serial: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for d in store.devices_where(conn, "serial", wanted) if wanted else ():
-            by_serial[d["serial"]].append(d)
-        problems: dict[int, list[LocatedProblem]] = defaultdict(list)
-        matches: dict[int, dict[str, Any] | None] = {}
-        for i in good:
-            tag, serial = tags[i], serials[i]
-            device = None
-            if tag is not None:
-                device = by_tag.get(tag)
-                if device is None and serial:
-                    relabel = by_tag.get(serial)
-                    if relabel is not None and relabel["serial"] == serial:
-                        device = relabel
-            else:
-                candidates = by_serial.get(serial, [])
-                if len(candidates) > 1:
-                    problems[i].append(
-                        LocatedProblem(
-                            lines[i],
-                            self._header("serial"),
-                            serial,
-                            _(
-                                "a serial number of one device at most (it matches {n}); "
-                                "give the asset tag"
-                            ).format(n=len(candidates)),
-                        )
-                    )
-                    continue
-                if candidates:
-                    device = candidates[0]
-                elif serial in by_tag:
-                    problems[i].append(
-                        LocatedProblem(
-                            lines[i],
-                            self._header("serial"),
-                            serial,
-                            _(
-                                "an asset tag: without one the serial number is used, and it "
-                                "is already the asset tag of another device"
-                            ),
-                        )
-                    )
-                    continue
-            if device is not None:
-                first = self.claimed.setdefault(device["id"], lines[i])
-                if first != lines[i]:
-                    problems[i].append(
-                        LocatedProblem(
-                            lines[i],
-                            self._header("asset_tag" if tag is not None else "serial"),
-                            tag or serial,
-                            _("a row of its own device (line {line} updates the same one)").format(
-                                line=first
-                            ),
-                        )
-                    )
-                    continue
-            matches[i] = device
-        if problems:
-            self._fail_or_reject(problems, rows, lines)
-        if self.failed:
-            return
-        site_ids = self._site_ids(list(matches), values) if self.site_mapped else None
-        self._create([i for i, d in matches.items() if d is None], values, tags, serials, site_ids)
-        self._update(
-            [(i, d) for i, d in matches.items() if d is not None], values, tags, site_ids, lines
-        )
-
-    def _create(self, idx, values, tags, serials, site_ids) -> None:
-        m = len(idx)
-        if not m:
-            return
-        every = m == len(tags)  # the whole chunk: no selection needed
-
-        def pick(col: list[Any]) -> list[Any]:
-            return col if every else [col[i] for i in idx]
-
-        columns: dict[str, list[Any]] = {}
-        for name in DEVICE_FIELD_NAMES:
-            default = FIELDS[name].default
-            if name == "asset_tag":
-                picked = pick(tags)
-                if None in picked:
-                    picked = [t or s for t, s in zip(picked, pick(serials), strict=True)]
-                columns[name] = picked
-            elif name in values:
-                picked = pick(values[name])
-                if default is not None and None in picked:
-                    picked = [default if v is None else v for v in picked]
-                columns[name] = picked
-            else:
-                columns[name] = [default] * m
-        columns["site_id"] = [None] * m if site_ids is None else pick(site_ids)
-        # version, created_at and updated_at (and the event date) take the
-        # table's defaults, computed once per bulk insert.
-        ids = store.insert_devices(self.conn, columns)
-        store.insert_events(
-            self.conn,
-            {
-                "device_id": [ids[t] for t in columns["asset_tag"]],
-                "kind": ["created"] * m,
-                "actor": [self.actor] * m,
-                "details": [self.created_details] * m,
-            },
-        )
-        self.report.created += m
-
-    def _update(self, pairs, values, tags, site_ids, lines) -> None:
-        if not pairs:
-            return
-        fields = ["asset_tag", *(f for f in self.file_fields if f != "asset_tag")]
-        if self.site_mapped:
-            fields.append("site_id")
-        rows: list[dict[str, Any]] = []
-        events: list[tuple[int, str]] = []
-        for i, device in pairs:
-            changes: dict[str, list[Any]] = {}
-            final = dict(device)
-            inventoried = device["last_inventory_date"] is not None
-            for name in fields:
-                if inventoried and name in AGENT_KEPT:
-                    continue  # measured by an inventory agent: its value stands
-                if name == "asset_tag":
-                    new = tags[i] or device["asset_tag"]
-                elif name == "site_id":
-                    new = site_ids[i]
-                else:
-                    new = values[name][i]
-                    if new is None and FIELDS[name].default is not None:
-                        continue
-                if not same_value(device[name], new):
-                    changes[name] = [device[name], new]
-                    final[name] = new
-            if not changes:
-                self.report.unchanged += 1
-                continue
-            rows.append(final)
-            details = {"source": "import", "file": self.table.path.name, "line": lines[i]}
-            details["changes"] = changes
-            events.append((device["id"], json.dumps(details, ensure_ascii=False, default=str)))
-        store.update_devices(self.conn, fields, rows, self.now)
-        store.insert_events(
-            self.conn,
-            {
-                "device_id": [e[0] for e in events],
-                "kind": ["updated"] * len(events),
-                "actor": [self.actor] * len(events),
-                "details": [e[1] for e in events],
-            },
-        )
-        self.report.updated += len(rows)
-
-    def _site_ids(self, idx, values) -> list[int | None]:
-        """The site id of every row of the chunk (None for rows not in ``idx``)."""
-        present = [(n, values[n]) for n in SITE_COLUMNS if n in values]
-        names = [n for n, _col in present]
-        keys = list(zip(*(col for _n, col in present), strict=True))
-        resolved: dict[tuple[Any, ...], int | None] = {}
-        for key in {keys[i] for i in idx}:
-            given = dict(zip(names, key, strict=True))
-            resolved[key] = self.sites.resolve(
-                given.get("site_code"),
-                given.get("site_name"),
-                given.get("site"),
-                given.get("site_kind"),
-            )
-        return list(map(resolved.get, keys))
-
-    # -- sites shipped with an export -------------------------------------------
-
-    def _import_sites(self, records: list[dict[str, Any]]) -> None:
-        problems: list[LocatedProblem] = []
-        for number, record in enumerate(records, start=1):
-            code = _clean_text(record.get("code"))
-            if not code or code in self.sites.by_code:
-                if not code:
-                    problems.append(LocatedProblem(number, "sites: code", None, _("a site code")))
-                continue
-            kind_text = _clean_text(record.get("kind"))
-            kind = self.synonyms.lookup("site_kind", kind_text) if kind_text else "other"
-            if kind is None:
-                problems.append(
-                    LocatedProblem(
-                        number, "sites: kind", kind_text, _("a site kind (see site_kind synonyms)")
-                    )
-                )
-                continue
-            agents = record.get("agents")
-            if agents in ("", None):
-                agents = None
-            elif isinstance(agents, str) and agents.strip().isdigit():
-                agents = int(agents)
-            elif not isinstance(agents, int) or isinstance(agents, bool) or agents < 0:
-                problems.append(
-                    LocatedProblem(number, "sites: agents", agents, _("a whole number >= 0"))
-                )
-                continue
-            extra = {
-                "commune": _clean_text(record.get("commune")),
-                "insee_code": _clean_text(record.get("insee_code")),
-                "agents": agents,
-            }
-            country = _clean_text(record.get("country"))
-            if country:
-                extra["country"] = country
-            name = _clean_text(record.get("name")) or code
-            self.sites.create(code, name, kind, **extra)
-        if problems:
-            self.report.problems.extend(problems)
-            self.failed = True
+    def _sites_and_locations(self, values: dict[str, list[Any]]) -> None:
+        """The site reference and the location of each row (see :mod:`import_derive`)."""
+        location = values.get("location")
+        if self.site_level is not None and location is not None:
+            pairs = _map_cached(lambda t: split_location(t, self.site_level), location)
+            values["site"] = [site for site, _rest in pairs]
+            values["location"] = [rest for _site, rest in pairs]
+        elif "site" in values:
+            values["site"] = _map_cached(lambda t: split_location(t, None)[0], values["site"])
+        elif location is not None:  # no site column: the location path names the site
+            values["site"] = _map_cached(lambda t: split_location(t, None)[0], location)
 
     # -- helpers -----------------------------------------------------------------
 
@@ -557,40 +416,21 @@ class _Run:
         """Line and header of a problem, with the cell as the file wrote it."""
         cells = raw.get(problem.field)
         value = cells[problem.row] if cells is not None else problem.value
-        return LocatedProblem(
-            lines[problem.row], self._header(problem.field), value, problem.expected
-        )
-
-    def _reject(self, line: int, row: list[Any], problems: list[LocatedProblem]) -> None:
-        if self.rejects_path is None:
-            return
-        if self._writer is None:
-            self._rejects_fh = self.rejects_path.open("w", encoding="utf-8-sig", newline="")
-            delimiter = self.table.delimiter or ","
-            self._writer = csv.writer(self._rejects_fh, delimiter=delimiter)
-            self._writer.writerow([*self.table.headers, *REJECT_COLUMNS])
-        cells = [_reject_cell(c, self.table.spreadsheet) for c in row[: self.width]]
-        cells += [""] * (self.width - len(cells))
-        reasons = " | ".join(
-            _('column "{column}": {value}; expected {expected}').format(
-                column=p.column,
-                value=_("(empty)") if p.value in (None, "") else f'"{p.value}"',
-                expected=p.expected,
+        line, header = lines[problem.row], self._header(problem.field)
+        spec = FIELDS[problem.field]
+        if spec.kind != ENUM or value in (None, "") or problem.field not in self.map.fields:
+            return LocatedProblem(line, header, value, problem.expected)
+        section = spec.vocabulary or spec.name
+        label = str(value).strip()
+        key = (problem.field, normalise_label(label))
+        unknown = self.labels.get(key)
+        if unknown is None:
+            allowed = tuple(v.value for v in VOCABULARIES[section])
+            unknown = self.labels[key] = UnknownLabel(
+                problem.field, section, header, label, allowed
             )
-            for p in problems
-        )
-        self._writer.writerow([*cells, line, reasons])
-
-    def _close_rejects(self) -> None:
-        if self.skip and self.rejects_path is not None and self._writer is None:
-            # Every row went in: still leave an (empty) rejects file, so a
-            # script can rely on it.
-            with self.rejects_path.open("w", encoding="utf-8-sig", newline="") as fh:
-                writer = csv.writer(fh, delimiter=self.table.delimiter or ",")
-                writer.writerow([*self.table.headers, *REJECT_COLUMNS])
-        if self._rejects_fh is not None:
-            self._rejects_fh.close()
-            self._rejects_fh = None
+        unknown.add(line)
+        return _LabelProblem(line, header, value, problem.expected)
 
 
 def _chunks(rows: Iterator[tuple[int, list[Any]]], size: int):
@@ -608,18 +448,5 @@ def _map_cached(func, values: list[Any]) -> list[Any]:
     return out
 
 
-def _clean_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def _reject_cell(value: Any, spreadsheet: bool) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, str):
-        return neutralise(unneutralise(value) if spreadsheet else value)
-    return value
+class _LabelProblem(LocatedProblem):
+    """A row's unknown label: in its rejected row, listed once in the report."""

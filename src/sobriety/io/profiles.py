@@ -5,10 +5,16 @@
   of a hand-made spreadsheet.
 - ``glpi``: a GLPI search export, French or English headers (Nom, Entité,
   Statut, Fabricant, Numéro de série, Type, Modèle, Lieu, Numéro d'inventaire,
-  Date d'achat, Valeur...). Headers GLPI prefixes with a group ("Informations
-  financières et administratives - Date d'achat") match on their last part.
+  Date d'achat, Date de livraison, Durée de garantie, Valeur...). Headers GLPI
+  prefixes with a group ("Informations financières et administratives - Date
+  d'achat") match on their last part. The site is the entity ("Entité": the
+  organisation or school, last part of its path); the location ("Lieu",
+  often ending in a room) is kept as the device's location within it.
 - ``snipeit``: a Snipe-IT asset export (Company, Name, Asset Tag, Category,
-  Manufacturer, Location, Model, Purchase Date, Purchase Cost...).
+  Manufacturer, Location, Model, Purchase Date, Purchase Cost, Warranty...).
+
+Each profile has a default day/month order for dates such as ``4/3/21``
+(:data:`DATE_ORDER_DEFAULTS`).
 
 Headers match ignoring case, accents, spaces and punctuation. Columns naming
 people (GLPI "Utilisateur", Snipe-IT "Checked Out To") are never mapped: the
@@ -40,19 +46,63 @@ def _table(pairs: dict[str, Sequence[str]]) -> dict[str, str]:
     return out
 
 
-_GENERIC_ALIASES: dict[str, list[str]] = {
-    "asset_tag": ["Asset tag", "Inventory number", "Numéro d'inventaire", "N° d'inventaire"],
-    "serial": ["Serial number", "Numéro de série", "N° de série", "Serial"],
-    "category": ["Catégorie", "Device type", "Type d'équipement"],
-    "manufacturer": ["Fabricant", "Marque", "Brand", "Make"],
-    "model": ["Modèle"],
-    "site": ["Site", "Location", "Lieu"],
+#: Headers of a hand-made spreadsheet, French and English (listed in the README).
+GENERIC_ALIASES: dict[str, list[str]] = {
+    "asset_tag": [
+        "Asset tag",
+        "Tag",
+        "Inventory number",
+        "Inventory no",
+        "Numéro d'inventaire",
+        "N° d'inventaire",
+        "N° inventaire",
+        "Inventaire",
+    ],
+    "serial": [
+        "Serial number",
+        "Serial",
+        "Serial no",
+        "S/N",
+        "Numéro de série",
+        "N° de série",
+        "N° série",
+    ],
+    "category": [
+        "Type",
+        "Category",
+        "Catégorie",
+        "Device type",
+        "Type d'équipement",
+        "Type de matériel",
+    ],
+    "manufacturer": ["Manufacturer", "Fabricant", "Constructeur", "Marque", "Brand", "Make"],
+    "model": ["Model", "Modèle"],
+    "site": ["Site", "Location", "Lieu", "Établissement", "Etablissement"],
+    "location": ["Emplacement", "Salle", "Bureau", "Room"],
     "assignee": ["Assignee", "Affectataire"],
-    "acquisition_date": ["Acquisition date", "Date d'acquisition", "Date d'achat"],
+    "acquisition_date": [
+        "Acquisition date",
+        "Purchase date",
+        "Date d'acquisition",
+        "Date d'achat",
+    ],
+    "delivery_date": ["Delivery date", "Date de livraison"],
     "acquisition_type": ["Acquisition type", "Type d'acquisition", "Mode d'acquisition"],
-    "purchase_price_eur": ["Purchase price", "Prix d'achat", "Prix d'achat HT", "Price"],
-    "warranty_end": ["Warranty end", "Fin de garantie"],
-    "status": ["Statut"],
+    "purchase_price_eur": [
+        "Purchase price",
+        "Price",
+        "Cost",
+        "Purchase cost",
+        "Prix",
+        "Prix HT",
+        "Prix d'achat",
+        "Prix d'achat HT",
+        "Montant HT",
+        "Coût",
+    ],
+    "warranty_end": ["Warranty end", "Warranty expires", "Fin de garantie"],
+    "warranty_months": ["Warranty", "Warranty months", "Garantie", "Durée de garantie"],
+    "status": ["Status", "Statut"],
     "condition": ["État", "Etat"],
     "battery_health_pct": ["Battery health", "Santé batterie", "Batterie"],
     "ram_gb": ["RAM", "Mémoire", "Memory"],
@@ -71,7 +121,7 @@ _GENERIC_ALIASES: dict[str, list[str]] = {
     "reuse_channel": ["Reuse channel", "Filière de réemploi", "Filière"],
     "notes": ["Notes", "Remarques", "Commentaires", "Comments"],
 }
-_GENERIC = _table({name: [name, *_GENERIC_ALIASES.get(name, [])] for name in FIELDS})
+_GENERIC = _table({name: [name, *GENERIC_ALIASES.get(name, [])] for name in FIELDS})
 
 _GLPI = _table(
     {
@@ -80,9 +130,13 @@ _GLPI = _table(
         "category": ["Type", "Type d'élément", "Item type"],
         "manufacturer": ["Fabricant", "Manufacturer"],
         "model": ["Modèle", "Model"],
-        "site": ["Lieu", "Location"],
+        "site": ["Entité", "Entity"],
+        "location": ["Lieu", "Location"],
         "status": ["Statut", "Status"],
         "acquisition_date": ["Date d'achat", "Date of purchase", "Purchase date"],
+        "delivery_date": ["Date de livraison", "Delivery date"],
+        "warranty_start": ["Date de début de garantie", "Start date of warranty"],
+        "warranty_months": ["Durée de garantie", "Warranty duration"],
         "purchase_price_eur": ["Valeur", "Value"],
         "warranty_end": [
             "Date de fin de garantie",
@@ -108,11 +162,23 @@ _SNIPEIT = _table(
         "acquisition_date": ["Purchase Date"],
         "purchase_price_eur": ["Purchase Cost"],
         "warranty_end": ["Warranty Expires"],
-        "notes": ["Notes"],
+        "warranty_months": ["Warranty", "Warranty Months"],
+        "notes": ["Notes", "Asset Notes"],
     }
 )
 
 TABLES = {"generic": _GENERIC, "glpi": _GLPI, "snipeit": _SNIPEIT}
+
+#: Day/month order of the dates such as "4/3/21" a column leaves ambiguous (no part
+#: over 12): Snipe-IT's import samples write US dates (1/23/23); GLPI and French
+#: files write the day first. ``generic`` is day first for a French file (``;`` or
+#: tab delimited, or a spreadsheet) and has no default otherwise.
+DATE_ORDER_DEFAULTS = {"snipeit": "mdy", "glpi": "dmy"}
+
+
+def date_order_default(profile: str, *, french: bool) -> str | None:
+    """The day/month order a profile gives an ambiguous date column (None: none)."""
+    return DATE_ORDER_DEFAULTS.get(profile, "dmy" if french else None)
 
 
 class ColumnError(ValueError):
@@ -142,9 +208,25 @@ def _coverage(table: dict[str, str], headers: Sequence[str]) -> int:
     return len({f for h in headers if h and (f := _match(table, h))})
 
 
+#: Headers only an export of that tool writes: on a tie with ``generic``, they decide.
+_SIGNATURES = {
+    "glpi": {normalise_label(h) for h in ("Entité", "Entity", "Numéro d'inventaire", "Lieu")},
+    "snipeit": {
+        normalise_label(h)
+        for h in ("Asset Tag", "Purchase Cost", "Warranty Expires", "Checked Out To", "Company")
+    },
+}
+
+
 def choose_profile(headers: Sequence[str]) -> str:
-    """The profile mapping the most fields; ``generic`` on a tie."""
+    """The profile mapping the most fields; on a tie, a tool whose own headers the file
+    has, else ``generic``."""
     scores = {name: _coverage(table, headers) for name, table in TABLES.items()}
+    best = max(scores.values())
+    keys = {normalise_label(h) for h in headers if h}
+    for name in ("glpi", "snipeit"):
+        if scores[name] == best and keys & _SIGNATURES[name]:
+            return name
     return max(TABLES, key=lambda name: (scores[name], name == "generic"))
 
 
@@ -169,8 +251,15 @@ def map_columns(headers: Sequence[str], profile: str = "auto") -> ColumnMap:
             continue
         if name in fields:
             problems.append(
-                _('columns "{first}" and "{second}" both give the field {field}').format(
-                    first=fields[name][1], second=header, field=name
+                _(
+                    'columns "{first}" (column {i}) and "{second}" (column {j}) both give '
+                    "the field {field}"
+                ).format(
+                    first=fields[name][1],
+                    i=fields[name][0] + 1,
+                    second=header,
+                    j=index + 1,
+                    field=name,
                 )
             )
             continue

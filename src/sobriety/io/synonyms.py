@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sobriety.domain.inventory.fields import Synonyms, check_synonym_table
 from sobriety.i18n import _
+from sobriety.paths import config_path
 from sobriety.settings import packaged_data_file
 
 SHIPPED = "synonyms.toml"
@@ -36,12 +37,25 @@ def read_table(path: Path) -> dict:
     return table
 
 
-def user_synonyms_path(explicit: Path | None = None) -> Path | None:
-    """``explicit`` (from settings or an option), else ``SOBRIETY_SYNONYMS``."""
-    if explicit is not None:
-        return explicit
+def default_user_synonyms() -> Path:
+    """``synonyms.toml`` beside the config file: where the import screen saves choices."""
+    return config_path().parent / "synonyms.toml"
+
+
+def synonyms_target(explicit: Path | None = None) -> Path:
+    """The user's synonyms file to write to: ``explicit``, ``SOBRIETY_SYNONYMS``, else
+    :func:`default_user_synonyms`."""
     env = os.environ.get("SOBRIETY_SYNONYMS")
-    return Path(env) if env else None
+    return explicit or (Path(env) if env else default_user_synonyms())
+
+
+def user_synonyms_path(explicit: Path | None = None) -> Path | None:
+    """``explicit`` (from settings or an option), else ``SOBRIETY_SYNONYMS``, else
+    :func:`default_user_synonyms` when that file exists."""
+    target = synonyms_target(explicit)
+    if explicit is None and target == default_user_synonyms() and not target.exists():
+        return None
+    return target
 
 
 def load_synonyms(extra: Path | None = None) -> Synonyms:

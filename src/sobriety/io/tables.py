@@ -5,7 +5,8 @@ openpyxl's read-only mode) together with the number a user sees for them: the
 line of a CSV, the row of a worksheet, the record of a JSON list.
 
 CSV files are sniffed: the delimiter (``,`` ``;`` or tab), the encoding (UTF-8,
-UTF-8 with a BOM, UTF-16 with a BOM as Excel's "Unicode text", otherwise
+UTF-8 with a BOM, UTF-16 with a BOM as Excel's "Unicode text", Mac Roman for
+a file whose lines end with a lone CR as Excel for Mac writes them, otherwise
 Windows-1252), and whether numbers use a decimal comma (files delimited by
 ``;`` or tab, the French convention).
 """
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import json
 import zipfile
 from collections.abc import Iterator
@@ -96,14 +96,23 @@ def open_table(path: Path) -> Table:
 # --- CSV --------------------------------------------------------------------
 
 
+def cr_only(sample: bytes) -> bool:
+    """Whether lines end with a lone CR (classic Mac OS, Excel for Mac's CSV)."""
+    return b"\r" in sample and b"\n" not in sample
+
+
 def detect_encoding(path: Path) -> str:
-    """``utf-8-sig``, ``utf-16``, ``utf-8`` or ``cp1252``, checked over the whole file."""
+    """``utf-8-sig``, ``utf-16``, ``utf-8``, ``mac_roman`` or ``cp1252``, checked over the
+    whole file. Mac Roman is tried (before Windows-1252) only for a file with CR-only
+    line ends: Excel for Mac writes its "CSV" in Mac Roman with them."""
     with path.open("rb") as fh:
-        head = fh.read(4)
+        head = fh.read(_SAMPLE)
         if head.startswith(codecs.BOM_UTF8):
             candidates = ["utf-8-sig"]
         elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             candidates = ["utf-16"]
+        elif cr_only(head):
+            candidates = ["utf-8", "mac_roman"]
         else:
             candidates = ["utf-8", "cp1252"]
         for encoding in candidates:
@@ -119,7 +128,7 @@ def detect_encoding(path: Path) -> str:
                 continue
             return encoding
     raise UnreadableFile(
-        _("{path}: not a text file in UTF-8, UTF-16 or Windows-1252").format(path=path)
+        _("{path}: not a text file in UTF-8, UTF-16, Windows-1252 or Mac Roman").format(path=path)
     )
 
 
@@ -128,11 +137,11 @@ def detect_delimiter(sample: str) -> str:
     lines = sample.splitlines(keepends=True)
     if len(lines) > 1 and not sample.endswith(("\n", "\r")):
         lines = lines[:-1]  # a partial last line
-    text = "".join(lines[:50])
+    head = lines[:50]  # a list of lines: CR-only line ends split too
     best, best_score = ",", (-1.0, 0)
     for delim in DELIMITERS:
         try:
-            counts = [len(r) for r in csv.reader(io.StringIO(text), delimiter=delim) if r]
+            counts = [len(r) for r in csv.reader(head, delimiter=delim) if r]
         except csv.Error:
             continue
         if not counts or counts[0] < 2:

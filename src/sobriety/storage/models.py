@@ -68,6 +68,8 @@ class DeviceBase(SQLModel):
     #: Estimated cost of repairing a broken device (compared with the policy's ceiling).
     repair_estimate_eur: float | None = Field(default=None, ge=0)
     notes: str | None = Field(default=None, sa_column=Column(Text))
+    #: Where the device is within its site (building, room), e.g. GLPI's "Lieu".
+    location: str | None = Field(default=None, max_length=200)
     #: Hardware UUID reported by an inventory agent (matching key after the serial).
     uuid: str | None = Field(default=None, max_length=64, index=True)
     #: Date of the last hardware inventory (GLPI Agent) that measured the device.

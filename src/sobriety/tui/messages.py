@@ -182,6 +182,8 @@ class ModelFactorStored(Message):
     model: str
     factor_id: int | None = None
     error: str | None = None
+    #: How the range was derived when no uncertainty was given.
+    note: str | None = None
 
 
 @dataclass

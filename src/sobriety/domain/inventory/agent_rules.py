@@ -400,8 +400,10 @@ def builtin_panel(panels: Sequence[bool]) -> int | None:
 
 # --- identifiers --------------------------------------------------------------------
 
-_PLACEHOLDERS = _keys(
-    "To Be Filled By O.E.M.", "To be filled by OEM", "Default string", "System Serial Number",
+#: Identifiers firmware writers leave in place of a real one (normalised labels).
+PLACEHOLDERS = _keys(
+    "To Be Filled By O.E.M.", "Chassis Asset Tag", "To be filled by OEM", "Default string",
+    "System Serial Number",
     "Chassis Serial Number", "Base Board Serial Number", "Serial Number", "SerialNumber",
     "Not Specified", "Not Available", "Not Applicable", "None", "N/A", "Unknown", "Invalid",
     "No Asset Tag", "No Asset Information", "Asset Tag", "AssetTag", "Asset-1234567890",
@@ -416,7 +418,7 @@ def meaningful(identifier: str | None) -> str | None:
         return None
     text = str(identifier).strip()
     key = normalise_label(text)
-    if not key or key in _PLACEHOLDERS or len(set(key)) == 1:
+    if not key or key in PLACEHOLDERS or len(set(key)) == 1:
         return None
     return text
 

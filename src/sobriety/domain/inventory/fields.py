@@ -6,8 +6,9 @@ batch of 100,000 records is read and checked in a fraction of a second:
 - :func:`read_columns` turns raw cells (text from a CSV, typed values from a
   spreadsheet or JSON) into typed values: numbers with French or English
   separators, quantities with units converted to the column's unit through
-  :mod:`sobriety.units`, dates ``DD/MM/YYYY`` or ``YYYY-MM-DD`` (with or
-  without a time), vocabulary values through a :class:`Synonyms` table. Each
+  :mod:`sobriety.units`, dates ``YYYY-MM-DD`` or day/month dates in the
+  column's order (``date_orders``, day first by default; with or without a
+  time), vocabulary values through a :class:`Synonyms` table. Each
   distinct cell value is read once per column (inventories repeat values).
 - :func:`validate_columns` checks the typed columns: required fields, lengths,
   ranges, date order, each rule once per distinct value of a column.
@@ -97,6 +98,8 @@ DEVICE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("reuse_channel", ENUM, vocabulary="reuse_channel"),
     FieldSpec("repair_estimate_eur", FLOAT, unit="EUR", minimum=0, maximum=10_000_000),
     FieldSpec("notes", TEXT, max_length=10_000),
+    #: Where the device is within its site: a building, a room (GLPI "Lieu" under an entity).
+    FieldSpec("location", TEXT, max_length=200),
     # Filled by hardware inventories (see sobriety.domain.inventory.agent_rules).
     FieldSpec("uuid", TEXT, max_length=64),
     FieldSpec("last_inventory_date", DATE),
@@ -111,7 +114,16 @@ SITE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("site_kind", ENUM, vocabulary="site_kind"),
 )
 
-FIELDS: dict[str, FieldSpec] = {f.name: f for f in DEVICE_FIELDS + SITE_FIELDS}
+#: Fields read from a file to derive stored ones, never stored themselves: the
+#: delivery date stands for a missing purchase date, and the warranty length (from
+#: its start, else the acquisition date) gives the warranty end.
+DERIVING_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("delivery_date", DATE),
+    FieldSpec("warranty_start", DATE),
+    FieldSpec("warranty_months", FLOAT, unit="month", minimum=0, maximum=600),
+)
+
+FIELDS: dict[str, FieldSpec] = {f.name: f for f in DEVICE_FIELDS + SITE_FIELDS + DERIVING_FIELDS}
 DEVICE_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in DEVICE_FIELDS)
 DATE_RANGE = (dt.date(1970, 1, 1), dt.date(2100, 12, 31))
 
@@ -217,9 +229,17 @@ def _is_blank(value: Any) -> bool:
 
 
 def cell_reader(
-    spec: FieldSpec, *, synonyms: Synonyms, decimal_comma: bool = True
+    spec: FieldSpec,
+    *,
+    synonyms: Synonyms,
+    decimal_comma: bool = True,
+    date_order: str | None = "dmy",
 ) -> Callable[[Any], Any]:
-    """A function reading one non-blank cell for ``spec``; raises :class:`CellError`."""
+    """A function reading one non-blank cell for ``spec``; raises :class:`CellError`.
+
+    ``date_order`` (``dmy``, ``mdy`` or None: unknown) is how a date field reads
+    day/month dates (see :func:`~sobriety.domain.inventory.values.parse_date`).
+    """
     if spec.kind == TEXT:
         return _text
     if spec.kind == ENUM:
@@ -252,7 +272,7 @@ def cell_reader(
                 return value.date()
             if isinstance(value, dt.date):
                 return value
-            return parse_date(str(value))
+            return parse_date(str(value), date_order)
 
         return read_date
     quantities = QuantityReader(spec.unit, decimal_comma=decimal_comma) if spec.unit else None
@@ -285,8 +305,19 @@ def expected_text(spec: FieldSpec, reason: str = "") -> str:
     if spec.kind == BOOL:
         return _("yes or no (oui/non, true/false, 1/0)")
     if spec.kind == DATE:
+        first, last = DATE_RANGE[0].year, DATE_RANGE[1].year
+        if reason == "date_order":
+            return _(
+                "a date whose day and month can be told apart: in this column no day is "
+                "over 12 and the profile sets no order; give --date-order dmy or mdy"
+            )
+        if reason == "date_mdy":
+            return _(
+                "a date M/D/YYYY (the column's month/day order) or YYYY-MM-DD "
+                "between {first} and {last}"
+            ).format(first=first, last=last)
         return _("a date DD/MM/YYYY or YYYY-MM-DD between {first} and {last}").format(
-            first=DATE_RANGE[0].year, last=DATE_RANGE[1].year
+            first=first, last=last
         )
     if spec.kind == TEXT:
         return _("text of at most {n} characters").format(n=spec.max_length)
@@ -311,6 +342,7 @@ _EXAMPLES = {
     "inch": '15,6", 39,6 cm',
     "kg": "1,4 kg, 1400 g",
     "W": "45 W",
+    "month": "60 mois, 3 ans, 36 months",
 }
 
 
@@ -339,8 +371,11 @@ def read_columns(
     decimal_comma: bool = True,
     prepare: Callable[[Any], Any] | None = None,
     caches: dict[str, tuple[dict, dict]] | None = None,
+    date_orders: Mapping[str, str | None] | None = None,
 ) -> Columns:
     """Read raw cells (``{field: [cell per record]}``) into typed values.
+
+    ``date_orders`` gives the day/month order of a date field (default ``dmy``).
 
     Blank cells become None. Each distinct cell value is read once per column,
     after ``prepare`` (e.g. undoing a spreadsheet's formula neutralisation);
@@ -367,7 +402,10 @@ def read_columns(
             out = list(map(results.__getitem__, cells))
         except KeyError:
             missing = set(cells).difference(results)
-            reader = cell_reader(spec, synonyms=synonyms, decimal_comma=decimal_comma)
+            order = date_orders.get(name, "dmy") if date_orders is not None else "dmy"
+            reader = cell_reader(
+                spec, synonyms=synonyms, decimal_comma=decimal_comma, date_order=order
+            )
             for cell in missing:
                 value = prepare(cell) if prepare is not None else cell
                 if _is_blank(value):
@@ -404,17 +442,22 @@ def _text_column(cells: Sequence[Any], prepare: Callable[[Any], Any] | None) -> 
 # --- validating typed columns -----------------------------------------------
 
 
-def validate_columns(columns: Columns, *, bad_rows: set[int] | None = None) -> list[Problem]:
+def validate_columns(
+    columns: Columns, *, bad_cells: set[tuple[int, str]] | None = None
+) -> list[Problem]:
     """Check typed columns: identity, category, lengths, ranges, dates, date order.
 
     Column-wise: each rule is checked once per distinct value of a column, and
-    rows are looked up only for the values that break it. ``bad_rows``
-    (records that already failed reading) are not reported again as missing
-    the values their failed cells caused.
+    rows are looked up only for the values that break it. ``bad_cells``
+    (``(record, field)`` cells that already failed reading) are not reported
+    again as missing the values they failed to give; an empty required cell of
+    the same record is reported at once, on the first run.
     """
     vals = columns.values
     n = columns.size
-    skip = bad_rows or set()
+    bad = bad_cells or set()
+    skip_identity = {i for i, name in bad if name in ("asset_tag", "serial")}
+    skip_category = {i for i, name in bad if name == "category"}
     problems: list[Problem] = []
     if "asset_tag" in vals or "serial" in vals:
         tags = vals.get("asset_tag", [None] * n)
@@ -422,12 +465,12 @@ def validate_columns(columns: Columns, *, bad_rows: set[int] | None = None) -> l
         if None in tags and None in serials:
             expected = _("an asset tag (or at least a serial number)")
             for i, (tag, serial) in enumerate(zip(tags, serials, strict=True)):
-                if tag is None and serial is None and i not in skip:
+                if tag is None and serial is None and i not in skip_identity:
                     problems.append(Problem(i, "asset_tag", None, expected))
     if "category" in vals and None in vals["category"]:
         expected = expected_text(FIELDS["category"])
         for i, value in enumerate(vals["category"]):
-            if value is None and i not in skip:
+            if value is None and i not in skip_category:
                 problems.append(Problem(i, "category", None, expected))
     for name, data in vals.items():
         spec = FIELDS[name]
@@ -474,14 +517,20 @@ def check_records(
     decimal_comma: bool = True,
     prepare: Callable[[Any], Any] | None = None,
     caches: dict[str, tuple[dict, dict]] | None = None,
+    date_orders: Mapping[str, str | None] | None = None,
 ) -> Columns:
     """:func:`read_columns` then :func:`validate_columns`; every problem, sorted by record."""
     columns = read_columns(
-        raw, synonyms=synonyms, decimal_comma=decimal_comma, prepare=prepare, caches=caches
+        raw,
+        synonyms=synonyms,
+        decimal_comma=decimal_comma,
+        prepare=prepare,
+        caches=caches,
+        date_orders=date_orders,
     )
-    bad = {p.row for p in columns.problems}
+    bad = {(p.row, p.field) for p in columns.problems}
     columns.problems = sorted(
-        columns.problems + validate_columns(columns, bad_rows=bad), key=lambda p: p.row
+        columns.problems + validate_columns(columns, bad_cells=bad), key=lambda p: p.row
     )
     return columns
 

@@ -7,7 +7,11 @@ and anything else that reads what a person typed:
   narrow no-break spaces);
 - quantities with a unit, converted to a target unit through the package's
   pint registry (``1,4 kg``, ``16 Go``, ``15,6"``, ``85 %``, ``899 € HT``);
-- dates ``DD/MM/YYYY`` or ``YYYY-MM-DD``, with or without a time.
+- dates ``YYYY-MM-DD`` or day and month with a slash, dot or dash
+  (``04/03/2021``, ``01-02-2011``, ``1/23/23``), with or without a time. The
+  day/month order of such a date is the caller's (:func:`slash_date_parts`
+  gives the evidence: a part over 12 is a day); two-digit years are read
+  within :data:`TWO_DIGIT_YEARS`.
 """
 
 from __future__ import annotations
@@ -32,7 +36,13 @@ _ISO_DATE = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})"
     r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
 )
-_FR_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+_SLASH_DATE = re.compile(
+    r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
+)
+#: Day/month orders of a slash date: ``dmy`` (04/03/2021 is 4 March), ``mdy`` (US).
+DATE_ORDERS = ("dmy", "mdy")
+#: A two-digit year is read within this window: ``70`` is 1970, ``69`` is 2069.
+TWO_DIGIT_YEARS = (1970, 2069)
 #: Unit spellings pint does not know (French abbreviations, symbols).
 UNIT_ALIASES = {
     "go": "GB",
@@ -52,6 +62,11 @@ UNIT_ALIASES = {
     "pouces": "inch",
     "po": "inch",
     "%": "percent",
+    "mois": "month",
+    "an": "year",
+    "ans": "year",
+    "année": "year",
+    "années": "year",
 }
 _EXCL_VAT = re.compile(r"\s*\b(?:HT|H\.T\.|excl\.? VAT)\s*$", re.I)
 
@@ -147,18 +162,48 @@ class QuantityReader:
         return float(f"{number * factor:.12g}")
 
 
-def parse_date(text: str) -> dt.date:
-    """``DD/MM/YYYY`` or ``YYYY-MM-DD``, optionally followed by a time (ignored)."""
+def slash_date_parts(text: str) -> tuple[int, int] | None:
+    """The first two numbers of a day/month date (``1/23/23`` -> (1, 23)); None otherwise."""
+    m = _SLASH_DATE.match(text.strip())
+    return (int(m[1]), int(m[3])) if m else None
+
+
+def parse_date(text: str, order: str | None = "dmy") -> dt.date:
+    """``YYYY-MM-DD``, or a day/month date in ``order``, optionally with a time (ignored).
+
+    ``order`` is ``dmy``, ``mdy``, or None when it is unknown: a date is then
+    read only when its parts tell (one over 12, or both equal), else refused
+    with the reason ``date_order``. A date that does not fit ``order`` is
+    refused with the reason ``date_dmy`` / ``date_mdy``.
+    """
     s = text.strip()
     m = _ISO_DATE.match(s)
+    time_at = 4
     if m:
         y, mo, d = int(m[1]), int(m[2]), int(m[3])
     else:
-        m = _FR_DATE.match(s)
+        m = _SLASH_DATE.match(s)
         if not m:
             raise CellError("date")
-        d, mo, y = int(m[1]), int(m[2]), int(m[3])
-    if m[4] is not None and (int(m[4]) > 23 or int(m[5]) > 59 or int(m[6] or 0) > 59):
+        first, second, y = int(m[1]), int(m[3]), int(m[4])
+        if len(m[4]) == 2:
+            low = TWO_DIGIT_YEARS[0]
+            y += (low // 100) * 100
+            if y < low:
+                y += 100
+        if order is None:
+            if first > 12 or first == second:
+                order = "dmy"
+            elif second > 12:
+                order = "mdy"
+            else:
+                raise CellError("date_order")
+        d, mo = (first, second) if order == "dmy" else (second, first)
+        if mo > 12:
+            raise CellError(f"date_{order}")
+        time_at = 5
+    hour, minute, second_ = m[time_at], m[time_at + 1], m[time_at + 2]
+    if hour is not None and (int(hour) > 23 or int(minute) > 59 or int(second_ or 0) > 59):
         raise CellError("date")
     try:
         return dt.date(y, mo, d)

@@ -64,6 +64,8 @@ class FactorsScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__(id="factors")
+        #: The last "stored" notice (with how its range was derived).
+        self.last_stored: str | None = None
         self.factor_set: FactorSet | None = None
         self.models: list[Any] = []
         self._sources: dict[str, list[str]] = {}  # table id -> source id per row
@@ -258,17 +260,18 @@ class FactorsScreen(Screen[None]):
         except Exception as exc:
             self.post_message(ModelFactorStored(*who, error=str(exc).splitlines()[0]))
             return
-        self.post_message(ModelFactorStored(*who, factor_id=fid))
+        note = factors.range_note(host(self).sobriety, record)
+        self.post_message(ModelFactorStored(*who, factor_id=fid, note=note))
 
     def on_model_factor_stored(self, message: ModelFactorStored) -> None:
         if message.error is not None:
             self.notify(message.error, title=_("Not saved"), severity="error")
             return
-        self.notify(
-            _("Per-model factor stored for {m} {mo}.").format(
-                m=message.manufacturer, mo=message.model
-            )
+        text = _("Per-model factor stored for {m} {mo}.").format(
+            m=message.manufacturer, mo=message.model
         )
+        self.last_stored = text if message.note is None else f"{text} {message.note}"
+        self.notify(self.last_stored, timeout=12 if message.note else 5)
         self.post_message(DataChanged("factor"))
         self.query_one(TabbedContent).active = "tab-models"
         self.action_refresh()

@@ -7,6 +7,12 @@
    column, value and what was expected; nothing is written.
 3. ``ctrl+s`` imports it, all or nothing. ``escape`` cancels a running check
    or import between two chunks; the database is then left as it was.
+
+A label nobody mapped yet (a status, a category...) is listed once with its
+row count; the "Labels to map" panel offers the values to pick for it: the
+picks map those labels on the next check or import, and ``f4`` saves them to
+the user's synonyms file. ``escape`` leaves the path field, and the section
+keys work from it while it is empty.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -34,15 +40,18 @@ from textual.widgets import (
 
 from sobriety.app import imports
 from sobriety.app.imports import IMPORT_PROFILES
-from sobriety.i18n import _, fmt_number
+from sobriety.i18n import _, fmt_number, ngettext
 from sobriety.tui import agent_preview
 from sobriety.tui.host import host
 from sobriety.tui.messages import DataChanged, ImportFinished, LoadProgressed, PreviewReady
+from sobriety.tui.widgets.label_choices import LabelChoices
 from sobriety.tui.widgets.work_progress import WorkProgress
 
 if TYPE_CHECKING:
     from sobriety.app.imports import ImportReport, Preview
 
+#: Characters of a value the problems table shows (as the error lines of the CLI).
+MAX_SHOWN = 200
 #: Rows per chunk: the progress bar and the cancel check move this often.
 CHUNK_ROWS = 2_000
 PROFILE_LABELS = {
@@ -64,6 +73,7 @@ class ImportScreen(Screen[None]):
         Binding("ctrl+o", "focus_path", _("File"), show=False),
         Binding("escape", "cancel", _("Cancel")),
         Binding("f3", "toggle_tree", _("Folders"), show=False),
+        Binding("f4", "save_labels", _("Save labels")),
     ]
 
     def __init__(self, start_dir: Path | None = None) -> None:
@@ -73,11 +83,12 @@ class ImportScreen(Screen[None]):
         self.report: ImportReport | None = None
         self.outcome: str = ""  # "valid", "invalid", "imported", "cancelled", "failed"
         self._cancel: threading.Event | None = None
+        self.saved_to: Path | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         with Horizontal(id="import-bar"):
-            yield Input(
+            yield PathInput(
                 placeholder=_("Path of a CSV, XLSX or JSON file, or of agent inventories (ctrl+o)"),
                 id="import-path",
                 compact=True,
@@ -98,6 +109,7 @@ class ImportScreen(Screen[None]):
                 yield DataTable(id="import-mapping", cursor_type="row", zebra_stripes=True)
                 yield Label(_("Problems"), classes="panel-title", id="problems-title")
                 yield DataTable(id="import-problems", cursor_type="row", zebra_stripes=True)
+                yield LabelChoices(id="import-labels")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -251,16 +263,49 @@ class ImportScreen(Screen[None]):
         total = self.preview_result.rows if self.preview_result else None
         text = _("Checking {name}…") if dry_run else _("Importing {name}…")
         self.query_one(WorkProgress).begin(text.format(name=path.name), total or None)
-        self._import(path, self.profile, dry_run, self._cancel, total or None)
+        mappings = [
+            imports.LabelMapping(column, label, value)
+            for column, label, value in self.query_one(LabelChoices).mappings()
+        ]
+        self._import(path, self.profile, dry_run, self._cancel, total or None, mappings)
 
     def action_cancel(self) -> None:
         if self._cancel is not None:
             self._cancel.set()
             self.query_one(WorkProgress).begin(_("Cancelling after the current chunk…"))
+            return
+        if isinstance(self.focused, Input):  # escape leaves the path field
+            tree = self.query_one("#import-tree", DirectoryTree)
+            (tree if tree.display else self.query_one("#import-mapping", DataTable)).focus()
+
+    def action_save_labels(self) -> None:
+        """Save the values picked for unknown labels to the user's synonyms file."""
+        choices = self.query_one(LabelChoices).for_synonyms()
+        if not choices:
+            self.notify(_("Pick a value for a label first (Labels to map)."))
+            return
+        target = imports.user_synonyms_file(host(self).sobriety)
+        try:
+            added = imports.save_label_choices(target, choices)
+        except imports.SynonymFileError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.saved_to = target
+        self.notify(
+            ngettext("{n} label saved to {path}.", "{n} labels saved to {path}.", added).format(
+                n=fmt_number(added), path=target
+            )
+        )
 
     @work(thread=True, exit_on_error=False, group="import-run")
     def _import(
-        self, path: Path, profile: str, dry_run: bool, cancel: threading.Event, total: int | None
+        self,
+        path: Path,
+        profile: str,
+        dry_run: bool,
+        cancel: threading.Event,
+        total: int | None,
+        mappings: list[Any],
     ) -> None:
         verb = _("Checked") if dry_run else _("Imported")
         agent = imports.uses_agent_profile(path, profile)
@@ -293,6 +338,7 @@ class ImportScreen(Screen[None]):
                     chunk_size=CHUNK_ROWS,
                     progress=progress,
                     cancel=cancel,
+                    mappings=mappings,
                 )
         except imports.ImportCancelled as exc:
             self.post_message(ImportFinished("cancelled", exc.report, str(exc)))
@@ -337,6 +383,7 @@ class ImportScreen(Screen[None]):
                 text += " " + _("New sites: {sites}.").format(
                     sites=", ".join(code for code, _name, _kind in report.sites_created)
                 )
+            text += _reading(report)
             if outcome == "valid":
                 text += " " + _("ctrl+s imports.")
             self._summary(text)
@@ -349,6 +396,7 @@ class ImportScreen(Screen[None]):
                 message.rstrip(".")
                 + ". "
                 + _("Fix the file (the problems are listed below), then validate again.")
+                + _reading(report)
             )
             return
         self._summary(message)
@@ -359,6 +407,7 @@ class ImportScreen(Screen[None]):
 
     def _clear_problems(self) -> None:
         self.query_one("#import-problems", DataTable).clear()
+        self.query_one(LabelChoices).show([])
         self.query_one("#problems-title", Label).update(_("Problems"))
 
     def _show_problems(self, report: ImportReport) -> None:
@@ -369,15 +418,22 @@ class ImportScreen(Screen[None]):
         )
         table = self._columns("#import-problems", *where, _("Value"), _("Expected"))
         table.clear()
+        rows: list[tuple[int, int, tuple[str, str, str, str]]] = []
         for p in report.problems:
-            table.add_row(
-                str(p.line),
-                p.column,
-                _("(empty)") if p.value in (None, "") else str(p.value),
-                p.expected,
-            )
+            rows.append((p.line, 1, (str(p.line), p.column, _cell(p.value), p.expected)))
+        for u in report.unknown_labels:
+            lines = ", ".join(str(n) for n in u.lines) + (", …" if u.rows > len(u.lines) else "")
+            expected = ngettext(
+                "a known label (unknown on {n} row): pick its value below",
+                "a known label (unknown on {n} rows): pick its value below",
+                u.rows,
+            ).format(n=fmt_number(u.rows))
+            rows.append((u.lines[0], 0, (lines, u.column, _cell(u.label), expected)))
+        for _line, _kind, cells in sorted(rows, key=lambda r: (r[0], r[1])):
+            table.add_row(*cells)
+        self.query_one(LabelChoices).show(report.unknown_labels)
         self.query_one("#problems-title", Label).update(
-            _("Problems: {n}").format(n=fmt_number(len(report.problems)))
+            _("Problems: {n}").format(n=fmt_number(report.problem_count))
         )
 
     def problems(self) -> list[tuple[str, ...]]:
@@ -391,3 +447,42 @@ class ImportScreen(Screen[None]):
         yield _("Import the file"), _("All or nothing · key ctrl+s"), self.action_commit
         yield _("Cancel the running import"), _("Key escape"), self.action_cancel
         yield _("Show or hide the folder tree"), _("Key F3"), self.action_toggle_tree
+        yield (
+            _("Save the picked labels to your synonyms file"),
+            _("Labels to map · key F4"),
+            self.action_save_labels,
+        )
+
+
+def _reading(report: Any) -> str:
+    """How the dates were read (each date column's day/month order, the year window)."""
+    orders = getattr(report, "date_orders", None) or []
+    text = "".join(" " + _("Dates, {order}.").format(order=order) for order in orders)
+    window = getattr(report, "year_window", None)
+    if window is not None:
+        text += " " + _("Two-digit years are read as {first} to {last}.").format(
+            first=window[0], last=window[1]
+        )
+    return text
+
+
+def _cell(value: Any) -> str:
+    """A value as the problems table shows it: at most 200 characters."""
+    if value in (None, ""):
+        return _("(empty)")
+    text = str(value)
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
+
+
+class PathInput(Input):
+    """The path field: while it is empty, the section keys (1-5...) switch sections."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if not self.value and event.character and event.character.isdigit():
+            for binding in self.app.BINDINGS:
+                if isinstance(binding, Binding) and binding.key == event.character:
+                    event.stop()
+                    event.prevent_default()
+                    await self.app.run_action(binding.action)
+                    return
+        await super()._on_key(event)
