@@ -60,6 +60,12 @@ class RootGroup(TyperGroup):
             return super().invoke(ctx)
         except (DatabaseError, SettingError) as exc:
             raise fail(str(exc)) from exc
+        except Exception as exc:  # a database that cannot be written: one line, no traceback
+            obj = ctx.obj
+            unwritable = obj.app.write_error(exc) if isinstance(obj, CliContext) else None
+            if unwritable is None:
+                raise
+            raise fail(str(unwritable)) from exc
         finally:
             obj = ctx.obj
             if isinstance(obj, CliContext) and obj._app is not None:
