@@ -87,6 +87,37 @@ class _Reloading:
             return self._value
 
 
+def load_settings(**overrides: object) -> Settings:
+    """The settings (``overrides`` from the CLI options win), or a one-line SettingError
+    naming the file or variable and the key at fault, never its value (it may be a password).
+    """
+    import tomllib
+
+    from pydantic import ValidationError
+
+    from sobriety import settings as settings_mod
+    from sobriety.paths import config_path
+
+    try:
+        return settings_mod.load_settings(**overrides)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingError(
+            _("the configuration file {path} is not valid TOML: {error}").format(
+                path=config_path(), error=exc
+            )
+        ) from None
+    except ValidationError as exc:
+        problems = "; ".join(
+            "{key}: {msg}".format(key=".".join(map(str, e["loc"])), msg=e["msg"])
+            for e in exc.errors(include_url=False, include_input=False)
+        )
+        raise SettingError(
+            _("invalid setting (SOBRIETY_* variables or {path}): {problems}").format(
+                path=config_path(), problems=problems
+            )
+        ) from None
+
+
 def _sqlite_path(url: str) -> Path | None:
     """The file of a SQLite URL (None for another back-end or an in-memory database)."""
     from sobriety.storage import db

@@ -16,6 +16,7 @@ from sobriety.cli import (
     context,
     db_cmd,
     demo_cmd,
+    doctor_cmd,
     erasure_cmd,
     estimate_cmd,
     export_cmd,
@@ -46,6 +47,7 @@ estimate_cmd.register(app)
 reuse_rate_cmd.register(app)
 import_cmd.register(app)
 export_cmd.register(app)
+doctor_cmd.register(app)
 
 
 def _version(value: bool) -> None:
@@ -73,10 +75,17 @@ def root(
         typer.Option("--version", callback=_version, is_eager=True, help=_("Show the version.")),
     ] = False,
 ) -> None:
-    from sobriety.settings import load_settings
+    from sobriety.app.context import SettingError, load_settings
 
-    settings = load_settings(database_url=database_url, factors=factors, lang=lang)
-    set_language(settings.lang)
-    ctx.obj = context.CliContext(settings=settings)
+    overrides = {"database_url": database_url, "factors": factors, "lang": lang}
+    try:
+        settings = load_settings(**overrides)
+    except SettingError:
+        if ctx.invoked_subcommand != "doctor":
+            raise
+        settings = None  # the doctor reports it
+    if settings is not None:
+        set_language(settings.lang)
+    ctx.obj = context.CliContext(settings=settings, overrides=overrides)  # type: ignore[arg-type]
     if ctx.invoked_subcommand is None:
         inventory_cmd.default_action(ctx)
