@@ -134,7 +134,7 @@ def test_doctor_says_what_to_fix(tmp_path: Path, monkeypatch, open_umask) -> Non
     assert "unknown keys ignored: colour" in out
     assert "✗ emission factors:" in out and "sobriety factors check" in out
     assert "✗ reuse policy:" in out and "correct the policy file" in out
-    assert "3 problems to fix." in result.stderr
+    assert "Problems to fix: 3." in result.stderr
 
 
 @pytest.mark.parametrize(

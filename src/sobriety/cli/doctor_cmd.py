@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from sobriety.cli import context
-from sobriety.i18n import _, ngettext
+from sobriety.i18n import _
 
 _MARKS = {
     "ok": ("✓", typer.colors.GREEN),
@@ -24,17 +24,9 @@ def doctor(ctx: typer.Context) -> None:
         if check.fix:
             typer.echo("    " + _("fix: {fix}").format(fix=check.fix))
     if diagnosis.errors:
-        raise context.fail(
-            ngettext("{n} problem to fix.", "{n} problems to fix.", diagnosis.errors).format(
-                n=diagnosis.errors
-            )
-        )
+        raise context.fail(_("Problems to fix: {n}.").format(n=diagnosis.errors))
     if diagnosis.warnings:
-        typer.echo(
-            ngettext("{n} warning.", "{n} warnings.", diagnosis.warnings).format(
-                n=diagnosis.warnings
-            )
-        )
+        typer.echo(_("Warnings: {n}.").format(n=diagnosis.warnings))
     else:
         typer.echo(_("Everything is in order."))
 
