@@ -13,6 +13,7 @@ import typer
 
 from sobriety import __version__
 from sobriety.cli import (
+    backup_cmd,
     context,
     db_cmd,
     demo_cmd,
@@ -48,6 +49,7 @@ reuse_rate_cmd.register(app)
 import_cmd.register(app)
 export_cmd.register(app)
 doctor_cmd.register(app)
+backup_cmd.register(app)
 
 
 def _version(value: bool) -> None:

@@ -11,7 +11,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlmodel import Session
 
@@ -253,6 +253,26 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
+def upgrade_connection(conn: Connection, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` on ``conn``, inside its open transaction (not
+    committed: the caller decides). PostgreSQL rolls the DDL back with the rest."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, revision)
+
+
+def revisions() -> list[str]:
+    """Every schema revision, oldest first (Alembic's history)."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(MIGRATIONS))
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
+
+
 def downgrade(engine: Engine, revision: str) -> None:
     from alembic import command
 
@@ -264,12 +284,17 @@ def current_revision(engine: Engine) -> str | None:
 
     Read with a plain query (Alembic itself is imported only to migrate).
     """
+    with engine.connect() as conn:
+        return revision_of(conn)
+
+
+def revision_of(conn: Connection) -> str | None:
+    """:func:`current_revision` read on an open connection (in its transaction)."""
     from sqlalchemy import inspect, text
 
-    with engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            return None
-        rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
     return rows[0] if len(rows) == 1 else None
 
 
