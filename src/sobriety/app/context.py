@@ -87,14 +87,52 @@ class _Reloading:
             return self._value
 
 
+def load_settings(**overrides: object) -> Settings:
+    """The settings (``overrides`` from the CLI options win), or a one-line SettingError
+    naming the file or variable and the key at fault, never its value (it may be a password).
+    """
+    import tomllib
+
+    from pydantic import ValidationError
+
+    from sobriety import settings as settings_mod
+    from sobriety.paths import config_path
+
+    try:
+        return settings_mod.load_settings(**overrides)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingError(
+            _("the configuration file {path} is not valid TOML: {error}").format(
+                path=config_path(), error=exc
+            )
+        ) from None
+    except ValidationError as exc:
+        problems = "; ".join(
+            "{key}: {msg}".format(key=".".join(map(str, e["loc"])), msg=e["msg"])
+            for e in exc.errors(include_url=False, include_input=False)
+        )
+        raise SettingError(
+            _("invalid setting (SOBRIETY_* variables or {path}): {problems}").format(
+                path=config_path(), problems=problems
+            )
+        ) from None
+
+
 def _sqlite_path(url: str) -> Path | None:
     """The file of a SQLite URL (None for another back-end or an in-memory database)."""
-    from sqlalchemy.engine import make_url
+    from sobriety.storage import db
 
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return None
-    return Path(parsed.database).expanduser()
+    return db.sqlite_file(url)
+
+
+def _checked_url(url: str) -> None:
+    """DatabaseError for a malformed URL or an unsupported database (before any connection)."""
+    from sobriety.storage import db
+
+    try:
+        db.check_url(url)
+    except db.UrlError as exc:
+        raise DatabaseError(str(exc)) from None
 
 
 class Sobriety:
@@ -157,6 +195,7 @@ class Sobriety:
         return self.settings.database_url
 
     def _check_reachable(self) -> None:
+        _checked_url(self.database_url)
         path = _sqlite_path(self.database_url)
         if path is not None and not path.is_file():
             raise DatabaseError(
@@ -220,16 +259,26 @@ class Sobriety:
 
         if revision == "head" and self._engine is not None and db.is_up_to_date(self._engine):
             return self._engine
+        _checked_url(self.database_url)
         path = _sqlite_path(self.database_url)
-        if path is not None and not path.parent.is_dir():
-            if self.database_url == default_database_url():
-                path.parent.mkdir(parents=True, exist_ok=True)
-            else:
-                raise DatabaseError(
-                    _("no folder {folder} for the database {path}").format(
-                        folder=path.parent, path=path
+        created = False
+        if path is not None:
+            if not path.parent.is_dir():
+                if self.database_url != default_database_url():
+                    raise DatabaseError(
+                        _("no folder {folder} for the database {path}").format(
+                            folder=path.parent, path=path
+                        )
                     )
-                )
+                path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            try:
+                created = db.create_private_file(path)
+            except OSError as exc:
+                raise DatabaseError(
+                    _("cannot create the database {path}: {cause}").format(
+                        path=path, cause=exc.strerror or exc
+                    )
+                ) from exc
         engine = self._engine or db.make_engine(self.database_url, create_folder=False)
         try:
             if revision != "head" or not db.is_up_to_date(engine):
@@ -237,9 +286,21 @@ class Sobriety:
         except Exception as exc:
             if engine is not self._engine:
                 engine.dispose()
-            raise DatabaseError(db.describe_error(self.database_url, exc)) from exc
+            if created and path is not None:  # no half-made database left behind
+                for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                    leftover.unlink(missing_ok=True)
+            message = db.write_failure(self.database_url, exc)
+            raise DatabaseError(message or db.describe_error(self.database_url, exc)) from exc
         self._engine = engine
         return engine
+
+    def write_error(self, exc: BaseException) -> DatabaseError | None:
+        """A clear DatabaseError when ``exc`` says the database cannot be written (read-only,
+        disk full, busy, connection lost); None for any other error."""
+        from sobriety.storage import db
+
+        message = db.write_failure(self.database_url, exc)
+        return DatabaseError(message) if message else None
 
     def close(self) -> None:
         """Release the database connections this object opened."""

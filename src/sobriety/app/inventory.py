@@ -224,8 +224,9 @@ def save(
         return Refused(asset_tag, reason)
     except ReuseError as exc:  # every reason, not just the first line
         return Refused(asset_tag, "; ".join(str(exc).splitlines()), tuple(exc.problems))
-    except (SQLAlchemyError, NotFoundError, ValueError) as exc:
-        return Refused(asset_tag, str(exc).splitlines()[0])
+    except (SQLAlchemyError, NotFoundError, ValueError, OSError) as exc:
+        unwritable = app.write_error(exc)  # read-only, full disk: said plainly
+        return Refused(asset_tag, str(unwritable or exc).splitlines()[0])
     return Saved(values.get("asset_tag", asset_tag), version)
 
 

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 @dataclass
 class CliContext:
     settings: Settings
+    #: The root options as given (``sobriety doctor`` rebuilds the settings from them).
+    overrides: dict[str, object] = field(default_factory=dict)
     _app: Sobriety | None = field(default=None, repr=False)
 
     @property
@@ -60,6 +62,16 @@ class RootGroup(TyperGroup):
             return super().invoke(ctx)
         except (DatabaseError, SettingError) as exc:
             raise fail(str(exc)) from exc
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:  # a database that cannot be written: one line, no traceback
+            obj = ctx.obj
+            if not isinstance(obj, CliContext) or obj._app is None:
+                raise
+            unwritable = obj._app.write_error(exc)
+            if unwritable is None:
+                raise
+            raise fail(str(unwritable)) from exc
         finally:
             obj = ctx.obj
             if isinstance(obj, CliContext) and obj._app is not None:

@@ -13,9 +13,11 @@ import typer
 
 from sobriety import __version__
 from sobriety.cli import (
+    backup_cmd,
     context,
     db_cmd,
     demo_cmd,
+    doctor_cmd,
     erasure_cmd,
     estimate_cmd,
     export_cmd,
@@ -54,6 +56,8 @@ study_cmd.register(app)
 objectives_cmd.register(app)
 report_cmd.register(app)
 renewal_cmd.register(app)
+doctor_cmd.register(app)
+backup_cmd.register(app)
 
 
 def _version(value: bool) -> None:
@@ -81,10 +85,17 @@ def root(
         typer.Option("--version", callback=_version, is_eager=True, help=_("Show the version.")),
     ] = False,
 ) -> None:
-    from sobriety.settings import load_settings
+    from sobriety.app.context import SettingError, load_settings
 
-    settings = load_settings(database_url=database_url, factors=factors, lang=lang)
-    set_language(settings.lang)
-    ctx.obj = context.CliContext(settings=settings)
+    overrides = {"database_url": database_url, "factors": factors, "lang": lang}
+    try:
+        settings = load_settings(**overrides)
+    except SettingError:
+        if ctx.invoked_subcommand != "doctor":
+            raise
+        settings = None  # the doctor reports it
+    if settings is not None:
+        set_language(settings.lang)
+    ctx.obj = context.CliContext(settings=settings, overrides=overrides)  # type: ignore[arg-type]
     if ctx.invoked_subcommand is None:
         inventory_cmd.default_action(ctx)
