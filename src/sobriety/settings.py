@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     factors: Path | None = None
     #: One grid zone (e.g. "EU") for every site's use phase; each site's country when unset.
     grid: str | None = None
+    #: The grid series of the factor set (``series.ID`` of grid.toml); its default when unset.
+    grid_series: str | None = None
     lang: str | None = None
     actor: str | None = None
     #: Extra synonyms for import (TOML file with the same shape as the shipped one).

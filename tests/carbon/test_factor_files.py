@@ -123,12 +123,23 @@ def test_monitor_range_shows_the_spread_between_ademe_and_manufacturers(
 
 
 def test_grid_intensities_are_the_published_figures(factor_set: FactorSet) -> None:
-    france = factor_set.grid.zones["FR"].intensity
-    assert set(range(2020, 2025)) <= set(france)
-    for year, g in {2022: 78.6, 2023: 55.3, 2024: 44.2}.items():  # Ember / OWID
+    # Default: ADEME Base Carbone "mix de consommation - moyen", France (BEGES).
+    assert factor_set.grid.id == "ademe_base_carbone"
+    assert factor_set.grid.release == "Base Carbone V23.6"
+    ademe = factor_set.grid.zones["FR"]
+    assert ademe.constant and ademe.for_year(2024)[0].value == pytest.approx(0.0569)
+    # Alternative: one Ember release for every year (January 2026, via OWID).
+    ember = factor_set.grids["ember_owid"]
+    france = ember.zones["FR"].intensity
+    assert set(range(2020, 2026)) <= set(france)
+    for year, g in {2022: 78.54, 2023: 53.26, 2024: 40.48}.items():
         assert france[year].value * 1000 == pytest.approx(g)
-    assert "EU" in factor_set.grid.zones and factor_set.grid.fallback_zone == "EU"
-    refs = {r.name: Q_(r.text).to("gCO2e/kWh").magnitude for z in factor_set.grid.zones.values()
+    assert "EU" in ember.zones and ember.fallback_zone == "EU"
+    for grid in factor_set.grids.values():
+        sources = {f.source for z in grid.zones.values() for f in z.intensity.values()}
+        assert sources == {grid.source}  # one consistent series: one source per series
+        assert "notes" not in factor_set.source(grid.source).title  # no "project's notes"
+    refs = {r.name: Q_(r.text).to("gCO2e/kWh").magnitude for z in ember.zones.values()
             for r in z.references}  # fmt: skip
     assert refs == {"boaviztapi_france": 98, "boaviztapi_eu": 380}
 

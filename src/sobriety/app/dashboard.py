@@ -43,7 +43,7 @@ def dashboard(
 ) -> DashboardFigures:
     """Every dashboard figure of ``year`` (default: this year) and its reuse rate."""
     from sobriety.app import reuse
-    from sobriety.app.carbon import grid_zone
+    from sobriety.app.carbon import grid_choice
     from sobriety.domain.report import kpis
     from sobriety.storage.carbon_fleet import read_fleet
 
@@ -54,8 +54,8 @@ def dashboard(
         if progress is not None:
             progress(text, done, STEPS)
 
-    fs = app.factors
-    zone = grid_zone(app, None)
+    choice = grid_choice(app)
+    fs, zone = choice.factor_set, choice.zone
     report(_("Reading the fleet"), 0)
     fleet = read_fleet(app.engine, fs)
     dash = kpis.dashboard(
