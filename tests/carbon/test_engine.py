@@ -145,9 +145,7 @@ def test_a_device_kept_past_its_period_is_amortised_over_the_period_only(
         retired=[D(2024, 6, 30)],
         status=["gone"],
     )
-    assert sum(share(factor_set, fl, y)[0, 0, 0] for y in range(2016, 2025)) == pytest.approx(
-        170.3
-    )
+    assert sum(share(factor_set, fl, y)[0, 0, 0] for y in range(2016, 2025)) == pytest.approx(170.3)
     assert share(factor_set, fl, 2024)[0, 0, 0] == pytest.approx(0.0, abs=1e-9)
 
 
