@@ -270,3 +270,50 @@ def test_match_again_after_the_inventory_grew(run, engine, boavizta_efd: Path) -
     assert result.exit_code == 0, result.output
     assert "Dell Wyse 5070 (1) -> Dell Wyse 5070 Thin Client  [normalised 0.90]" in result.stdout
     assert "Inventory models: 2 matched (2 devices), 0 unmatched" in result.stdout
+
+
+def test_acquisition_mode_counts_the_years_acquisitions_cradle_to_gate(run) -> None:
+    """Issue 8: only 2024's acquisitions (the smartphone), manufacturing plus distribution;
+    use and end of life apart with their GHG Protocol categories (end of life: scope 3
+    category 5, not 2). Before: 4 devices counted, use in the total, category 2 throughout."""
+    data = json.loads(run("estimate", "-y", "2024", "--mode", "acquisition", "-f", "json").stdout)
+    assert [(r["key"], r["devices"]) for r in data["rows"] if r["devices"]] == [("smartphone", 1)]
+    assert sum(r["devices"] for r in data["rows"]) == 1
+    assert data["total"]["value"] == pytest.approx(83 + 2.1)
+    assert data["total_phases"] == ["manufacturing", "distribution"]
+    apart = data["reported_separately"]
+    assert apart["use"]["value"] > 0 and apart["use"]["ghg_category"].startswith("scope 2")
+    assert apart["end_of_life"]["ghg_category"] == (
+        "scope 3, category 5: waste generated in operations"
+    )
+    table = run("estimate", "-y", "2024", "--mode", "acquisition").stdout
+    assert "Cradle to gate (low-high)" in table and "Acquired" in table
+    assert "Reported separately (not in the cradle-to-gate total):" in table
+    assert "End of life: 0.00 (0.00-0.00) tCO2e — GHG Protocol scope 3, category 5" in table
+    amortised = json.loads(run("estimate", "-y", "2024", "-f", "json").stdout)
+    assert "reported_separately" not in amortised
+
+
+def test_estimate_says_which_grid_series_it_used(run) -> None:
+    out = run("estimate", "-y", "2024").stdout
+    assert (
+        "Grid intensity series: ADEME Base Carbone, Électricité, mix de consommation - moyen "
+        "(France continentale) (Base Carbone V23.6)." in out
+    )
+    ember = run("estimate", "-y", "2024", "--grid-series", "ember_owid").stdout
+    assert "Ember Yearly Electricity Data, January 2026 release" in ember
+    bad = run("estimate", "--grid-series", "rte")
+    assert bad.exit_code == 1
+    assert "--grid-series: 'rte' is not one of ademe_base_carbone, ember_owid" in bad.output
+
+
+def test_estimate_by_year_is_titled_with_its_years_and_csv_carries_labels(run) -> None:
+    out = run("estimate", "-y", "2024", "--by", "year").stdout
+    assert "Carbon estimate 2019-2024 — amortised" in out
+    fr = run("--lang", "fr", "estimate", "-y", "2024", "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(fr.stdout)))
+    labels = {r["key"]: r["label"] for r in rows}
+    assert labels["laptop"] == "PC portable" and labels["smartphone"] == "Smartphone"
+    assert all(r["agents"] in ("", "120") for r in rows)  # counts are integers
+    data = json.loads(run("estimate", "-y", "2024", "-f", "json").stdout)
+    assert data["agents"] == 120 and isinstance(data["agents"], int)

@@ -221,3 +221,34 @@ def test_switch_derivation_follows_its_documented_method(
     assert switch.manufacturing.low == pytest.approx(40 * 2.5)
     assert switch.manufacturing.high == pytest.approx(96 * 7)
     assert switch.manufacturing.high / switch.manufacturing.low > 5  # a wide range
+
+
+def test_enterprise_network_gear_is_not_a_consumer_box(factor_set: FactorSet) -> None:
+    """Issue 13: PoE access points and firewalls had consumer mesh-box and ISP-box figures."""
+    ap = factor_set.categories["wifi_access_point"]
+    assert "Enterprise" in ap.label and "PoE" in ap.label
+    assert ap.power is not None and ap.yearly_energy is None
+    assert (ap.power.low, ap.power.value, ap.power.high) == pytest.approx((6, 15, 25.5))
+    assert ap.power.source == "extreme_wing_ap5xx"  # a manufacturer's PoE document
+    assert ap.manufacturing.value == pytest.approx(40) and ap.manufacturing.high >= 100
+    assert ap.manufacturing.low <= 16 <= ap.manufacturing.value  # consumer point: low bound
+    fw = factor_set.categories["firewall"]
+    assert "enterprise" in fw.label and fw.manufacturing.value != pytest.approx(60.8)
+    assert fw.manufacturing.high / fw.manufacturing.low >= 10  # a wide, documented range
+    for cat in ("wifi_access_point", "firewall", "switch"):
+        cf = factor_set.categories[cat]
+        assert cf.method and cf.hours.value == pytest.approx(8766)
+        for ref in cf.references:
+            assert ref.kind in ("emissions", "power")
+
+
+def test_reuse_reductions_are_ademes_and_their_use_the_projects_method(
+    factor_set: FactorSet,
+) -> None:
+    """ADEME, September 2022: desktops -36 % to -99 % of the yearly impact (was -43/-97)."""
+    desktop = factor_set.refurbished_share("desktop")
+    assert (desktop.low, desktop.value, desktop.high) == pytest.approx((0.01, 0.325, 0.64))
+    for fac in factor_set.refurbished.values():
+        assert fac.source == "sobriety_method" and "ademe_refurb_2022" in fac.range_sources
+        assert fac.note.startswith("sobriety method")
+    assert "September 2022" in factor_set.source("ademe_refurb_2022").title

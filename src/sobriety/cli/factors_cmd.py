@@ -248,7 +248,7 @@ def check(
             n=result.factor_count,
             s=len(fs.sources),
             c=len(fs.categories),
-            z=len(fs.grid.zones),
+            z=len({z for g in fs.grids.values() for z in g.zones}),
         )
     )
 
