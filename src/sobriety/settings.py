@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     actor: str | None = None
     #: Extra synonyms for import (TOML file with the same shape as the shipped one).
     synonyms: Path | None = None
+    #: Flat values of donations received (loi AGEC art. 58); the shipped grid when unset.
+    donation_values: Path | None = None
     #: Reuse policy file; the shipped policy when unset.
     policy: Path | None = None
     #: The date taken for "today" (``SOBRIETY_TODAY=2026-03-02``): reproducible runs and tests.

@@ -24,6 +24,7 @@ from sobriety.cli import (
     import_cmd,
     inventory_cmd,
     lot_cmd,
+    purchases_cmd,
     reuse_rate_cmd,
 )
 from sobriety.i18n import _, set_language
@@ -46,6 +47,7 @@ estimate_cmd.register(app)
 reuse_rate_cmd.register(app)
 import_cmd.register(app)
 export_cmd.register(app)
+purchases_cmd.register(app)
 
 
 def _version(value: bool) -> None:
