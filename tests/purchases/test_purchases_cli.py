@@ -19,7 +19,6 @@ from sobriety.domain.report import agec
 from sobriety.storage.models import Device, RecycledPurchaseRecord, Site
 
 
-
 def add_inventory(engine, sites: list[dict], devices: list[dict]) -> None:
     with Session(engine) as session:
         by_code = {}
@@ -32,6 +31,7 @@ def add_inventory(engine, sites: list[dict], devices: list[dict]) -> None:
             d["site_id"] = by_code[d.pop("site")].id
             session.add(Device(**d))
         session.commit()
+
 
 D = dt.date
 SIRET = "21350001000011"  # a valid Luhn SIRET (invented organisation)
@@ -79,8 +79,9 @@ def _validate(path: Path) -> list[str]:
 
 
 def test_the_declaration_follows_the_national_schema(run, tmp_path: Path) -> None:
-    assert run("purchases", "record-recycled", "-y", "2025", "--amount", "240",
-               "--description", "docking stations, 30 % recycled plastic").exit_code == 0  # fmt: skip
+    recorded = run("purchases", "record-recycled", "-y", "2025", "--amount", "240",
+                   "--description", "docking stations, 30 % recycled plastic")  # fmt: skip
+    assert recorded.exit_code == 0, recorded.output
     out = tmp_path / "declaration-2025.csv"
     result = run("purchases", "declaration", "--year", "2025", "--siret", SIRET,
                  "--name", "Département d'Exemple", "-o", str(out))  # fmt: skip
@@ -143,5 +144,6 @@ def test_bad_input_is_refused_and_nothing_is_written(run, engine) -> None:
         assert session.scalar(select(func.count()).select_from(Site)) == 1
     no_siret = run("purchases", "declaration", "-y", "2025", "--name", "X")
     assert no_siret.exit_code == 1 and "--siret: the buyer's SIRET" in no_siret.output
-    wrong = run("purchases", "declaration", "-y", "2025", "--siret", "12345678901234", "--name", "X")
+    wrong = run("purchases", "declaration", "-y", "2025", "--siret", "12345678901234",
+                "--name", "X")  # fmt: skip
     assert wrong.exit_code == 1 and "--siret:" in wrong.output
