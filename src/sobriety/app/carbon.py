@@ -511,15 +511,26 @@ class WhatIf:
         return self.result.per_year_kgco2e
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON shape of ``sobriety estimate what-if --format json``."""
+        """The JSON shape of ``sobriety estimate what-if --format json``.
+
+        kgCO2e to the gram, euros to the cent, purchases as integers; each
+        year's ``avoided_eur`` is the sum over its categories of purchases
+        avoided x unit price.
+        """
         res = self.result
+
+        def eur(x: float | None) -> float | None:
+            return None if x is None else _round(x, EUR_DECIMALS)
+
         return {
             "extra_years": res.extra_years,
-            "categories": res.categories,
-            "site_kinds": res.site_kinds,
+            "categories": list(res.categories),
+            "site_kinds": list(res.site_kinds),
             "devices_in_scope": res.devices_in_scope,
-            "observed_purchases_per_year": res.observed_purchases_per_year,
+            "observed_purchases_per_year": _round(res.observed_purchases_per_year, 1),
             "unit": "kgCO2e",
+            "precision": {"kgCO2e": KG_DECIMALS, "EUR": EUR_DECIMALS},
+            "unit_prices_eur": {k: eur(v) for k, v in res.unit_prices_eur.items()},
             "years": [
                 {
                     "year": y.year,
@@ -527,14 +538,57 @@ class WhatIf:
                     "scenario_purchases": y.scenario_purchases,
                     "avoided_purchases": y.avoided_purchases,
                     "avoided": _bounds(y.avoided_kgco2e),
-                    "avoided_eur": y.avoided_eur,
+                    "avoided_eur": eur(y.avoided_eur),
+                    "by_category": [
+                        {
+                            "category": c.category,
+                            "baseline_purchases": c.baseline_purchases,
+                            "scenario_purchases": c.scenario_purchases,
+                            "avoided_purchases": c.avoided_purchases,
+                            "unit_price_eur": eur(c.unit_price_eur),
+                            "avoided_eur": eur(c.avoided_eur),
+                            "avoided": _bounds(c.avoided_kgco2e),
+                        }
+                        for c in y.by_category
+                    ],
                 }
                 for y in res.years
             ],
+            "total": _bounds(res.total_kgco2e),
+            "total_eur": eur(res.total_eur),
             "per_year": _bounds(self.per_year),
-            "per_year_eur": res.per_year_eur,
+            "per_year_eur": eur(res.per_year_eur),
             "unpriced_devices": res.unpriced_devices,
         }
+
+    def csv_rows(self) -> list[list[Any]]:
+        """One line per year and category (``--format csv``): the EUR column is
+        purchases avoided x unit price on every line; labels in the active language."""
+        from sobriety.domain.labels import label
+
+        head = [
+            "year", "category", "label", "baseline_purchases", "scenario_purchases",
+            "avoided_purchases", "unit_price_eur", "avoided_eur",
+            "avoided_kgco2e", "avoided_low", "avoided_high",
+        ]  # fmt: skip
+        lines: list[list[Any]] = [head]
+        for y in self.result.years:
+            for c in y.by_category:
+                price = c.unit_price_eur
+                lines.append(
+                    [
+                        y.year,
+                        c.category,
+                        label("category", c.category),
+                        c.baseline_purchases,
+                        c.scenario_purchases,
+                        c.avoided_purchases,
+                        "" if price is None else _round(price, EUR_DECIMALS),
+                        _round(c.avoided_eur, EUR_DECIMALS),
+                        *(_round(float(x), KG_DECIMALS) for x in c.avoided_kgco2e),
+                    ]
+                )
+        return lines
 
 
 def what_if(

@@ -324,12 +324,12 @@ def what_if(
         int | None,
         typer.Option("--from", help=_("First year of the horizon (default: next year).")),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help=_("table or json."))] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", help=_("table, csv or json."))] = "table",
     as_of: Annotated[str | None, typer.Option("--as-of", help=_("State date YYYY-MM-DD."))] = None,
 ) -> None:
     from sobriety.app import carbon
 
-    _check_format(fmt, ("table", "json"))
+    _check_format(fmt, FORMATS)
     state = _as_of(as_of)
     try:
         result = carbon.what_if(
@@ -346,7 +346,20 @@ def what_if(
     if fmt == "json":
         _echo_json(result.as_dict())
         return
+    if fmt == "csv":
+        import csv
+        import sys
+
+        csv.writer(sys.stdout).writerows(result.csv_rows())
+        return
     _what_if_table(result)
+
+
+def _signed_range_t(arr) -> str:
+    """``value (low-high)`` in tCO2e; ``value (low to high)`` when a bound is negative."""
+    if min(arr) >= 0:
+        return _range_t(arr)
+    return _("{value} ({low} to {high})").format(value=_t(arr[0]), low=_t(arr[1]), high=_t(arr[2]))
 
 
 def _what_if_table(result: WhatIf) -> None:
@@ -366,6 +379,15 @@ def _what_if_table(result: WhatIf) -> None:
             obs=fmt_number(res.observed_purchases_per_year, 1)
         )
     )
+    prices = ", ".join(
+        f"{inline('category', c)} {'-' if p is None else fmt_number(p, 2)}"
+        for c, p in res.unit_prices_eur.items()
+    )
+    typer.echo(
+        _("Unit price of a new device (EUR, median of the fleet's new purchases): {p}.").format(
+            p=prices or "-"
+        )
+    )
     heads = (
         _("Year"),
         _("Baseline"),
@@ -375,26 +397,26 @@ def _what_if_table(result: WhatIf) -> None:
         _("EUR avoided"),
     )
     typer.echo(
-        f"{heads[0]:<6} {heads[1]:>10} {heads[2]:>10} {heads[3]:>9} {heads[4]:>28} {heads[5]:>14}"
+        f"{heads[0]:<6} {heads[1]:>10} {heads[2]:>10} {heads[3]:>9} {heads[4]:>30} {heads[5]:>14}"
     )
     for y in res.years:
         typer.echo(
             f"{y.year:<6} {fmt_number(y.baseline_purchases):>10} "
             f"{fmt_number(y.scenario_purchases):>10} "
-            f"{fmt_number(y.avoided_purchases):>9} {_range_t(y.avoided_kgco2e):>28} "
-            f"{fmt_number(y.avoided_eur):>14}"
+            f"{fmt_number(y.avoided_purchases):>9} {_signed_range_t(y.avoided_kgco2e):>30} "
+            f"{fmt_number(y.avoided_eur, 2):>14}"
         )
     typer.echo(
         _("Per year over {h} years: {t} tCO2e and {e} EUR avoided.").format(
-            h=len(res.years), t=_range_t(result.per_year), e=fmt_number(res.per_year_eur)
+            h=len(res.years), t=_signed_range_t(result.per_year), e=fmt_number(res.per_year_eur, 2)
         )
     )
     if res.unpriced_devices:
         typer.echo(
             "  * "
-            + _(
-                "{n} devices without a known price (nor a category median): not in the budget."
-            ).format(n=fmt_number(res.unpriced_devices))
+            + _("{n} devices of a category without any known price: not in the budget.").format(
+                n=fmt_number(res.unpriced_devices)
+            )
         )
 
 
