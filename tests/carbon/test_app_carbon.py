@@ -174,3 +174,20 @@ def test_factor_entries_by_name(app) -> None:
         "grid.ember_owid.FR.2023",
         "grid.ademe_base_carbone.FR.all",
     }
+
+
+def test_the_grid_series_comes_from_the_argument_or_the_setting(app) -> None:
+    default = carbon.estimate(app(), year=2024, by="phase")
+    assert default.grid_series["id"] == "ademe_base_carbone"
+    assert "Base Carbone V23.6" in default.grid_series["citation"]
+    by_setting = carbon.estimate(app(grid_series="ember_owid"), year=2024, by="phase")
+    by_argument = carbon.estimate(app(), year=2024, by="phase", grid_series="ember_owid")
+    assert by_setting.as_dict() == by_argument.as_dict()
+    assert by_argument.grid_series["release"].startswith("Ember Yearly Electricity Data")
+    use = {r.key: r.phases[2, 0] for r in default.rows}["use"]
+    use_ember = {r.key: r.phases[2, 0] for r in by_argument.rows}["use"]
+    assert use_ember == pytest.approx(use * 40.48 / 56.9, rel=1e-3)  # 2024: Ember / ADEME
+    with pytest.raises(carbon.InvalidInput, match="grid-series"):
+        carbon.estimate(app(), grid_series="rte")
+    with pytest.raises(carbon.InvalidInput, match="'EU' is not one of FR"):
+        carbon.estimate(app(), grid="EU", grid_series="ademe_base_carbone")
