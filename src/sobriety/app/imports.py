@@ -51,7 +51,6 @@ def __getattr__(name: str) -> Any:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-
 __all__ = [
     "AGENT_PROFILE",
     "IMPORT_PROFILES",
@@ -59,6 +58,7 @@ __all__ = [
     "ColumnError",
     *_LAZY,
 ]
+
 
 
 def preview(path: Path, profile: str = "auto") -> Preview:
