@@ -133,9 +133,10 @@ def numpy_floor(fs: FactorSet, f: carbon.CarbonFleet) -> np.ndarray:
     start = np.where(np.isnan(f.acquired), now - life / 2, f.acquired)
     known = ~np.isnan(f.retired)
     end = np.where(known, np.maximum(np.where(known, f.retired, 0), start), np.inf)
-    amort = np.where(known, np.maximum(end - start, 1.0), life)
+    amort = np.maximum(life, 1.0)  # fixed at entry; a retirement writes off the rest
     ys, ye = carbon.year_start(YEAR), carbon.year_start(YEAR + 1)
-    share = np.clip(np.minimum(start + amort, ye) - np.maximum(start, ys), 0, None) / amort
+    upper = np.where(end < ye, start + amort, np.minimum(start + amort, ye))
+    share = np.where(end < ys, 0.0, np.clip(upper - np.maximum(start, ys), 0, None)) / amort
     us = np.maximum(start, ys)
     ue = np.maximum(np.minimum(end, ye), us)
     zone_of_site = np.array(
@@ -190,10 +191,11 @@ def pint_loop(fs: FactorSet, f: carbon.CarbonFleet, sample: np.ndarray) -> np.nd
         start = now_days - life / 2 if np.isnan(f.acquired[i]) else float(f.acquired[i]) * day
         retired = not np.isnan(f.retired[i])
         end = max(f.retired[i] * day, start) if retired else None
-        amort = max(end - start, 1 * day) if retired else life
+        amort = life  # fixed at entry; a retirement writes off the rest in its year
         y0 = (ys - dt.date(1970, 1, 1)).days * day
         y1 = (ye - dt.date(1970, 1, 1)).days * day
-        overlap = min(start + amort, y1) - max(start, y0)
+        upper = start + amort if end is not None and end < y1 else min(start + amort, y1)
+        overlap = 0 * day if end is not None and end < y0 else upper - max(start, y0)
         share = (max(overlap, 0 * day) / amort).to("")
         used_end = y1 if end is None else max(min(end, y1), max(start, y0))
         used = max(used_end - max(start, y0), 0 * day)

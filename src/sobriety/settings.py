@@ -34,10 +34,14 @@ class Settings(BaseSettings):
     factors: Path | None = None
     #: One grid zone (e.g. "EU") for every site's use phase; each site's country when unset.
     grid: str | None = None
+    #: The grid series of the factor set (``series.ID`` of grid.toml); its default when unset.
+    grid_series: str | None = None
     lang: str | None = None
     actor: str | None = None
     #: Extra synonyms for import (TOML file with the same shape as the shipped one).
     synonyms: Path | None = None
+    #: Flat values of donations received (loi AGEC art. 58); the shipped grid when unset.
+    donation_values: Path | None = None
     #: Reuse policy file; the shipped policy when unset.
     policy: Path | None = None
     #: Objectives file of the annual report (``SOBRIETY_OBJECTIVES``); the shipped one when unset.

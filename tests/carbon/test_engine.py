@@ -3,8 +3,9 @@
 Figures used (data/emission_factors): laptop 170.3 / 12.3 / 2.8 kgCO2e
 (manufacturing / distribution / end of life), 5 years, 18.78 kWh/year;
 smartphone 83 / 2.1 / 0.2, refurbished share 13 %; desktop hours 2630 h/year;
-grid FR 2020-2025: 59.08, 59.8, 78.6, 55.3, 44.2, 41.44 gCO2e/kWh; EU 2024:
-211.2 gCO2e/kWh.
+grid: the Ember / OWID series (January 2026 release; the engine's year-by-year
+integral needs a yearly series), FR 2020-2025: 59.08, 59.8, 78.54, 53.26,
+40.48, 41.44 gCO2e/kWh; EU 2024: 211.2 gCO2e/kWh.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sobriety.domain.carbon.factors import FactorSet
 
 D = dt.date
 AS_OF = D(2025, 6, 30)
-FR = {2020: 59.08, 2021: 59.8, 2022: 78.6, 2023: 55.3, 2024: 44.2, 2025: 41.44}
+FR = {2020: 59.08, 2021: 59.8, 2022: 78.54, 2023: 53.26, 2024: 40.48, 2025: 41.44}
 SITES = carbon.SiteTable(
     codes=["HQ", "CDAS1", "DE1"],
     names=["Head office", "CDAS 1", "Berlin"],
@@ -28,6 +29,12 @@ SITES = carbon.SiteTable(
     countries=["FR", "FR", "DE"],
     agents=np.array([100.0, 20.0, np.nan]),
 )
+
+
+@pytest.fixture(scope="module")
+def factor_set(factor_set: FactorSet) -> FactorSet:
+    """The shipped set with its yearly series (Ember / OWID)."""
+    return factor_set.with_grid_series("ember_owid")
 
 
 def fleet(fs: FactorSet, **columns) -> carbon.CarbonFleet:
@@ -51,8 +58,8 @@ def test_amortised_year_of_a_new_laptop(factor_set: FactorSet) -> None:
     assert s[0] == pytest.approx(170.3 / 5)
     assert s[1] == pytest.approx(12.3 / 5)
     assert s[3] == pytest.approx(2.8 / 5)
-    # Use: 18.78 kWh/year x 44.2 gCO2e/kWh x 366 days of 2024 / 365.25.
-    assert s[2] == pytest.approx(18.78 * 0.0442 * 366 / 365.25)
+    # Use: 18.78 kWh/year x 40.48 gCO2e/kWh x 366 days of 2024 / 365.25.
+    assert s[2] == pytest.approx(18.78 * 0.04048 * 366 / 365.25)
     # The sixth year carries no embodied share any more, only use.
     s2025 = share(factor_set, fl, 2025)[:, 0, 0]
     assert s2025[0] == pytest.approx(0.0, abs=1e-9)
@@ -82,7 +89,7 @@ def test_lifetime_uses_each_years_grid_intensity(factor_set: FactorSet) -> None:
 def test_a_device_in_service_across_years_gets_each_year_in_turn(factor_set: FactorSet) -> None:
     fl = fleet(factor_set, category=["laptop"], acquired=[D(2022, 7, 1)])
     s = share(factor_set, fl, 2022)[:, 0, 0]
-    assert s[2] == pytest.approx(18.78 * 0.0786 * 184 / 365.25)  # 1 July - 31 December
+    assert s[2] == pytest.approx(18.78 * 0.07854 * 184 / 365.25)  # 1 July - 31 December
     assert s[0] == pytest.approx(170.3 * 184 / (5 * 365.25))
 
 
@@ -101,21 +108,45 @@ def test_acquisition_mode_counts_embodied_in_the_purchase_year(factor_set: Facto
     s2024 = share(factor_set, fl, 2024, "acquisition")[:, 0, :]
     assert s2024[0] == pytest.approx([0.0, 0.0])
     assert s2024[3] == pytest.approx([0.0, 2.8])  # end of life in the retirement year
-    assert s2024[2, 1] == pytest.approx(18.78 * 0.0442 * 181 / 365.25)  # used until 30 June
+    assert s2024[2, 1] == pytest.approx(18.78 * 0.04048 * 181 / 365.25)  # used until 30 June
 
 
-def test_amortised_mode_uses_the_real_lifespan_of_retired_devices(factor_set: FactorSet) -> None:
-    acquired, retired = D(2019, 3, 1), D(2024, 6, 30)
-    fl = fleet(
+def test_amortised_years_already_reported_do_not_change_when_a_device_is_retired(
+    factor_set: FactorSet,
+) -> None:
+    """The amortisation period is fixed at entry (5 years for a laptop): a later
+    retirement leaves every earlier year as published, and the retirement year
+    takes what is left (issue 13). Before: the period became the real life
+    (5 years 4 months) and 2019-2023 all changed after the fact."""
+    acquired, retired = D(2019, 3, 1), D(2023, 6, 30)
+    held = fleet(factor_set, category=["laptop"], acquired=[acquired])
+    gone = fleet(
         factor_set, category=["laptop"], acquired=[acquired], retired=[retired], status=["gone"]
     )
-    real = days(acquired, retired)
-    s = share(factor_set, fl, 2024)[:, 0, 0]
-    assert s[0] == pytest.approx(170.3 * 181 / real)
-    assert s[3] == pytest.approx(2.8 * 181 / real)
-    total = sum(share(factor_set, fl, y)[0, 0, 0] for y in range(2019, 2025))
-    assert total == pytest.approx(170.3)  # fully amortised over its real life
-    assert share(factor_set, fl, 2025)[:, 0, 0] == pytest.approx([0, 0, 0, 0])
+    period = 5 * 365.25
+    for year in (2019, 2020, 2021, 2022):
+        published = share(factor_set, held, year)[[0, 1, 3], 0, 0]
+        assert share(factor_set, gone, year)[[0, 1, 3], 0, 0] == pytest.approx(published)
+    # 2023 takes the rest of the period: from 1 January 2023 to its end (1 March 2024 less).
+    rest = acquired.toordinal() + period - D(2023, 1, 1).toordinal()
+    assert share(factor_set, gone, 2023)[0, 0, 0] == pytest.approx(170.3 * rest / period)
+    assert share(factor_set, gone, 2024)[:, 0, 0] == pytest.approx([0, 0, 0, 0])
+    total = sum(share(factor_set, gone, y)[0, 0, 0] for y in range(2019, 2026))
+    assert total == pytest.approx(170.3)  # fully amortised, no more, no less
+
+
+def test_a_device_kept_past_its_period_is_amortised_over_the_period_only(
+    factor_set: FactorSet,
+) -> None:
+    fl = fleet(
+        factor_set,
+        category=["laptop"],
+        acquired=[D(2016, 1, 1)],
+        retired=[D(2024, 6, 30)],
+        status=["gone"],
+    )
+    assert sum(share(factor_set, fl, y)[0, 0, 0] for y in range(2016, 2025)) == pytest.approx(170.3)
+    assert share(factor_set, fl, 2024)[0, 0, 0] == pytest.approx(0.0, abs=1e-9)
 
 
 def test_refurbished_and_donated_acquisitions_carry_the_reduced_share(
@@ -142,11 +173,11 @@ def test_measured_power_replaces_the_yearly_energy(factor_set: FactorSet) -> Non
         measured_power_w=[40.0, None],
     )
     use = share(factor_set, fl, 2024)[2]  # (bound, device)
-    assert use[0, 0] == pytest.approx(40 * 2630 / 1000 * 0.0442 * 366 / 365.25)
+    assert use[0, 0] == pytest.approx(40 * 2630 / 1000 * 0.04048 * 366 / 365.25)
     # Its bounds follow the hours of use: 1,607 (working time) to 4,383 hours.
-    assert use[1, 0] == pytest.approx(40 * 1607 / 1000 * 0.0442 * 0.9 * 366 / 365.25)
-    assert use[2, 0] == pytest.approx(40 * 4383 / 1000 * 0.0442 * 1.1 * 366 / 365.25)
-    assert use[0, 1] == pytest.approx(56.55 * 0.0442 * 366 / 365.25)
+    assert use[1, 0] == pytest.approx(40 * 1607 / 1000 * 0.04048 * 0.9 * 366 / 365.25)
+    assert use[2, 0] == pytest.approx(40 * 4383 / 1000 * 0.04048 * 1.1 * 366 / 365.25)
+    assert use[0, 1] == pytest.approx(56.55 * 0.04048 * 366 / 365.25)
 
 
 def test_per_model_factors_beat_the_category_phase_by_phase(factor_set: FactorSet) -> None:
@@ -186,7 +217,7 @@ def test_per_model_factors_beat_the_category_phase_by_phase(factor_set: FactorSe
 def test_grid_zone_per_site_with_fallback_and_global_override(factor_set: FactorSet) -> None:
     fl = fleet(factor_set, category=["laptop"] * 3, acquired=[D(2023, 1, 1)] * 3, site=[0, 2, -1])
     s = share(factor_set, fl, 2024)[2, 0]
-    fr = 18.78 * 0.0442 * 366 / 365.25
+    fr = 18.78 * 0.04048 * 366 / 365.25
     eu = 18.78 * 0.2112 * 366 / 365.25
     assert s == pytest.approx([fr, eu, fr])  # DE has no series: EU; no site: default FR
     terms = carbon.resolve(fl, factor_set, as_of=AS_OF)

@@ -123,12 +123,23 @@ def test_monitor_range_shows_the_spread_between_ademe_and_manufacturers(
 
 
 def test_grid_intensities_are_the_published_figures(factor_set: FactorSet) -> None:
-    france = factor_set.grid.zones["FR"].intensity
-    assert set(range(2020, 2025)) <= set(france)
-    for year, g in {2022: 78.6, 2023: 55.3, 2024: 44.2}.items():  # Ember / OWID
+    # Default: ADEME Base Carbone "mix de consommation - moyen", France (BEGES).
+    assert factor_set.grid.id == "ademe_base_carbone"
+    assert factor_set.grid.release == "Base Carbone V23.6"
+    ademe = factor_set.grid.zones["FR"]
+    assert ademe.constant and ademe.for_year(2024)[0].value == pytest.approx(0.0569)
+    # Alternative: one Ember release for every year (January 2026, via OWID).
+    ember = factor_set.grids["ember_owid"]
+    france = ember.zones["FR"].intensity
+    assert set(range(2020, 2026)) <= set(france)
+    for year, g in {2022: 78.54, 2023: 53.26, 2024: 40.48}.items():
         assert france[year].value * 1000 == pytest.approx(g)
-    assert "EU" in factor_set.grid.zones and factor_set.grid.fallback_zone == "EU"
-    refs = {r.name: Q_(r.text).to("gCO2e/kWh").magnitude for z in factor_set.grid.zones.values()
+    assert "EU" in ember.zones and ember.fallback_zone == "EU"
+    for grid in factor_set.grids.values():
+        sources = {f.source for z in grid.zones.values() for f in z.intensity.values()}
+        assert sources == {grid.source}  # one consistent series: one source per series
+        assert "notes" not in factor_set.source(grid.source).title  # no "project's notes"
+    refs = {r.name: Q_(r.text).to("gCO2e/kWh").magnitude for z in ember.zones.values()
             for r in z.references}  # fmt: skip
     assert refs == {"boaviztapi_france": 98, "boaviztapi_eu": 380}
 
@@ -210,3 +221,34 @@ def test_switch_derivation_follows_its_documented_method(
     assert switch.manufacturing.low == pytest.approx(40 * 2.5)
     assert switch.manufacturing.high == pytest.approx(96 * 7)
     assert switch.manufacturing.high / switch.manufacturing.low > 5  # a wide range
+
+
+def test_enterprise_network_gear_is_not_a_consumer_box(factor_set: FactorSet) -> None:
+    """Issue 13: PoE access points and firewalls had consumer mesh-box and ISP-box figures."""
+    ap = factor_set.categories["wifi_access_point"]
+    assert "Enterprise" in ap.label and "PoE" in ap.label
+    assert ap.power is not None and ap.yearly_energy is None
+    assert (ap.power.low, ap.power.value, ap.power.high) == pytest.approx((6, 15, 25.5))
+    assert ap.power.source == "extreme_wing_ap5xx"  # a manufacturer's PoE document
+    assert ap.manufacturing.value == pytest.approx(40) and ap.manufacturing.high >= 100
+    assert ap.manufacturing.low <= 16 <= ap.manufacturing.value  # consumer point: low bound
+    fw = factor_set.categories["firewall"]
+    assert "enterprise" in fw.label and fw.manufacturing.value != pytest.approx(60.8)
+    assert fw.manufacturing.high / fw.manufacturing.low >= 10  # a wide, documented range
+    for cat in ("wifi_access_point", "firewall", "switch"):
+        cf = factor_set.categories[cat]
+        assert cf.method and cf.hours.value == pytest.approx(8766)
+        for ref in cf.references:
+            assert ref.kind in ("emissions", "power")
+
+
+def test_reuse_reductions_are_ademes_and_their_use_the_projects_method(
+    factor_set: FactorSet,
+) -> None:
+    """ADEME, September 2022: desktops -36 % to -99 % of the yearly impact (was -43/-97)."""
+    desktop = factor_set.refurbished_share("desktop")
+    assert (desktop.low, desktop.value, desktop.high) == pytest.approx((0.01, 0.325, 0.64))
+    for fac in factor_set.refurbished.values():
+        assert fac.source == "sobriety_method" and "ademe_refurb_2022" in fac.range_sources
+        assert fac.note.startswith("sobriety method")
+    assert "September 2022" in factor_set.source("ademe_refurb_2022").title

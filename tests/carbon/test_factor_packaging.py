@@ -48,4 +48,4 @@ def test_the_wheel_holds_the_factor_files_and_finds_them_installed(tmp_path: Pat
     module, folder, version = out.stdout.split()
     assert module.startswith(str(target))
     assert folder == str(target / "sobriety" / "_data" / "emission_factors")
-    assert version == "2025.1"
+    assert version == "2026.1"

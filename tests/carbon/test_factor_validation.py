@@ -53,8 +53,7 @@ def test_a_missing_source(factors_copy: Path) -> None:
 def test_an_unknown_source_id(factors_copy: Path) -> None:
     replace_in(factors_copy / "grid.toml", 'source = "owid_energy_2026"', 'source = "owid"')
     assert _problems(factors_copy) == [
-        'grid.toml: zones.FR.intensity.2020.source = "owid": '
-        "the id of a source defined in sources.toml"
+        'grid.toml: series.ember_owid.source = "owid": the id of a source defined in sources.toml'
     ]
 
 
@@ -62,7 +61,7 @@ def test_a_source_without_licence(factors_copy: Path) -> None:
     replace_in(factors_copy / "sources.toml", 'licence = "CC BY 4.0"\n', "")
     problems = _problems(factors_copy)
     assert (
-        problems[0] == "sources.toml: sources.ember_owid_2025.licence: the source's licence (text)"
+        problems[0] == "sources.toml: sources.owid_energy_2026.licence: the source's licence (text)"
     )
 
 
@@ -97,17 +96,20 @@ def test_no_range(factors_copy: Path) -> None:
 
 
 def test_uncertainty_must_be_a_share(factors_copy: Path) -> None:
-    replace_in(factors_copy / "grid.toml", 'uncertainty = "10 %"', 'uncertainty = "150 %"')
-    assert _problems(factors_copy) == [
-        'grid.toml: zones.FR.intensity.2020.uncertainty = "150 %": between 0 % and 100 %'
+    replace_in(factors_copy / "grid.toml", 'uncertainty = "10 %"', 'uncertainty = "150 %"', 2)
+    assert _problems(factors_copy)[:2] == [
+        'grid.toml: series.ademe_base_carbone.zones.FR.intensity.all.uncertainty = "150 %": '
+        "between 0 % and 100 %",
+        'grid.toml: series.ember_owid.zones.FR.intensity.2020.uncertainty = "150 %": '
+        "between 0 % and 100 %",
     ]
 
 
 def test_wrong_kind_in_the_grid_and_the_reuse_file(factors_copy: Path) -> None:
-    replace_in(factors_copy / "grid.toml", 'value = "44.2 gCO2e/kWh"', 'value = "44.2 kgCO2e"')
+    replace_in(factors_copy / "grid.toml", 'value = "40.48 gCO2e/kWh"', 'value = "44.2 kgCO2e"')
     replace_in(factors_copy / "reuse.toml", 'value = "13 %"', 'value = "13 kg"')
     assert _problems(factors_copy) == [
-        'grid.toml: zones.FR.intensity.2024.value = "44.2 kgCO2e": '
+        'grid.toml: series.ember_owid.zones.FR.intensity.2024.value = "44.2 kgCO2e": '
         "is a CO2e mass; expected a carbon intensity, e.g. 55.3 gCO2e/kWh",
         'reuse.toml: refurbished.smartphone.share.value = "13 kg": '
         "is a mass; expected a fraction, e.g. 13 %",
@@ -116,10 +118,15 @@ def test_wrong_kind_in_the_grid_and_the_reuse_file(factors_copy: Path) -> None:
 
 def test_unknown_channel_and_zone(factors_copy: Path) -> None:
     replace_in(factors_copy / "reuse.toml", "[channels.sell]", "[channels.auction]")
-    replace_in(factors_copy / "grid.toml", "[zones.FR", "[zones.France", count=3)
+    text = (factors_copy / "grid.toml").read_text(encoding="utf-8")
+    (factors_copy / "grid.toml").write_text(
+        text.replace("[series.ember_owid.zones.FR", "[series.ember_owid.zones.France"),
+        encoding="utf-8",
+    )
     assert _problems(factors_copy) == [
-        'grid.toml: zones.France: a zone code: an ISO 3166 country code ("FR") or "EU"',
-        'grid.toml: meta.default_zone = "FR": a zone of this file (EU)',
+        'grid.toml: series.ember_owid.zones.France: a zone code: an ISO 3166 country code ("FR") '
+        'or "EU"',
+        'grid.toml: series.ember_owid.default_zone = "FR": a zone of this file (EU)',
         "reuse.toml: channels.auction: a reuse channel (keep, redeploy, transfer, "
         "donate_association, donate_agent, sell, take_back, recycle)",
         "reuse.toml: channels.sell: a factor for every reuse channel",
@@ -141,3 +148,24 @@ def test_a_folder_that_does_not_exist(tmp_path: Path) -> None:
     with pytest.raises(FactorSetError) as err:
         load_factor_set(tmp_path / "nowhere")
     assert "an existing folder of factor files" in str(err.value)
+
+
+def test_a_reference_is_dimension_checked_like_a_value(factors_copy: Path) -> None:
+    """A published figure kept for comparison is read with its unit (issue 13): a power
+    written in kilograms is refused, with its file and entry. Before: any unit passed."""
+    replace_in(factors_copy / "devices.toml", 'value = "75 W"', 'value = "75 kg"')
+    replace_in(factors_copy / "grid.toml", 'value = "380 gCO2e/kWh"', 'value = "380 W"')
+    replace_in(
+        factors_copy / "devices.toml",
+        'efd_median_total = { value = "307 kgCO2e"',
+        'efd_median_total = { kind = "volume", value = "307 kgCO2e"',
+    )
+    assert _problems(factors_copy) == [
+        'devices.toml: categories.laptop.references.efd_median_total.kind = "volume": '
+        "one of emissions, power, energy, yearly_energy, intensity, duration, mass, money, "
+        "hours_per_year, fraction, length",
+        'devices.toml: categories.laptop.references.boaviztapi_power.value = "75 kg": '
+        "is a mass; expected a power, e.g. 75 W",
+        'grid.toml: series.ember_owid.zones.EU.references.boaviztapi_eu.value = "380 W": '
+        "is a power; expected a carbon intensity, e.g. 55.3 gCO2e/kWh",
+    ]

@@ -139,6 +139,8 @@ def test_channel_factor_metadata_and_explanation(factor_set: FactorSet) -> None:
     assert meta["recycle"].source.id == "sobriety_method"
     term = explain_avoided("smartphone", "transfer", factor_set)
     assert term.result[0] == pytest.approx(83 * 0.87)
-    assert term.refurbished_share.source == "ademe_refurb_2022"
+    # ADEME's reductions, applied by the project's own method (issue 13)
+    assert term.refurbished_share.source == "sobriety_method"
+    assert "ademe_refurb_2022" in term.refurbished_share.range_sources
     with pytest.raises(ValueError, match="unknown channel 'landfill'"):
         avoided_emissions(["laptop"], ["landfill"], factor_set)

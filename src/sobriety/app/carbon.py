@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from sobriety.domain.carbon.breakdown import EstimateRow
     from sobriety.domain.carbon.engine import CarbonFleet
     from sobriety.domain.carbon.explain import DeviceExplanation
+    from sobriety.domain.carbon.factors import FactorSet, Grid
     from sobriety.domain.carbon.whatif import WhatIfResult
     from sobriety.storage.carbon_fleet import DeviceHeader
 
@@ -78,7 +79,8 @@ def check_choice(name: str, value: str, choices: Sequence[str]) -> None:
 
 def grid_zone(app: Sobriety, grid: str | None) -> str | None:
     """The zone of every site's use phase: ``grid``, else the setting (None: each site's)."""
-    zones = list(app.factors.grid.zones)
+    fs = app.factors
+    zones = list(dict.fromkeys(z for g in fs.grids.values() for z in g.zones))
     if grid is not None and grid.upper() not in zones:
         raise InvalidInput(
             "grid",
@@ -87,20 +89,115 @@ def grid_zone(app: Sobriety, grid: str | None) -> str | None:
     return app.grid_zone(grid)
 
 
-def _bounds(values: Any) -> dict[str, float]:
-    """``{"value": .., "low": .., "high": ..}`` of a (3,) array or tuple."""
-    return dict(zip(("value", "low", "high"), map(float, values), strict=True))
+@dataclass(frozen=True)
+class GridChoice:
+    """The grid series and zone an estimate uses, and why (notes in the active language)."""
+
+    factor_set: FactorSet
+    #: The one zone of every site (None: each site's country).
+    zone: str | None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def series(self) -> Grid:
+        return self.factor_set.grid
+
+    def as_dict(self) -> dict[str, Any]:
+        grid = self.series
+        source = self.factor_set.sources.get(grid.source)
+        return {
+            "id": grid.id,
+            "label": grid.label,
+            "release": grid.release,
+            "source": grid.source,
+            "citation": source.citation() if source else "",
+        }
 
 
-def _row_dict(r: EstimateRow) -> dict[str, Any]:
+def grid_choice(app: Sobriety, grid: str | None = None, series: str | None = None) -> GridChoice:
+    """The factor set with its grid series, and the zone of every site.
+
+    The series is ``series``, else the ``SOBRIETY_GRID_SERIES`` setting, else the
+    file's default (ADEME Base Carbone for France). A zone (``grid`` or
+    ``SOBRIETY_GRID``) that the series lacks, with no series asked for, takes
+    the first series that has it, and a note says so: one estimate, one series.
+    """
+    fs = app.factors
+    wanted = series or app.settings.grid_series
+    if wanted is not None:
+        check_choice("grid-series", wanted, list(fs.grids))
+        fs = fs.with_grid_series(wanted)
+    zone = grid_zone(app, grid)
+    notes: list[str] = []
+    if zone is not None and zone not in fs.grid.zones:
+        other = fs.series_for_zone(zone)
+        if wanted is not None or other is None:
+            raise InvalidInput(
+                "grid",
+                _("{value!r} is not one of {choices}").format(
+                    value=zone, choices=", ".join(fs.grid.zones)
+                ),
+            )
+        notes.append(
+            _("Grid zone {zone} is not in the series {default}: the series {other} used.").format(
+                zone=zone, default=fs.grid.id, other=other
+            )
+        )
+        fs = fs.with_grid_series(other)
+    return GridChoice(fs, zone, tuple(notes))
+
+
+#: Decimals of the kgCO2e figures in JSON and CSV (1 gram).
+KG_DECIMALS = 3
+#: Decimals of the euro amounts in JSON and CSV (cents).
+EUR_DECIMALS = 2
+
+
+def _bounds(values: Any, digits: int = KG_DECIMALS) -> dict[str, float]:
+    """``{"value": .., "low": .., "high": ..}`` of a (3,) array or tuple, rounded."""
+    return {
+        k: _round(float(v), digits) for k, v in zip(("value", "low", "high"), values, strict=True)
+    }
+
+
+def _round(x: float, digits: int) -> float:
+    """``x`` rounded to ``digits`` decimals, without a negative zero."""
+    return round(x, digits) + 0.0
+
+
+def _count(x: float | None) -> int | float | None:
+    """A count as an integer when it is whole (agents are counted, not measured)."""
+    if x is None:
+        return None
+    return int(x) if float(x).is_integer() else round(float(x), 1)
+
+
+def row_label(row: EstimateRow, by: str) -> str:
+    """The row's name in the active language (its stable key stays in ``key``)."""
+    from sobriety.domain.carbon.breakdown import PHASE_LABELS
+    from sobriety.domain.labels import label
+
+    if by == "phase":
+        return _(PHASE_LABELS[row.key])
+    if by in ("site", "site-kind") and row.key == "-":
+        return _("(no site)")
+    if by == "site-kind":
+        return label("site_kind", row.key)
+    if by == "category":
+        text = label("category", row.key)
+        return row.label if text == row.key else text  # a category of the user's factor set
+    return row.label
+
+
+def _row_dict(r: EstimateRow, by: str) -> dict[str, Any]:
     from sobriety.domain.carbon import engine as carbon
 
     return {
         "key": r.key,
-        "label": r.label,
+        "label": row_label(r, by),
         "devices": r.devices,
         "weee_kg": round(r.weight_kg, 3),
-        "agents": r.agents,
+        "agents": _count(r.agents),
         **{phase: _bounds(r.phases[i]) for i, phase in enumerate(carbon.PHASES)},
         "total": _bounds(r.total),
         "per_agent": None if r.per_agent is None else _bounds(r.per_agent),
@@ -144,6 +241,10 @@ class Estimate:
     notes: list[str]
     #: The fleet's totals (None for ``by="year"``: the rows are years).
     totals: FleetTotals | None = None
+    #: The grid series used: id, label, release, source and its citation.
+    grid_series: dict[str, Any] | None = None
+    #: The first year of the rows (``by="year"``), else ``year``.
+    first_year: int | None = None
 
     @property
     def mode_label(self) -> str:
@@ -152,28 +253,61 @@ class Estimate:
 
         return carbon.MODE_LABELS[self.mode]
 
+    @property
+    def title_years(self) -> str:
+        """The years the figures cover: ``2024`` or ``2012-2024`` (``by="year"``)."""
+        first = self.first_year if self.first_year is not None else self.year
+        return str(self.year) if first == self.year else f"{first}-{self.year}"
+
+    @property
+    def separate_phases(self) -> tuple[str, ...]:
+        """Phases outside the total, reported apart (acquisition mode: use, end of life)."""
+        from sobriety.domain.carbon import engine as carbon
+
+        if self.mode != "acquisition":
+            return ()
+        return tuple(p for i, p in enumerate(carbon.PHASES) if i not in carbon.CRADLE_TO_GATE)
+
     def as_dict(self) -> dict[str, Any]:
-        """The JSON shape of ``sobriety estimate --format json``."""
+        """The JSON shape of ``sobriety estimate --format json`` (kgCO2e to the gram)."""
+        from sobriety.domain.carbon import engine as carbon
+
         out: dict[str, Any] = {
             "year": self.year,
+            "years": self.title_years,
             "mode": self.mode,
             "mode_label": self.mode_label,
             "unit": "kgCO2e",
+            "precision": f"{KG_DECIMALS} decimals",
             "factor_set": self.factor_version,
             "grid": self.grid or "per site country",
+            "grid_series": self.grid_series,
             "by": self.by,
-            "rows": [_row_dict(r) for r in self.rows],
+            "ghg_categories": dict(carbon.PHASE_GHG),
+            "total_phases": [carbon.PHASES[i] for i in _total_phases(self.mode)],
+            "rows": [_row_dict(r, self.by) for r in self.rows],
             "notes": list(self.notes),
         }
         if self.totals is not None:
             out["total"] = _bounds(self.totals.total)
             out["lifetime_total"] = _bounds(self.totals.lifetime)
-            out["agents"] = self.totals.agents
-            out["weee_kg"] = self.totals.weee_kg
+            out["agents"] = _count(self.totals.agents)
+            out["weee_kg"] = {k: round(v, 3) for k, v in self.totals.weee_kg.items()}
+            if self.separate_phases:
+                out["reported_separately"] = {
+                    p: {
+                        **_bounds(self.totals.phases[carbon.PHASES.index(p)]),
+                        "ghg_category": carbon.PHASE_GHG[p],
+                    }
+                    for p in self.separate_phases
+                }
         return out
 
     def csv_rows(self) -> list[list[Any]]:
-        """The header and one line per row (``sobriety estimate --format csv``)."""
+        """The header and one line per row (``sobriety estimate --format csv``).
+
+        ``label`` is the row's name in the active language, next to its key.
+        """
         from sobriety.domain.carbon import engine as carbon
 
         head = ["key", "label", "devices", "weee_kg"]
@@ -181,13 +315,22 @@ class Estimate:
             head += [f"{phase}_kgco2e", f"{phase}_low", f"{phase}_high"]
         lines: list[list[Any]] = [[*head, "agents", "per_agent_kgco2e"]]
         for r in self.rows:
-            line: list[Any] = [r.key, r.label, r.devices, round(r.weight_kg, 3)]
+            line: list[Any] = [r.key, row_label(r, self.by), r.devices, round(r.weight_kg, 3)]
             for arr in (*r.phases, r.total):
-                line += [round(float(x), 3) for x in arr]
+                line += [_round(float(x), KG_DECIMALS) for x in arr]
             pa = r.per_agent
-            line += [r.agents if r.agents else "", "" if pa is None else round(float(pa[0]), 3)]
+            line += [
+                _count(r.agents) if r.agents else "",
+                "" if pa is None else _round(float(pa[0]), KG_DECIMALS),
+            ]
             lines.append(line)
         return lines
+
+
+def _total_phases(mode: str) -> tuple[int, ...]:
+    from sobriety.domain.carbon.breakdown import total_phases
+
+    return total_phases(mode)
 
 
 def _first_year(fleet: CarbonFleet, year: int) -> int:
@@ -211,19 +354,22 @@ def estimate(
     by: str = "category",
     as_of: dt.date | None = None,
     grid: str | None = None,
+    grid_series: str | None = None,
 ) -> Estimate:
     """The fleet's emissions of ``year`` (default: the year before ``as_of``) grouped ``by``.
 
     ``by`` is one of :data:`BY_CHOICES`; ``"year"`` gives one row per year
-    from the oldest acquisition (14 years at most) to ``year``.
+    from the oldest acquisition (14 years at most) to ``year``. The grid
+    series is :func:`grid_choice` (``grid_series``, else the setting, else the
+    factor set's default); the result names it.
     """
     from sobriety.domain.carbon.breakdown import breakdown, by_year, estimate_fleet, grid_notes
     from sobriety.storage.carbon_fleet import read_fleet
 
     check_choice("mode", mode, MODES)
     check_choice("by", by, BY_CHOICES)
-    fs = app.factors
-    zone = grid_zone(app, grid)
+    choice = grid_choice(app, grid, grid_series)
+    fs, zone = choice.factor_set, choice.zone
     state = as_of or app.today()
     year = year or state.year - 1
     fleet = read_fleet(app.engine, fs, prices=False)
@@ -231,8 +377,24 @@ def estimate(
         years = range(_first_year(fleet, year), year + 1)
         rows = by_year(fleet, fs, years, mode=mode, as_of=state, grid_zone=zone)
         zones = [zone] if zone else sorted({fs.grid.zone_for(c) for c in fleet.sites.countries})
-        notes = [*fleet.notes, *grid_notes(fs, years, zones or [fs.grid.default_zone])]
-        return Estimate(year, mode, by, state, fs.version, zone, rows, notes)
+        notes = [
+            *choice.notes,
+            *fleet.notes,
+            *grid_notes(fs, years, zones or [fs.grid.default_zone]),
+        ]
+        return Estimate(
+            year,
+            mode,
+            by,
+            state,
+            fs.version,
+            zone,
+            rows,
+            notes,
+            None,
+            choice.as_dict(),
+            first_year=years[0],
+        )
     est = estimate_fleet(fleet, fs, year=year, mode=mode, as_of=state, grid_zone=zone)
     totals = FleetTotals(
         phases=est.share.sum(axis=2),
@@ -242,7 +404,20 @@ def estimate(
         weee_kg=est.weee_kg,
     )
     rows = breakdown(est, fs, by)
-    return Estimate(year, mode, by, state, fs.version, zone, rows, list(est.notes), totals)
+    notes = [*choice.notes, *est.notes]
+    return Estimate(
+        year,
+        mode,
+        by,
+        state,
+        fs.version,
+        zone,
+        rows,
+        notes,
+        totals,
+        choice.as_dict(),
+        first_year=year,
+    )
 
 
 # ---------------------------------------------------------------- one device
@@ -296,6 +471,7 @@ def explain_device(
     mode: str = "amortised",
     as_of: dt.date | None = None,
     grid: str | None = None,
+    grid_series: str | None = None,
 ) -> DeviceCarbon:
     """How ``asset_tag``'s emissions of ``year`` (default: the year before ``as_of``) add up.
 
@@ -307,8 +483,8 @@ def explain_device(
     from sobriety.storage.devices import NotFoundError
 
     check_choice("mode", mode, MODES)
-    fs = app.factors
-    zone = grid_zone(app, grid)
+    choice = grid_choice(app, grid, grid_series)
+    fs, zone = choice.factor_set, choice.zone
     state = as_of or app.today()
     year = year or state.year - 1
     header = device_header(app.engine, asset_tag)
@@ -335,15 +511,26 @@ class WhatIf:
         return self.result.per_year_kgco2e
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON shape of ``sobriety estimate what-if --format json``."""
+        """The JSON shape of ``sobriety estimate what-if --format json``.
+
+        kgCO2e to the gram, euros to the cent, purchases as integers; each
+        year's ``avoided_eur`` is the sum over its categories of purchases
+        avoided x unit price.
+        """
         res = self.result
+
+        def eur(x: float | None) -> float | None:
+            return None if x is None else _round(x, EUR_DECIMALS)
+
         return {
             "extra_years": res.extra_years,
-            "categories": res.categories,
-            "site_kinds": res.site_kinds,
+            "categories": list(res.categories),
+            "site_kinds": list(res.site_kinds),
             "devices_in_scope": res.devices_in_scope,
-            "observed_purchases_per_year": res.observed_purchases_per_year,
+            "observed_purchases_per_year": _round(res.observed_purchases_per_year, 1),
             "unit": "kgCO2e",
+            "precision": {"kgCO2e": KG_DECIMALS, "EUR": EUR_DECIMALS},
+            "unit_prices_eur": {k: eur(v) for k, v in res.unit_prices_eur.items()},
             "years": [
                 {
                     "year": y.year,
@@ -351,14 +538,57 @@ class WhatIf:
                     "scenario_purchases": y.scenario_purchases,
                     "avoided_purchases": y.avoided_purchases,
                     "avoided": _bounds(y.avoided_kgco2e),
-                    "avoided_eur": y.avoided_eur,
+                    "avoided_eur": eur(y.avoided_eur),
+                    "by_category": [
+                        {
+                            "category": c.category,
+                            "baseline_purchases": c.baseline_purchases,
+                            "scenario_purchases": c.scenario_purchases,
+                            "avoided_purchases": c.avoided_purchases,
+                            "unit_price_eur": eur(c.unit_price_eur),
+                            "avoided_eur": eur(c.avoided_eur),
+                            "avoided": _bounds(c.avoided_kgco2e),
+                        }
+                        for c in y.by_category
+                    ],
                 }
                 for y in res.years
             ],
+            "total": _bounds(res.total_kgco2e),
+            "total_eur": eur(res.total_eur),
             "per_year": _bounds(self.per_year),
-            "per_year_eur": res.per_year_eur,
+            "per_year_eur": eur(res.per_year_eur),
             "unpriced_devices": res.unpriced_devices,
         }
+
+    def csv_rows(self) -> list[list[Any]]:
+        """One line per year and category (``--format csv``): the EUR column is
+        purchases avoided x unit price on every line; labels in the active language."""
+        from sobriety.domain.labels import label
+
+        head = [
+            "year", "category", "label", "baseline_purchases", "scenario_purchases",
+            "avoided_purchases", "unit_price_eur", "avoided_eur",
+            "avoided_kgco2e", "avoided_low", "avoided_high",
+        ]  # fmt: skip
+        lines: list[list[Any]] = [head]
+        for y in self.result.years:
+            for c in y.by_category:
+                price = c.unit_price_eur
+                lines.append(
+                    [
+                        y.year,
+                        c.category,
+                        label("category", c.category),
+                        c.baseline_purchases,
+                        c.scenario_purchases,
+                        c.avoided_purchases,
+                        "" if price is None else _round(price, EUR_DECIMALS),
+                        _round(c.avoided_eur, EUR_DECIMALS),
+                        *(_round(float(x), KG_DECIMALS) for x in c.avoided_kgco2e),
+                    ]
+                )
+        return lines
 
 
 def what_if(

@@ -340,7 +340,8 @@ class Sobriety:
         zone = wanted or self.settings.grid
         if zone is None:
             return None
-        zones = self.factors.grid.zones
+        fs = self.factors
+        zones = list(dict.fromkeys(z for g in fs.grids.values() for z in g.zones))
         if zone.upper() not in zones:
             raise SettingError(
                 _("grid zone {value!r} is not one of {choices}").format(

@@ -42,8 +42,8 @@ def dashboard(
     app: Sobriety, *, year: int | None = None, progress: Progress | None = None
 ) -> DashboardFigures:
     """Every dashboard figure of ``year`` (default: this year) and its reuse rate."""
-    from sobriety.app import reuse
-    from sobriety.app.carbon import grid_zone
+    from sobriety.app import purchases, reuse
+    from sobriety.app.carbon import grid_choice
     from sobriety.domain.report import kpis
     from sobriety.storage.carbon_fleet import read_fleet
 
@@ -54,8 +54,8 @@ def dashboard(
         if progress is not None:
             progress(text, done, STEPS)
 
-    fs = app.factors
-    zone = grid_zone(app, None)
+    choice = grid_choice(app)
+    fs, zone = choice.factor_set, choice.zone
     report(_("Reading the fleet"), 0)
     fleet = read_fleet(app.engine, fs)
     dash = kpis.dashboard(
@@ -66,6 +66,8 @@ def dashboard(
         year=year,
         grid_zone=zone,
         progress=lambda text, done, steps: report(text, 1 + done / steps * 4),
+        donations=purchases.donation_grid(app),
+        recycled=tuple(purchases.recycled(app, year)),
     )
     report(_("Reuse rate from the history"), 5)
     rate = reuse.reuse_rate(app, year)

@@ -136,7 +136,10 @@ def entry(app: Sobriety, key: str) -> FactorEntry:
     if key in fs.categories:
         return FactorEntry("category", key, fs)
     code = key.upper()
-    if code in fs.grid.zones or key == "grid":
+    series = fs.series_for_zone(code)
+    if series is not None or key == "grid":
+        if series is not None:
+            fs = fs.with_grid_series(series)
         zones = [fs.grid.zones[code]] if code in fs.grid.zones else list(fs.grid.zones.values())
         return FactorEntry("grid", key, fs, zones)
     if key in ("reuse", "channels", "refurbished"):
@@ -150,7 +153,11 @@ def entry(app: Sobriety, key: str) -> FactorEntry:
         _(
             "unknown entry {key!r}: expected a category ({cats}), a grid zone ({zones}), "
             "grid, reuse or sources"
-        ).format(key=key, cats=", ".join(fs.categories), zones=", ".join(fs.grid.zones)),
+        ).format(
+            key=key,
+            cats=", ".join(fs.categories),
+            zones=", ".join(dict.fromkeys(z for g in fs.grids.values() for z in g.zones)),
+        ),
     )
 
 

@@ -76,6 +76,16 @@ def estimate(
         str | None,
         typer.Option("--grid", help=_("One grid zone for every site, e.g. EU (or SOBRIETY_GRID).")),
     ] = None,
+    grid_series: Annotated[
+        str | None,
+        typer.Option(
+            "--grid-series",
+            help=_(
+                "Grid intensity series: ademe_base_carbone (default, for a French BEGES) or "
+                "ember_owid (or SOBRIETY_GRID_SERIES)."
+            ),
+        ),
+    ] = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help=_("State date YYYY-MM-DD (default: today)."))
     ] = None,
@@ -91,11 +101,20 @@ def estimate(
     try:
         if device is not None:
             result = carbon.explain_device(
-                sobriety, device, year=year, mode=mode, as_of=state, grid=grid
+                sobriety,
+                device,
+                year=year,
+                mode=mode,
+                as_of=state,
+                grid=grid,
+                grid_series=grid_series,
             )
             _explain(result, fmt)
             return
-        _emit(carbon.estimate(sobriety, year=year, mode=mode, by=by, as_of=state, grid=grid), fmt)
+        result = carbon.estimate(
+            sobriety, year=year, mode=mode, by=by, as_of=state, grid=grid, grid_series=grid_series
+        )
+        _emit(result, fmt)
     except carbon.InvalidInput as exc:
         raise _option_error(exc) from exc
     except LookupError as exc:  # an unknown asset tag
@@ -116,19 +135,9 @@ def _as_of(text: str | None) -> dt.date | None:
 
 def _label(row, by: str) -> str:
     """The row's name in the active language (the stable key stays in CSV/JSON)."""
-    from sobriety.domain.carbon.breakdown import PHASE_LABELS
-    from sobriety.domain.labels import label
+    from sobriety.app.carbon import row_label
 
-    if by == "phase":
-        return _(PHASE_LABELS[row.key])
-    if by in ("site", "site-kind") and row.key == "-":
-        return _("(no site)")
-    if by == "site-kind":
-        return label("site_kind", row.key)
-    if by == "category":
-        text = label("category", row.key)
-        return row.label if text == row.key else text  # a category of the user's factor set
-    return row.label
+    return row_label(row, by)
 
 
 def _echo_json(payload: dict) -> None:
@@ -147,17 +156,33 @@ def _emit(result: Estimate, fmt: str) -> None:
 
         csv.writer(sys.stdout).writerows(result.csv_rows())
         return
-    rows, by, year = result.rows, result.by, result.year
-    typer.echo(_("Carbon estimate {year} — {mode}").format(year=year, mode=_(result.mode_label)))
+    rows, by = result.rows, result.by
+    typer.echo(
+        _("Carbon estimate {year} — {mode}").format(
+            year=result.title_years, mode=_(result.mode_label)
+        )
+    )
     typer.echo(
         _("Factor set {version}; grid: {grid}. Figures in tCO2e: value (low-high).").format(
             version=result.factor_version, grid=result.grid or _("per site country")
         )
     )
+    if result.grid_series:
+        series = result.grid_series
+        typer.echo(
+            _("Grid intensity series: {label} ({release}).").format(
+                label=series["label"], release=series["release"]
+            )
+        )
     cols = [_("Manufacturing"), _("Distribution"), _("Use"), _("End of life")]
-    devices = _("Devices")
+    acquisition = result.mode == "acquisition"
+    devices = _("Acquired") if acquisition else _("Devices")
     dw = max(8, len(devices))  # the devices column fits its heading in every language
-    by_heading, total_heading, weee_heading = _(BY_HEADINGS[by]), _("Total (low-high)"), _("WEEE t")
+    by_heading, total_heading, weee_heading = (
+        _(BY_HEADINGS[by]),
+        (_("Cradle to gate (low-high)") if acquisition else _("Total (low-high)")),
+        _("WEEE t"),
+    )
     head = f"{by_heading:<28} {devices:>{dw}} " + " ".join(f"{c:>13}" for c in cols)
     head += f" {total_heading:>28}"
     show_weee = by in ("category", "site", "site-kind")
@@ -199,6 +224,20 @@ def _emit(result: Estimate, fmt: str) -> None:
                 v=_range_t(totals.lifetime)
             )
         )
+        if result.separate_phases:
+            from sobriety.domain.carbon import engine as carbon
+            from sobriety.domain.carbon.breakdown import PHASE_LABELS
+
+            typer.echo(_("Reported separately (not in the cradle-to-gate total):"))
+            for phase in result.separate_phases:
+                typer.echo(
+                    "  "
+                    + _("{phase}: {v} tCO2e — GHG Protocol {category}").format(
+                        phase=_(PHASE_LABELS[phase]),
+                        v=_range_t(totals.phases[carbon.PHASES.index(phase)]),
+                        category=_(carbon.PHASE_GHG[phase]),
+                    )
+                )
     for note in result.notes:
         typer.echo("  * " + note)
 
@@ -285,12 +324,12 @@ def what_if(
         int | None,
         typer.Option("--from", help=_("First year of the horizon (default: next year).")),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help=_("table or json."))] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", help=_("table, csv or json."))] = "table",
     as_of: Annotated[str | None, typer.Option("--as-of", help=_("State date YYYY-MM-DD."))] = None,
 ) -> None:
     from sobriety.app import carbon
 
-    _check_format(fmt, ("table", "json"))
+    _check_format(fmt, FORMATS)
     state = _as_of(as_of)
     try:
         result = carbon.what_if(
@@ -307,7 +346,20 @@ def what_if(
     if fmt == "json":
         _echo_json(result.as_dict())
         return
+    if fmt == "csv":
+        import csv
+        import sys
+
+        csv.writer(sys.stdout).writerows(result.csv_rows())
+        return
     _what_if_table(result)
+
+
+def _signed_range_t(arr) -> str:
+    """``value (low-high)`` in tCO2e; ``value (low to high)`` when a bound is negative."""
+    if min(arr) >= 0:
+        return _range_t(arr)
+    return _("{value} ({low} to {high})").format(value=_t(arr[0]), low=_t(arr[1]), high=_t(arr[2]))
 
 
 def _what_if_table(result: WhatIf) -> None:
@@ -327,6 +379,15 @@ def _what_if_table(result: WhatIf) -> None:
             obs=fmt_number(res.observed_purchases_per_year, 1)
         )
     )
+    prices = ", ".join(
+        f"{inline('category', c)} {'-' if p is None else fmt_number(p, 2)}"
+        for c, p in res.unit_prices_eur.items()
+    )
+    typer.echo(
+        _("Unit price of a new device (EUR, median of the fleet's new purchases): {p}.").format(
+            p=prices or "-"
+        )
+    )
     heads = (
         _("Year"),
         _("Baseline"),
@@ -336,26 +397,26 @@ def _what_if_table(result: WhatIf) -> None:
         _("EUR avoided"),
     )
     typer.echo(
-        f"{heads[0]:<6} {heads[1]:>10} {heads[2]:>10} {heads[3]:>9} {heads[4]:>28} {heads[5]:>14}"
+        f"{heads[0]:<6} {heads[1]:>10} {heads[2]:>10} {heads[3]:>9} {heads[4]:>30} {heads[5]:>14}"
     )
     for y in res.years:
         typer.echo(
             f"{y.year:<6} {fmt_number(y.baseline_purchases):>10} "
             f"{fmt_number(y.scenario_purchases):>10} "
-            f"{fmt_number(y.avoided_purchases):>9} {_range_t(y.avoided_kgco2e):>28} "
-            f"{fmt_number(y.avoided_eur):>14}"
+            f"{fmt_number(y.avoided_purchases):>9} {_signed_range_t(y.avoided_kgco2e):>30} "
+            f"{fmt_number(y.avoided_eur, 2):>14}"
         )
     typer.echo(
         _("Per year over {h} years: {t} tCO2e and {e} EUR avoided.").format(
-            h=len(res.years), t=_range_t(result.per_year), e=fmt_number(res.per_year_eur)
+            h=len(res.years), t=_signed_range_t(result.per_year), e=fmt_number(res.per_year_eur, 2)
         )
     )
     if res.unpriced_devices:
         typer.echo(
             "  * "
-            + _(
-                "{n} devices without a known price (nor a category median): not in the budget."
-            ).format(n=fmt_number(res.unpriced_devices))
+            + _("{n} devices of a category without any known price: not in the budget.").format(
+                n=fmt_number(res.unpriced_devices)
+            )
         )
 
 

@@ -100,13 +100,22 @@ def list_factors(
         )
     typer.echo("")
     typer.echo(_("Grid intensity (gCO2e/kWh):"))
-    for code, zone in fs.grid.zones.items():
-        years = "  ".join(
-            f"{y}: {fmt_number(f.value * 1000, 1)}" for y, f in sorted(zone.intensity.items())
-        )
-        typer.echo(f"  {code} {zone.label}: {years}")
+    for sid, grid in fs.grids.items():
+        used = _(" (in use)") if sid == fs.grid_series else ""
+        typer.echo(f"  {sid}{used}: {grid.label} — {grid.release}")
+        for code, zone in grid.zones.items():
+            years = "  ".join(
+                f"{_year_key(y)}: {fmt_number(f.value * 1000, 1)}"
+                for y, f in sorted(zone.intensity.items())
+            )
+            typer.echo(f"    {code} {zone.label}: {years}")
     typer.echo("")
     typer.echo(_("Sources: {n} (sobriety factors show sources)").format(n=len(fs.sources)))
+
+
+def _year_key(year: int) -> str:
+    """A grid intensity's year as written in grid.toml (``all``: every year)."""
+    return str(year) if year else _("all years")
 
 
 def _category(fs: FactorSet, key: str) -> str:
@@ -172,6 +181,11 @@ def show(
         return
     if found.kind == "grid":
         typer.echo(
+            _("Grid series {id}: {label} — {release}.").format(
+                id=fs.grid_series, label=fs.grid.label, release=fs.grid.release
+            )
+        )
+        typer.echo(
             _("Default zone {d}; countries without a series use {f}.").format(
                 d=fs.grid.default_zone, f=fs.grid.fallback_zone
             )
@@ -179,7 +193,7 @@ def show(
         for zone in found.zones:
             typer.echo(f"{zone.code} — {zone.label}")
             for year, f in sorted(zone.intensity.items()):
-                _show_factor(fs, str(year), f)
+                _show_factor(fs, _year_key(year), f)
             for ref in zone.references:
                 typer.echo(f"    {ref.name}: {ref.text} — {ref.note}")
         return
@@ -234,7 +248,7 @@ def check(
             n=result.factor_count,
             s=len(fs.sources),
             c=len(fs.categories),
-            z=len(fs.grid.zones),
+            z=len({z for g in fs.grids.values() for z in g.zones}),
         )
     )
 

@@ -27,6 +27,7 @@ from sobriety.cli import (
     inventory_cmd,
     lot_cmd,
     objectives_cmd,
+    purchases_cmd,
     renewal_cmd,
     report_cmd,
     reuse_rate_cmd,
@@ -58,6 +59,7 @@ report_cmd.register(app)
 renewal_cmd.register(app)
 doctor_cmd.register(app)
 backup_cmd.register(app)
+purchases_cmd.register(app)
 
 
 def _version(value: bool) -> None:

@@ -207,3 +207,23 @@ class ReportSnapshot(SQLModel, table=True):
     factor_set: str = Field(default="", max_length=120)
     #: JSON: the report's figures, as written to its JSON file.
     figures: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class RecycledPurchaseRecord(SQLModel, table=True):
+    """A purchase with recycled content (loi AGEC art. 58): an amount excl. VAT of a year.
+
+    ``asset_tag`` set: the amount is part of that device's recorded price;
+    unset: a purchase the inventory does not hold, added to the year's spend.
+    """
+
+    __tablename__ = "recycled_purchase"
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    amount_eur: float = Field(ge=0)
+    #: The national declaration's ``type_produit_acquis``.
+    product_type: str = Field(max_length=80)
+    description: str = Field(default="", max_length=500)
+    asset_tag: str | None = Field(default=None, max_length=64)
+    recorded_at: dt.datetime = Field(default_factory=utcnow)
+    actor: str | None = Field(default=None, max_length=64)

@@ -30,11 +30,13 @@ class EstimateRow:
     #: (4 phases, 3 bounds) kgCO2e, phases in :data:`carbon.PHASES` order.
     phases: np.ndarray
     agents: float | None = None
+    #: Indices of the phases the total adds up (acquisition mode: cradle to gate only).
+    total_phases: tuple[int, ...] = (0, 1, 2, 3)
 
     @property
     def total(self) -> np.ndarray:
-        """(3,) value, low, high in kgCO2e."""
-        return self.phases.sum(axis=0)
+        """(3,) value, low, high in kgCO2e of the phases in :attr:`total_phases`."""
+        return self.phases[list(self.total_phases)].sum(axis=0)
 
     @property
     def per_agent(self) -> np.ndarray | None:
@@ -63,8 +65,23 @@ class FleetEstimate:
         return carbon.MODE_LABELS[self.mode]
 
     @property
+    def total_phases(self) -> tuple[int, ...]:
+        return total_phases(self.mode)
+
+    @property
     def total(self) -> np.ndarray:
-        return self.share.sum(axis=(0, 2))
+        """(3,) kgCO2e: every phase (amortised), cradle to gate only (acquisition)."""
+        return self.share[list(self.total_phases)].sum(axis=(0, 2))
+
+    def counted(self) -> np.ndarray:
+        """(N,) bool: the devices an estimate row counts.
+
+        Amortised: those with a share of the year. Acquisition: the year's
+        acquisitions (the devices whose cradle-to-gate footprint it holds).
+        """
+        if self.mode == "acquisition":
+            return carbon.acquired_in(self.terms, self.year)
+        return self.share[:, 0, :].sum(axis=0) > 0
 
     @property
     def agents(self) -> float:
@@ -74,6 +91,11 @@ class FleetEstimate:
     @property
     def weee_kg(self) -> dict[str, float]:
         return carbon.weee_weight_kg(self.terms, self.fleet)
+
+
+def total_phases(mode: str) -> tuple[int, ...]:
+    """The phases a total adds up under ``mode`` (acquisition: cradle to gate)."""
+    return carbon.CRADLE_TO_GATE if mode == "acquisition" else (0, 1, 2, 3)
 
 
 def estimate_fleet(
@@ -164,7 +186,7 @@ def _notes(est: FleetEstimate, factor_set: FactorSet) -> list[str]:
 
 
 def _row(est: FleetEstimate, key: str, label: str, mask: np.ndarray, agents) -> EstimateRow:
-    contributing = mask & (est.share[:, 0, :].sum(axis=0) > 0)
+    contributing = mask & est.counted()
     held = mask & carbon.held_mask(est.fleet)
     return EstimateRow(
         key=key,
@@ -173,6 +195,7 @@ def _row(est: FleetEstimate, key: str, label: str, mask: np.ndarray, agents) -> 
         weight_kg=float(est.terms.weight_kg[held].sum()),
         phases=est.share[:, :, mask].sum(axis=2),
         agents=agents,
+        total_phases=est.total_phases,
     )
 
 
@@ -180,7 +203,8 @@ def breakdown(est: FleetEstimate, factor_set: FactorSet, by: str = "category") -
     """Rows of the estimate grouped ``by`` category, site, site-kind, phase or year."""
     fleet = est.fleet
     share = est.share
-    contributing = share[:, 0, :].sum(axis=0) > 0
+    contributing = est.counted()
+    tp = est.total_phases
     held = carbon.held_mask(fleet)
     weights = est.terms.weight_kg
     fleet_agents = est.agents or None
@@ -193,6 +217,7 @@ def breakdown(est: FleetEstimate, factor_set: FactorSet, by: str = "category") -
                 weight_kg=0.0,
                 phases=_only_phase(share, i),
                 agents=fleet_agents,
+                total_phases=(i,),
             )
             for i, phase in enumerate(carbon.PHASES)
         ]
@@ -229,7 +254,7 @@ def breakdown(est: FleetEstimate, factor_set: FactorSet, by: str = "category") -
     counts = carbon.count_by(keys, n, contributing)
     wsum = np.bincount(keys[held], weights=weights[held], minlength=n)
     rows = [
-        EstimateRow(codes[i], labels[i], int(counts[i]), float(wsum[i]), sums[i], agents[i])
+        EstimateRow(codes[i], labels[i], int(counts[i]), float(wsum[i]), sums[i], agents[i], tp)
         for i in range(n)
     ]
     return [r for r in rows if r.devices or r.weight_kg or r.phases.any()]
@@ -280,11 +305,17 @@ def by_year(
     terms = carbon.resolve(fleet, factor_set, as_of=as_of, grid_zone=grid_zone)
     agents = float(np.nansum(fleet.sites.agents)) if len(fleet.sites) else None
     rows = []
+    tp = total_phases(mode)
     for year in years:
         share = carbon.year_share(terms, factor_set, year, mode)
-        contributing = int((share[:, 0, :].sum(axis=0) > 0).sum())
+        if mode == "acquisition":
+            contributing = int(carbon.acquired_in(terms, year).sum())
+        else:
+            contributing = int((share[:, 0, :].sum(axis=0) > 0).sum())
         rows.append(
-            EstimateRow(str(year), str(year), contributing, 0.0, share.sum(axis=2), agents or None)
+            EstimateRow(
+                str(year), str(year), contributing, 0.0, share.sum(axis=2), agents or None, tp
+            )
         )
     return rows
 

@@ -13,13 +13,19 @@ in service across several years gets each year's intensity.
 Two accounting modes give the share of a reporting year:
 
 - ``amortised`` (Bilan Carbone style): manufacturing, distribution and end of
-  life are spread evenly over the lifespan, the real one for retired devices,
-  the default one otherwise;
-- ``acquisition`` (GHG Protocol scope 3, category 2 "capital goods"): the
-  embodied footprint (manufacturing and distribution) counts in the year of
-  purchase; end of life counts in the year of retirement.
+  life are spread evenly over the amortisation period, fixed when the device
+  enters the inventory: its per-model lifespan, else its category's (the
+  planned life). A retirement before the end of that period counts what is
+  left of it in the retirement year, like an accounting write-off: a year
+  already reported never changes when a device is retired later (only a
+  retirement *dated* in a reported year would change that year);
+- ``acquisition`` (GHG Protocol): the embodied footprint (manufacturing and
+  distribution, cradle to gate: scope 3, category 2 "capital goods") counts in
+  the year of purchase; end of life counts in the year of retirement (scope
+  3, category 5 "waste generated in operations").
 
-Use is counted in the year it happens in both modes.
+Use (the electricity the devices draw: scope 2) is counted in the year it
+happens in both modes.
 """
 
 from __future__ import annotations
@@ -38,8 +44,19 @@ BOUNDS = ("value", "low", "high")
 MODES = ("amortised", "acquisition")
 MODE_LABELS = {
     "amortised": N_("amortised over the lifespan (Bilan Carbone style)"),
-    "acquisition": N_("acquisition year (GHG Protocol scope 3, category 2)"),
+    "acquisition": N_(
+        "acquisitions of the year, cradle to gate (GHG Protocol scope 3, category 2)"
+    ),
 }
+#: The GHG Protocol category of each phase (corporate standard and scope 3 standard).
+PHASE_GHG = {
+    "manufacturing": N_("scope 3, category 2: capital goods"),
+    "distribution": N_("scope 3, category 2: capital goods (cradle to gate)"),
+    "use": N_("scope 2: purchased electricity"),
+    "end_of_life": N_("scope 3, category 5: waste generated in operations"),
+}
+#: Phases of the acquisition mode's total (cradle to gate); the others are reported apart.
+CRADLE_TO_GATE = (0, 1)
 ACQUISITION_TYPES = [a.value for a in AcquisitionType]
 STATUSES = [s.value for s in Status]
 #: Statuses of devices that left service (their end may have no date).
@@ -284,7 +301,9 @@ def grid_table(factor_set: FactorSet) -> GridTable:
     known: dict[str, tuple[int, int]] = {}
     for zi, code in enumerate(zones):
         zone = factor_set.grid.zones[code]
-        known[code] = (zone.years[0], zone.years[-1])
+        known[code] = (
+            (_FIRST_YEAR, _LAST_YEAR) if zone.constant else (zone.years[0], zone.years[-1])
+        )
         for b, bound in enumerate(BOUNDS):
             per_year = np.array([zone.for_year(int(y))[0].bound(bound) for y in years])
             rate[b, zi * k : (zi + 1) * k] = per_year
@@ -305,7 +324,7 @@ class DeviceTerms:
     end_of_life: np.ndarray  # (3, N)
     energy: np.ndarray  # (3, N) kWh/year
     start: np.ndarray  # (N,) days: acquisition (or assumed)
-    amortisation_days: np.ndarray  # (N,) real lifespan if retired, else default
+    amortisation_days: np.ndarray  # (N,) planned life, fixed at entry (model, else category)
     use_end_lifetime: np.ndarray  # (N,) days
     use_end_open: np.ndarray  # (N,) days, inf for devices still held
     eol_day: np.ndarray  # (N,) day of retirement, nan when unknown
@@ -420,8 +439,8 @@ def resolve(
     end[rk] = np.maximum(retired[rk], start[rk])
     nd = np.flatnonzero(ended_no_date)
     end[nd] = np.maximum(np.minimum(start[nd] + life[nd], now), start[nd])
-    amortisation = life.copy()
-    amortisation[rk] = np.maximum(end[rk] - start[rk], 1.0)
+    # Fixed when the device enters the inventory: a retirement does not change it.
+    amortisation = np.maximum(life, 1.0)
     use_end_lifetime = end.copy()
     still = np.flatnonzero(np.isinf(end))
     use_end_lifetime[still] = start[still] + np.maximum(life[still], now - start[still])
@@ -490,20 +509,30 @@ def year_share(
     np.multiply(terms.energy, table.integral(terms.zone, use_start, use_end), out=out[2])
     out[2] /= DAYS_PER_YEAR
     if mode == "amortised":
-        overlap = np.minimum(terms.start + terms.amortisation_days, ye)
+        amortised_end = terms.start + terms.amortisation_days
+        cut = terms.use_end_open  # retirement (inf while held)
+        # The retirement year takes what is left of the period; later years nothing.
+        overlap = np.where(cut < ye, amortised_end, np.minimum(amortised_end, ye))
         overlap -= use_start  # max(start, ys)
+        overlap[cut < ys] = 0.0
         np.clip(overlap, 0.0, None, out=overlap)
         overlap /= terms.amortisation_days
         np.multiply(terms.manufacturing, overlap, out=out[0])
         np.multiply(terms.distribution, overlap, out=out[1])
         np.multiply(terms.end_of_life, overlap, out=out[3])
         return out
-    bought = (terms.start >= ys) & (terms.start < ye)
+    bought = acquired_in(terms, year)
     ended = (terms.eol_day >= ys) & (terms.eol_day < ye)
     np.multiply(terms.manufacturing, bought, out=out[0])
     np.multiply(terms.distribution, bought, out=out[1])
     np.multiply(terms.end_of_life, ended, out=out[3])
     return out
+
+
+def acquired_in(terms: DeviceTerms, year: int) -> np.ndarray:
+    """(N,) bool: devices acquired in calendar ``year`` (an assumed date never counts)."""
+    ys, ye = year_start(year), year_start(year + 1)
+    return (terms.start >= ys) & (terms.start < ye) & ~terms.assumed_start
 
 
 def group_sum(values: np.ndarray, keys: np.ndarray, n_groups: int) -> np.ndarray:

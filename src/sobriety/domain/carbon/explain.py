@@ -98,6 +98,14 @@ def _cat_label(cat: str, fallback: str) -> str:
     return fallback if text == cat else text
 
 
+def _series_cite(factor_set: FactorSet) -> str:
+    """``"series ademe_base_carbone (Base Carbone V23.6); "``: the grid series used."""
+    grid = factor_set.grid
+    if not grid.release:
+        return ""
+    return _("series {id} ({release}); ").format(id=grid.id, release=grid.release)
+
+
 def explain_device(
     fleet: carbon.CarbonFleet,
     factor_set: FactorSet,
@@ -143,7 +151,9 @@ def explain_device(
     amort = float(terms.amortisation_days[0])
     ys, ye = carbon.year_start(year), carbon.year_start(year + 1)
     if mode == "amortised":
-        days_in = max(0.0, min(start + amort, ye) - max(start, ys))
+        cut = float(terms.use_end_open[0])
+        upper = start + amort if cut < ye else min(start + amort, ye)
+        days_in = 0.0 if cut < ys else max(0.0, upper - max(start, ys))
         share_text = _(
             "x {days} days of {year} within the amortisation period / {period} days"
         ).format(days=_fmt(days_in, 1), year=year, period=_fmt(amort, 1))
@@ -223,7 +233,7 @@ def explain_device(
         ExplainInput(
             _("grid intensity {zone} {year}").format(zone=zone, year=used_year),
             _factor_text(intensity),
-            _cite(factor_set, intensity),
+            _series_cite(factor_set) + _cite(factor_set, intensity),
         )
     )
     use_end = min(float(terms.use_end_open[0]), ye)
@@ -261,9 +271,12 @@ def explain_device(
         )
     lifespan_years = amort / DAYS_PER_YEAR
     notes.append(
-        _("Amortisation period: {years} years ({kind}).").format(
+        _(
+            "Amortisation period: {years} years, fixed at entry in the inventory ({kind}); "
+            "a retirement before its end counts the rest in the retirement year."
+        ).format(
             years=_fmt(lifespan_years, 2),
-            kind=_("real lifespan") if not np.isnan(terms.eol_day[0]) else _("default lifespan"),
+            kind=_("per-model lifespan") if from_model(mf.lifespan_years) else _("planned life"),
         )
     )
     return DeviceExplanation(year, mode, out, float(terms.weight_kg[0]), zone, notes)

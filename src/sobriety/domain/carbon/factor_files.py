@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sobriety.domain.carbon.factor_types import (
+    ALL_YEARS,
     FILES,
     HOURS_PER_YEAR,
     PHASES,
@@ -29,7 +30,7 @@ from sobriety.domain.carbon.factor_types import (
     Source,
 )
 from sobriety.domain.vocab import Category, Channel
-from sobriety.units import Q_, UnitError, kind_of, parse_quantity
+from sobriety.units import KINDS, UnitError, kind_of, parse_quantity
 
 
 class _Reader:
@@ -177,7 +178,16 @@ class _Reader:
             return None
         return value
 
-    def references(self, file: str, entry: str, raw: object) -> tuple[Reference, ...]:
+    def references(
+        self, file: str, entry: str, raw: object, default_kind: str | None = None
+    ) -> tuple[Reference, ...]:
+        """Published figures kept for comparison, each checked like a value.
+
+        A reference's ``kind`` (its dimension: ``emissions``, ``power``...) is
+        given by its ``kind`` key, else by its table (``intensity`` for a grid
+        zone), else by its name (:func:`reference_kind`): a power written in
+        kilograms is refused, with its file and entry.
+        """
         if raw is None:
             return ()
         table = self.table(file, entry, raw)
@@ -185,20 +195,54 @@ class _Reader:
             return ()
         out = []
         for name, ref in table.items():
-            ref_t = self.table(file, f"{entry}.{name}", ref)
+            where = f"{entry}.{name}"
+            ref_t = self.table(file, where, ref)
             if ref_t is None:
                 continue
-            text = ref_t.get("value")
-            if not _has_unit(text):
-                self.problem(file, f"{entry}.{name}.value", text, "a quantity with its unit")
+            known = {"value", "source", "note", "kind"}
+            for key in sorted(set(ref_t) - known):
+                self.problem(
+                    file, f"{where}.{key}", ref_t[key], f"one of {', '.join(sorted(known))}"
+                )
+            kind = ref_t.get("kind", default_kind or reference_kind(name))
+            if not isinstance(kind, str) or kind not in KINDS:
+                self.problem(file, f"{where}.kind", kind, f"one of {', '.join(KINDS)}")
                 continue
+            spec = kind_of(kind)
+            text = ref_t.get("value")
+            value = self._magnitude(
+                file, f"{where}.value", text, kind, f"{spec.description}, e.g. {spec.example}"
+            )
             sid = ref_t.get("source")
             if not isinstance(sid, str):
-                self.problem(file, f"{entry}.{name}.source", sid, "the id of a source")
+                self.problem(file, f"{where}.source", sid, "the id of a source")
                 continue
-            self.source_refs.append((file, f"{entry}.{name}.source", sid))
-            out.append(Reference(name, str(text), sid, str(ref_t.get("note", ""))))
+            self.source_refs.append((file, f"{where}.source", sid))
+            if value is None:
+                continue
+            out.append(Reference(name, str(text), sid, str(ref_t.get("note", "")), kind, value))
         return tuple(out)
+
+
+#: Words of a reference's name that say its dimension (the first found wins).
+_REFERENCE_WORDS = (
+    ("power", "power"),
+    ("energy", "yearly_energy"),
+    ("intensity", "intensity"),
+    ("lifespan", "duration"),
+    ("lifetime", "duration"),
+    ("weight", "mass"),
+    ("mass", "mass"),
+)
+
+
+def reference_kind(name: str) -> str:
+    """The dimension a reference's name implies: ``boaviztapi_power`` is a power.
+
+    Any other reference is an emission (kgCO2e): embodied, total, use per year.
+    """
+    lowered = name.lower()
+    return next((kind for word, kind in _REFERENCE_WORDS if word in lowered), "emissions")
 
 
 def read_factor_set(directory: Path) -> tuple[FactorSet | None, list[FactorProblem]]:
@@ -216,17 +260,18 @@ def read_factor_set(directory: Path) -> tuple[FactorSet | None, list[FactorProbl
                 files[name] = meta
     sources = _sources(reader, raw["sources.toml"])
     categories = _categories(reader, raw["devices.toml"])
-    grid = _grid(reader, raw["grid.toml"])
+    grids = _grid(reader, raw["grid.toml"])
     refurbished, channels = _reuse(reader, raw["reuse.toml"])
     if raw["sources.toml"] is not None:
         defined = set((raw["sources.toml"] or {}).get("sources") or {})
         for file, entry, sid in reader.source_refs:
             if sid not in defined:
                 reader.problem(file, entry, sid, "the id of a source defined in sources.toml")
-    if reader.problems or grid is None:
+    if reader.problems or not grids:
         return None, reader.problems
+    grid = next(iter(grids.values()))
     return (
-        FactorSet(directory, files, sources, categories, grid, refurbished, channels),
+        FactorSet(directory, files, sources, categories, grid, refurbished, channels, grids),
         [],
     )
 
@@ -332,15 +377,65 @@ def _categories(reader: _Reader, data: Mapping[str, Any] | None) -> dict[str, Ca
     return out
 
 
-def _grid(reader: _Reader, data: Mapping[str, Any] | None) -> Grid | None:
+def _grid(reader: _Reader, data: Mapping[str, Any] | None) -> dict[str, Grid] | None:
+    """Every grid series of grid.toml, the default one first (None when none loads).
+
+    The file holds ``[series.ID]`` tables (each a consistent zone set with its
+    label, release, source, default and fallback zones) and names the default
+    in ``meta.default_series``; a file with ``[zones]`` at its top (one series,
+    zones in ``meta``) is read as the single series ``default``.
+    """
     if data is None:
         return None
     file = "grid.toml"
     meta = data.get("meta") or {}
-    zones_raw = reader.table(file, "zones", data.get("zones")) or {}
+    if "series" not in data:
+        grid = _grid_series(reader, file, "", "default", data, meta)
+        return {"default": grid} if grid else None
+    table = reader.table(file, "series", data.get("series")) or {}
+    grids: dict[str, Grid] = {}
+    for sid, raw in table.items():
+        series = reader.table(file, f"series.{sid}", raw)
+        if series is None:
+            continue
+        known = {"label", "release", "source", "note", "default_zone", "fallback_zone", "zones"}
+        for key in sorted(set(series) - known):
+            reader.problem(file, f"series.{sid}.{key}", None, f"one of {', '.join(sorted(known))}")
+        for key in ("label", "release"):
+            value = series.get(key)
+            if not isinstance(value, str) or not value.strip():
+                reader.problem(file, f"series.{sid}.{key}", value, f"the series' {key} (text)")
+        source = series.get("source")
+        if not isinstance(source, str) or not source:
+            reader.problem(file, f"series.{sid}.source", source, "the id of a source")
+        else:
+            reader.source_refs.append((file, f"series.{sid}.source", source))
+        grid = _grid_series(reader, file, f"series.{sid}.", sid, series, series)
+        if grid is not None:
+            grids[sid] = grid
+    default = meta.get("default_series")
+    if default not in table:
+        reader.problem(
+            file, "meta.default_series", default, f"a series of this file ({', '.join(table)})"
+        )
+        return None
+    if default not in grids:
+        return None
+    return {default: grids[default], **{k: v for k, v in grids.items() if k != default}}
+
+
+def _grid_series(
+    reader: _Reader,
+    file: str,
+    prefix: str,
+    sid: str,
+    holder: Mapping[str, Any],
+    zones_meta: Mapping[str, Any],
+) -> Grid | None:
+    zones_raw = reader.table(file, f"{prefix}zones", holder.get("zones")) or {}
     zones: dict[str, GridZone] = {}
     for code, raw in zones_raw.items():
-        entry = f"zones.{code}"
+        entry = f"{prefix}zones.{code}"
         if not (code.isalpha() and code.isupper() and len(code) == 2):
             reader.problem(
                 file, entry, None, 'a zone code: an ISO 3166 country code ("FR") or "EU"'
@@ -352,25 +447,47 @@ def _grid(reader: _Reader, data: Mapping[str, Any] | None) -> Grid | None:
         years_raw = reader.table(file, f"{entry}.intensity", zone.get("intensity")) or {}
         intensity: dict[int, Factor] = {}
         for year_key, fraw in years_raw.items():
-            if not (str(year_key).isdigit() and 1990 <= int(year_key) <= 2100):
-                reader.problem(file, f"{entry}.intensity.{year_key}", None, "a year, e.g. 2023")
+            where = f"{entry}.intensity.{year_key}"
+            if year_key == "all":
+                if len(years_raw) > 1:
+                    reader.problem(file, where, None, '"all" alone, or one entry per year')
+                    continue
+                year = ALL_YEARS
+            elif str(year_key).isdigit() and 1990 <= int(year_key) <= 2100:
+                year = int(year_key)
+            else:
+                reader.problem(file, where, None, 'a year, e.g. 2023, or "all"')
                 continue
-            fac = reader.factor(file, f"{entry}.intensity.{year_key}", fraw, "intensity")
+            fac = reader.factor(file, where, fraw, "intensity")
             if fac is not None:
-                intensity[int(year_key)] = fac
+                intensity[year] = fac
         if not years_raw:
             reader.problem(file, f"{entry}.intensity", None, "at least one year")
-        refs = reader.references(file, f"{entry}.references", zone.get("references"))
+        refs = reader.references(
+            file, f"{entry}.references", zone.get("references"), default_kind="intensity"
+        )
         if intensity:
             zones[code] = GridZone(code, str(zone.get("label", code)), intensity, refs)
-    default_zone = meta.get("default_zone")
-    fallback_zone = meta.get("fallback_zone")
+    default_zone = zones_meta.get("default_zone")
+    fallback_zone = zones_meta.get("fallback_zone")
+    where = prefix or "meta."
     for key, value in (("default_zone", default_zone), ("fallback_zone", fallback_zone)):
-        if value not in zones:
-            reader.problem(file, f"meta.{key}", value, f"a zone of this file ({', '.join(zones)})")
+        if value not in zones_raw:  # an invalid zone that is there is reported already
+            reader.problem(
+                file, f"{where}{key}", value, f"a zone of this file ({', '.join(zones)})"
+            )
     if default_zone not in zones or fallback_zone not in zones:
         return None
-    return Grid(zones, default_zone, fallback_zone)
+    return Grid(
+        zones,
+        default_zone,
+        fallback_zone,
+        id=sid,
+        label=str(holder.get("label", "")) if prefix else "",
+        release=str(holder.get("release", "")) if prefix else "",
+        source=str(holder.get("source", "")) if prefix else "",
+        note=str(holder.get("note", "")) if prefix else "",
+    )
 
 
 def _reuse(
@@ -417,12 +534,3 @@ def _reuse(
         if ch not in ctable:
             reader.problem(file, f"channels.{ch}", None, "a factor for every reuse channel")
     return refurbished, channels
-
-
-def _has_unit(text: object) -> bool:
-    if not isinstance(text, str):
-        return False
-    try:
-        return not Q_(text).unitless
-    except Exception:
-        return False

@@ -7,7 +7,7 @@ Kept apart from the loading (:mod:`.factors`) and the file reading
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +102,10 @@ class Reference:
     text: str
     source: str
     note: str = ""
+    #: Its dimension (a kind of :data:`sobriety.units.KINDS`), checked when read.
+    kind: str = "emissions"
+    #: The value in the kind's canonical unit.
+    value: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -141,12 +145,22 @@ class CategoryFactors:
         return out
 
 
+#: Key of a grid intensity that holds for every year (a series publishing one current value).
+ALL_YEARS = 0
+
+
 @dataclass(frozen=True)
 class GridZone:
     code: str
     label: str
+    #: Intensity per calendar year; the key :data:`ALL_YEARS` alone: one value for every year.
     intensity: dict[int, Factor]
     references: tuple[Reference, ...] = ()
+
+    @property
+    def constant(self) -> bool:
+        """One value for every year (``all = {...}`` in the file)."""
+        return ALL_YEARS in self.intensity
 
     @property
     def years(self) -> list[int]:
@@ -154,6 +168,8 @@ class GridZone:
 
     def for_year(self, year: int) -> tuple[Factor, int]:
         """The intensity for ``year`` and the year it comes from (nearest known)."""
+        if self.constant:
+            return self.intensity[ALL_YEARS], year
         years = self.years
         used = min(max(year, years[0]), years[-1])
         return self.intensity[used], used
@@ -161,9 +177,19 @@ class GridZone:
 
 @dataclass(frozen=True)
 class Grid:
+    """One consistent series of grid intensities: its zones and where it comes from."""
+
     zones: dict[str, GridZone]
     default_zone: str
     fallback_zone: str
+    #: The series' id in grid.toml (``series.ID``).
+    id: str = "default"
+    label: str = ""
+    #: The release of the dataset the series was read from (e.g. "Base Carbone V23.6").
+    release: str = ""
+    #: The id of its source in sources.toml.
+    source: str = ""
+    note: str = ""
 
     def zone_for(self, country: str | None) -> str:
         """The zone used for a site in ``country`` (fallback when it has no series)."""
@@ -191,10 +217,36 @@ class FactorSet:
     files: dict[str, FileMeta]
     sources: dict[str, Source]
     categories: dict[str, CategoryFactors]
+    #: The grid series in use (the file's ``default_series`` unless chosen otherwise).
     grid: Grid
     refurbished: dict[str, Factor]
     channels: dict[str, ChannelFactor]
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: Every grid series of grid.toml, by id (the first is the default).
+    grids: dict[str, Grid] = field(default_factory=dict)
+    _cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def grid_series(self) -> str:
+        return self.grid.id
+
+    def with_grid_series(self, series: str) -> FactorSet:
+        """This factor set with the grid series ``series`` (a ``KeyError`` when unknown)."""
+        if series == self.grid.id:
+            return self
+        grid = self.grids[series]
+        key = ("grid_series", series)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = replace(self, grid=grid, _cache={})
+            self._cache[key] = cached
+        return cached
+
+    def series_for_zone(self, zone: str) -> str | None:
+        """The series in use if it holds ``zone``, else the first one that does (None: none)."""
+        code = zone.upper()
+        if code in self.grid.zones:
+            return self.grid.id
+        return next((sid for sid, g in self.grids.items() if code in g.zones), None)
 
     @property
     def version(self) -> str:

@@ -86,9 +86,10 @@ def all_factors(factor_set: FactorSet) -> Iterable[tuple[str, Factor]]:
     for cat, cf in factor_set.categories.items():
         for key, fac in cf.factors().items():
             yield f"{cat}.{key}", fac
-    for code, zone in factor_set.grid.zones.items():
-        for year, fac in sorted(zone.intensity.items()):
-            yield f"grid.{code}.{year}", fac
+    for sid, grid in factor_set.grids.items():
+        for code, zone in grid.zones.items():
+            for year, fac in sorted(zone.intensity.items()):
+                yield f"grid.{sid}.{code}.{year or 'all'}", fac
     for cat, fac in factor_set.refurbished.items():
         yield f"refurbished.{cat}", fac
     for ch, cfac in factor_set.channels.items():

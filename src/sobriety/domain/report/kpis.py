@@ -8,9 +8,10 @@ exactly as in the carbon estimate):
 - :func:`count_matrix`: devices by category and status;
 - :func:`average_age`: mean age of the devices in use, in stock or in repair;
 - :func:`devices_per_agent`: devices in service for each agent of the sites;
-- :func:`purchase_share`: share of a year's IT purchases (spend excl. VAT)
-  bought refurbished (or received as donations), against the loi AGEC art. 58
-  target of that year (:func:`load_purchase_targets`, a sourced data file);
+- :func:`purchase_share` (from :mod:`.agec`): share of a year's spend on
+  "matériel informatique et téléphonie" from reuse, donations (at the flat
+  values of the arrêté of 29 February 2024) or recycled content, against
+  the loi AGEC art. 58 target of that year (sourced data files);
 - :func:`end_of_life_soon`: devices in use whose lifespan ends in the next 12
   months (and those already past it);
 - :func:`acquisitions_by_year`: devices acquired each year (a small chart);
@@ -24,26 +25,29 @@ The décret 2023-266 reuse rate comes from the recorded history
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from sobriety.domain.carbon import engine as carbon
 from sobriety.domain.carbon.breakdown import estimate_fleet
 from sobriety.domain.carbon.factors import DAYS_PER_YEAR, FactorSet
-from sobriety.domain.vocab import AcquisitionType, Status
+from sobriety.domain.report.agec import (  # noqa: F401 - re-exported: the AGEC share
+    DonationGrid,
+    PurchaseShare,
+    PurchaseTargets,
+    PurchaseTargetsError,
+    RecycledPurchase,
+    default_purchase_targets_path,
+    load_donation_grid,
+    load_purchase_targets,
+    purchase_share,
+)
+from sobriety.domain.vocab import Status
 from sobriety.i18n import _
 
 #: Devices the organisation uses or can use (not retired, not gone).
 ACTIVE_STATUSES = (Status.IN_SERVICE, Status.IN_STOCK, Status.IN_REPAIR)
-#: Acquisitions that count toward the AGEC purchase target (reuse, refurbishment).
-SECOND_HAND = (AcquisitionType.REFURBISHED, AcquisitionType.DONATED)
-#: Leases are not purchases: left out of the AGEC share.
-NOT_PURCHASED = (AcquisitionType.LEASED,)
 
 
 def _codes(names, table: list[str]) -> np.ndarray:
@@ -52,88 +56,6 @@ def _codes(names, table: list[str]) -> np.ndarray:
 
 def _active(fleet: carbon.CarbonFleet) -> np.ndarray:
     return np.isin(fleet.status, _codes(ACTIVE_STATUSES, carbon.STATUSES))
-
-
-# --------------------------------------------------------------------------
-# AGEC purchase targets (data file)
-
-
-class PurchaseTargetsError(ValueError):
-    """The purchase-targets file is invalid: file, key, value and what was expected."""
-
-    def __init__(self, path: str, key: str, value: Any, expected: str) -> None:
-        self.path, self.key, self.value, self.expected = path, key, value, expected
-        super().__init__(
-            _("{path}: {key} = {value!r}: expected {expected}").format(
-                path=path, key=key, value=value, expected=expected
-            )
-        )
-
-
-@dataclass(frozen=True)
-class PurchaseTargets:
-    """Minimum share (%) of a year's purchases from reuse or refurbishment, by year."""
-
-    targets_pct: Mapping[int, float]
-    source: str
-    scope: str = ""
-    basis: str = "spend_excl_vat"
-    note: str = ""
-    date: str = ""
-
-    def target_for(self, year: int) -> float | None:
-        """The target in force in ``year`` (the latest one set at or before it)."""
-        years = [y for y in self.targets_pct if y <= year]
-        return self.targets_pct[max(years)] if years else None
-
-
-def default_purchase_targets_path() -> Path:
-    return Path(__file__).resolve().parents[2] / "data" / "agec_purchase_targets.toml"
-
-
-def load_purchase_targets(path: Path | str | None = None) -> PurchaseTargets:
-    """Read and check the purchase-targets file (the shipped one by default)."""
-    path = Path(path) if path else default_purchase_targets_path()
-    where = str(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PurchaseTargetsError(
-            where, "(file)", where, _("a readable file ({reason})").format(reason=exc)
-        ) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise PurchaseTargetsError(where, "(syntax)", str(exc), _("valid TOML")) from exc
-    table = data.get("purchases")
-    if not isinstance(table, dict):
-        raise PurchaseTargetsError(where, "[purchases]", table, _("a table"))
-    source = table.get("source")
-    if not isinstance(source, str) or not source.strip():
-        raise PurchaseTargetsError(where, "purchases.source", source, _("the legal source (text)"))
-    basis = table.get("basis", "spend_excl_vat")
-    if basis != "spend_excl_vat":
-        raise PurchaseTargetsError(where, "purchases.basis", basis, '"spend_excl_vat"')
-    raw = table.get("targets_pct")
-    if not isinstance(raw, dict) or not raw:
-        raise PurchaseTargetsError(
-            where, "purchases.targets_pct", raw, _("a table of year = percent")
-        )
-    targets: dict[int, float] = {}
-    for key, value in raw.items():
-        if not str(key).isdigit() or not 2000 <= int(key) <= 2100:
-            raise PurchaseTargetsError(where, f"purchases.targets_pct.{key}", value, _("a year"))
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
-            raise PurchaseTargetsError(
-                where, f"purchases.targets_pct.{key}", value, _("a percentage from 0 to 100")
-            )
-        targets[int(key)] = float(value)
-    return PurchaseTargets(
-        targets_pct=dict(sorted(targets.items())),
-        source=source.strip(),
-        scope=str(table.get("scope", "")),
-        basis=basis,
-        note=str(table.get("note", "")),
-        date=str(table.get("date", "")),
-    )
 
 
 # --------------------------------------------------------------------------
@@ -181,57 +103,6 @@ def devices_per_agent(fleet: carbon.CarbonFleet) -> PerAgent:
     in_service = int((fleet.status == carbon.STATUSES.index(Status.IN_SERVICE.value)).sum())
     agents = fleet.sites.agents
     return PerAgent(in_service, float(np.nansum(agents)) if len(agents) else 0.0)
-
-
-@dataclass(frozen=True)
-class PurchaseShare:
-    """Loi AGEC art. 58: share of a year's purchases from reuse or refurbishment."""
-
-    year: int
-    devices: int  # devices acquired in the year (purchases, donations; leases left out)
-    second_hand_devices: int
-    spend_eur: float  # recorded purchase value of those with a price
-    second_hand_eur: float
-    unpriced: int  # acquired in the year without a recorded price (not in the spend)
-    target_pct: float | None
-    source: str
-
-    @property
-    def share_pct(self) -> float | None:
-        return self.second_hand_eur / self.spend_eur * 100.0 if self.spend_eur > 0 else None
-
-    @property
-    def count_share_pct(self) -> float | None:
-        return self.second_hand_devices / self.devices * 100.0 if self.devices else None
-
-    @property
-    def met(self) -> bool | None:
-        if self.share_pct is None or self.target_pct is None:
-            return None
-        return self.share_pct >= self.target_pct
-
-
-def purchase_share(fleet: carbon.CarbonFleet, year: int, targets: PurchaseTargets) -> PurchaseShare:
-    """The share (by spend excl. VAT) of ``year``'s acquisitions bought refurbished or donated."""
-    in_year = (fleet.acquired >= carbon.year_start(year)) & (
-        fleet.acquired < carbon.year_start(year + 1)
-    )
-    bought = in_year & ~np.isin(
-        fleet.acquisition_type, _codes(NOT_PURCHASED, carbon.ACQUISITION_TYPES)
-    )
-    second = bought & np.isin(fleet.acquisition_type, _codes(SECOND_HAND, carbon.ACQUISITION_TYPES))
-    price = fleet.purchase_price_eur
-    priced = ~np.isnan(price)
-    return PurchaseShare(
-        year=year,
-        devices=int(bought.sum()),
-        second_hand_devices=int(second.sum()),
-        spend_eur=float(price[bought & priced].sum()),
-        second_hand_eur=float(price[second & priced].sum()),
-        unpriced=int((bought & ~priced).sum()),
-        target_pct=targets.target_for(year),
-        source=targets.source,
-    )
 
 
 @dataclass(frozen=True)
@@ -346,6 +217,8 @@ def dashboard(
     history_years: int = 10,
     grid_zone: str | None = None,
     progress=None,
+    donations: DonationGrid | None = None,
+    recycled: tuple[RecycledPurchase, ...] = (),
 ) -> Dashboard:
     """Every dashboard figure for ``year`` (default: the year of ``on``).
 
@@ -372,9 +245,7 @@ def dashboard(
             _("Estimating {year}: {mode}").format(year=year, mode=_(carbon.MODE_LABELS[mode])),
             1 + k,
         )
-        est = estimate_fleet(
-            fleet, factor_set, year=year, mode=mode, as_of=on, grid_zone=grid_zone
-        )
+        est = estimate_fleet(fleet, factor_set, year=year, mode=mode, as_of=on, grid_zone=grid_zone)
         footprints[mode] = Footprint(mode, est.total, est.agents)
         terms = est.terms
         if not notes:
@@ -390,7 +261,14 @@ def dashboard(
         counts=counts,
         age=average_age(fleet, on),
         per_agent=devices_per_agent(fleet),
-        purchases=purchase_share(fleet, year, targets),
+        purchases=purchase_share(
+            fleet,
+            year,
+            targets,
+            donations=donations,
+            recycled=recycled,
+            category_order=factor_set.category_order,
+        ),
         end_of_life=end_of_life_soon(fleet, terms, on, n_categories=len(cats)),
         acquisitions_first_year=first,
         acquisitions=acquisitions_by_year(fleet, first, year),

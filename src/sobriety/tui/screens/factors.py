@@ -165,16 +165,17 @@ class FactorsScreen(Screen[None]):
         grid = self.query_one("#factor-grid", DataTable)
         grid.clear()
         sources["factor-grid"] = []
-        for code, zone in fs.grid.zones.items():
-            for year, f in sorted(zone.intensity.items()):
-                grid.add_row(
-                    f"{code} {zone.label}",
-                    str(year),
-                    fmt_number(f.value * 1000, 1),
-                    f"{fmt_number(f.low * 1000, 1)}–{fmt_number(f.high * 1000, 1)}",
-                    f.source,
-                )
-                sources["factor-grid"].append(f.source)
+        for series in fs.grids.values():
+            for code, zone in series.zones.items():
+                for year, f in sorted(zone.intensity.items()):
+                    grid.add_row(
+                        f"{code} {zone.label} ({series.id})",
+                        str(year) if year else _("all years"),
+                        fmt_number(f.value * 1000, 1),
+                        f"{fmt_number(f.low * 1000, 1)}–{fmt_number(f.high * 1000, 1)}",
+                        f.source,
+                    )
+                    sources["factor-grid"].append(f.source)
         table = self.query_one("#factor-models", DataTable)
         table.clear()
         for m in models:
