@@ -12,7 +12,11 @@ and erasure records), measured in the same run:
 - **renewal**: :func:`sobriety.app.renewal.renewal_plan` for the next year with
   the 1,909,000 EUR budget; target under 2 s.
 
-Each is printed with its ratio to the floor. Usage:
+Each is printed with its ratio to the floor, after the modules are imported (a
+fresh ``sobriety report`` process also pays about 1-2 s of imports, measured
+apart as ``imports``). The reuse history read (:func:`sobriety.storage.
+reuse_events.read_history`, shared with ``sobriety reuse-rate`` and the
+dashboard) is timed apart too: it is most of the JSON's time. Usage:
 ``python bench/bench_report.py [--devices 100000] [--db PATH]`` (the database is
 created with the demo fleet when PATH does not exist).
 """
@@ -72,9 +76,19 @@ def main() -> None:
         _seed(path, args.devices)
         print(f"seeded {args.devices:,} demo devices in {time.perf_counter() - t:.1f} s")
 
+    start = time.perf_counter()
+    import matplotlib.figure  # noqa: F401 - what a report process imports
+    from fpdf import FPDF  # noqa: F401
+    from jinja2 import Environment  # noqa: F401
+
     from sobriety.app import renewal, report
     from sobriety.app.context import Sobriety
+    from sobriety.domain.report import annual, sections  # noqa: F401
     from sobriety.settings import load_settings
+    from sobriety.storage import report_data, reuse_events  # noqa: F401
+    from sobriety.storage.carbon_fleet import read_fleet  # noqa: F401
+
+    print(f"imports: {time.perf_counter() - start:.2f} s")
 
     app = Sobriety(load_settings(database_url=f"sqlite:///{path}"), today=lambda: AS_OF)
     app.factors  # noqa: B018 - load the factor files outside the timings
@@ -91,6 +105,7 @@ def main() -> None:
         print(f"{name:<34} {seconds:7.2f} s  ratio {seconds / base:6.1f}x floor"
               f"  (target < {target:g} s: {verdict})")  # fmt: skip
 
+    timed("  of which: read_history", 3.0, lambda: reuse_events.read_history(app.engine))
     timed("report --format json", 3.0,
           lambda: report.write_report(app, YEAR, out / "json", formats=["json"]))  # fmt: skip
     timed("report pdf,html,json", 15.0, lambda: report.write_report(app, YEAR, out / "all"))
