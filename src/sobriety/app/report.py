@@ -184,8 +184,8 @@ def write_report(
     )  # fmt: skip
     output.mkdir(parents=True, exist_ok=True)
     result = ReportResult(year, figures)
-    stem = _("sobriety-report-{year}-{lang}").format(year=year, lang=figures["lang"])
     with _Language(figures["lang"]):
+        stem = _("sobriety-report-{year}-{lang}").format(year=year, lang=figures["lang"])
         charts = None
         if "pdf" in wanted or "html" in wanted:
             from sobriety.reports.annual_charts import render_all

@@ -87,20 +87,28 @@ def fleet_chart(fig_data: dict[str, Any]):
 
 
 def age_pyramid_chart(fig_data: dict[str, Any]):
+    """Devices held by whole years of age: the five largest categories, then the rest."""
     p = fig_data["fleet"]["age_pyramid"]
-    fig = _figure(7.0, 2.8, left=0.12)
+    fig = _figure(7.0, 2.8, left=0.1)
+    fig.subplots_adjust(right=0.76)
     ax = fig.subplots()
     bands = p["bands"]
+    series = sorted(p["series"], key=lambda s: -sum(s["counts"]))
+    shown = series[: len(GREYS) - 1]
+    rest = [sum(c) for c in zip(*(s["counts"] for s in series[len(shown) :]), strict=True)]
+    groups = [(s["label"], s["counts"]) for s in shown]
+    if rest:
+        groups.append((_("Other categories"), rest))
     left = [0] * len(bands)
     y = list(range(len(bands)))
-    for k, s in enumerate(p["series"]):
-        ax.barh(y, s["counts"], left=left, color=GREYS[k % len(GREYS)], edgecolor="0",
-                hatch=HATCHES[k % len(HATCHES)], linewidth=0.5, label=s["label"])  # fmt: skip
-        left = [a + b for a, b in zip(left, s["counts"], strict=True)]
+    for k, (name, counts) in enumerate(groups):
+        ax.barh(y, counts, left=left, color=GREYS[k % len(GREYS)], edgecolor="0",
+                hatch=HATCHES[k % len(HATCHES)], linewidth=0.5, label=name)  # fmt: skip
+        left = [a + b for a, b in zip(left, counts, strict=True)]
     ax.set_yticks(y, bands, fontsize=7)
     ax.set_ylabel(_("age (years)"), fontsize=7)
     ax.set_title(_("Age pyramid of the devices held"), fontsize=8)
-    ax.legend(fontsize=6, frameon=False, loc="lower right")
+    ax.legend(fontsize=6, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     _style(ax)
     return fig
 
