@@ -78,7 +78,7 @@ def objectives_chart(fig_data: dict[str, Any]):
 
 def fleet_chart(fig_data: dict[str, Any]):
     f = fig_data["fleet"]
-    fig = _figure(7.0, 2.6, left=0.22)
+    fig = _figure(7.0, 2.3, left=0.22)
     ax = fig.subplots()
     cats = f["by_category"]
     _hbar(ax, [c["label"] for c in cats], [c["devices"] for c in cats])
@@ -89,7 +89,7 @@ def fleet_chart(fig_data: dict[str, Any]):
 def age_pyramid_chart(fig_data: dict[str, Any]):
     """Devices held by whole years of age: the five largest categories, then the rest."""
     p = fig_data["fleet"]["age_pyramid"]
-    fig = _figure(7.0, 2.8, left=0.1)
+    fig = _figure(7.0, 2.5, left=0.1)
     fig.subplots_adjust(right=0.76)
     ax = fig.subplots()
     bands = p["bands"]
@@ -155,16 +155,20 @@ def grid_chart(fig_data: dict[str, Any]):
 def purchases_chart(fig_data: dict[str, Any]):
     years = fig_data["purchases"]["years"]
     fig = _figure(7.0, 2.2)
+    fig.subplots_adjust(right=0.8)
     ax = fig.subplots()
     xs = list(range(len(years)))
     ax.bar(xs, [y["share_pct"] or 0 for y in years], 0.5, color="0.7", edgecolor="0",
            hatch="//", label=_("refurbished share"))  # fmt: skip
-    ax.plot(xs, [float("nan") if y["target_pct"] is None else y["target_pct"] for y in years],
-            "_", color="0", markersize=30, markeredgewidth=2, label=_("target"))  # fmt: skip
+    targets = [(x, y["target_pct"]) for x, y in zip(xs, years, strict=True) if y["target_pct"]]
+    if targets:
+        ax.hlines([t for _x, t in targets], [x - 0.35 for x, _t in targets],
+                  [x + 0.35 for x, _t in targets], colors="0", linestyles="--",
+                  linewidth=1.5, label=_("target"))  # fmt: skip
     ax.set_xticks(xs, [str(y["year"]) for y in years], fontsize=7)
     ax.set_ylabel("%", fontsize=7)
     ax.set_title(_("Refurbished purchases against the AGEC target"), fontsize=8)
-    ax.legend(fontsize=6, frameon=False)
+    ax.legend(fontsize=6, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     _style(ax)
     return fig
 

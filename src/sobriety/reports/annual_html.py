@@ -45,7 +45,7 @@ img { max-width: 100%; }
 <table>{% if t.title %}<caption>{{ t.title }}</caption>{% endif %}
 <thead><tr>{% for h in t.headers %}<th>{{ h }}</th>{% endfor %}</tr></thead>
 <tbody>{% for row in t.rows %}<tr>{% for cell in row %}
-<td{% if loop.index > 1 %} class="n"{% endif %}>{{ cell }}</td>{% endfor %}</tr>
+<td{% if loop.index > t.text_columns %} class="n"{% endif %}>{{ cell }}</td>{% endfor %}</tr>
 {% endfor %}</tbody></table>{% endif %}
 {% endfor %}
 </section>

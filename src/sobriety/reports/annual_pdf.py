@@ -83,11 +83,15 @@ def write_pdf(figures: dict[str, Any], path: Path, charts: dict[str, bytes] | No
                 pdf.multi_cell(0, 5, t.title, new_x="LMARGIN", new_y="NEXT")
             pdf.set_font("DejaVu", "", 7.5)
             n = len(t.headers)
-            first = min(width * 0.34, width / max(n, 1) * 2) if n > 1 else width
-            rest = (width - first) / (n - 1) if n > 1 else 0
+            if t.weights:
+                widths = tuple(width * w / sum(t.weights) for w in t.weights)
+            else:
+                first = (width * 0.34 if n <= 4 else width / n * 1.5) if n > 1 else width
+                widths = (first, *([(width - first) / (n - 1)] * (n - 1)))
+            left = min(t.text_columns, n)
             with pdf.table(
-                col_widths=(first, *([rest] * (n - 1))),
-                text_align=("LEFT", *(["RIGHT"] * (n - 1))),
+                col_widths=widths,
+                text_align=(*(["LEFT"] * left), *(["RIGHT"] * (n - left))),
                 headings_style=FontFace(emphasis="BOLD", fill_color=(225, 225, 225)),
                 line_height=4,
                 width=width,
