@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sobriety.i18n import _, fmt_number, ngettext
+from sobriety.i18n import N_, _, fmt_number
 
 #: Decimals shown for each unit.
 DIGITS = {"tCO2e": 2, "%": 1, "years": 1, "t": 3, "ratio": 2, "devices": 0, "EUR": 0}
@@ -251,8 +251,11 @@ def _build(fig: dict[str, Any]) -> list[Section]:
     return out
 
 
+PLUS_YEARS = {1: N_("+1 year"), 2: N_("+2 years")}
+
+
 def _plus_years(n: int) -> str:
-    return ngettext("+{n} year", "+{n} years", n).format(n=n)
+    return _(PLUS_YEARS[n]) if n in PLUS_YEARS else _("+{n} years").format(n=n)
 
 
 def _bounds_text(b: dict[str, float]) -> str:
@@ -387,7 +390,7 @@ def _renewal(r: dict[str, Any]) -> Section:
             [[str(x["rank"]), x["asset_tag"], x["category"], x["reasons"], x["replacement"],
               num(x["cost_eur"], "EUR")] for x in r.get("top", [])],
             _("First devices of the plan"),
-            weights=[0.5, 1.3, 1.3, 2.8, 1.2, 0.9],
+            weights=[0.8, 1.3, 1.3, 2.6, 1.2, 0.9],
             text_columns=5,
         )
     )  # fmt: skip
