@@ -8,10 +8,11 @@ one view, so they show the same numbers, formatted in the report's language
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sobriety.i18n import N_, _, fmt_number
+from sobriety.i18n import N_, _, fmt_date, fmt_number
 
 #: Decimals shown for each unit.
 DIGITS = {"tCO2e": 2, "%": 1, "years": 1, "t": 3, "ratio": 2, "devices": 0, "EUR": 0}
@@ -89,7 +90,7 @@ def _build(fig: dict[str, Any]) -> list[Section]:
     kf = Section("key", _("Key figures {year}").format(year=year))
     kf.paragraphs.append(
         _("Report produced on {date} with the factor set {factors}.").format(
-            date=fig["produced_on"], factors=fig["factor_set"]
+            date=fmt_date(dt.date.fromisoformat(fig["produced_on"])), factors=fig["factor_set"]
         )
     )
     kf.tables.append(
