@@ -26,7 +26,7 @@ def show_renewal_candidates(screen: Screen) -> None:
         sobriety = host(screen).sobriety
         try:
             plan = renewal.renewal_plan(sobriety)
-            rows = plan.rows(sobriety)
+            rows = plan.rows(sobriety, limit=SHOWN)
         except Exception as exc:  # shown, never a crash
             app.call_from_thread(
                 app.notify, str(exc).splitlines()[0], title=_("Renewal"), severity="error"
@@ -54,7 +54,7 @@ def show_renewal_candidates(screen: Screen) -> None:
                 fmt_number(r["cost_eur"]),
                 _("yes") if r["selected"] else _("no"),
             )
-            for r in rows[:SHOWN]
+            for r in rows
         ]
         columns = [_("Rank"), _("Asset tag"), _("Category"), _("Reasons"), _("Cost (EUR)"),
                    _("In the plan")]  # fmt: skip
