@@ -52,3 +52,24 @@ async def test_a_year_without_data_is_said_on_the_screen(sqlite_fleet: Engine, t
         await settle(pilot, app)
         assert "no data for 2001" in shown(screen.query_one("#reports-status", Static))
         assert not (tmp_path / "none").exists()
+
+
+async def test_the_reuse_queue_shows_the_renewal_candidates(sqlite_fleet: Engine) -> None:
+    from textual.widgets import DataTable
+
+    from sobriety.app import renewal
+    from sobriety.tui.screens.problems import ProblemsDialog
+
+    app = make_app(sqlite_fleet, start="reuse")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        want = renewal.renewal_plan(app.sobriety)
+        await pilot.press("n")
+        await settle(pilot, app)
+        dialog = app.screen
+        assert isinstance(dialog, ProblemsDialog)
+        table = dialog.query_one(DataTable)
+        assert table.row_count == min(want.summary["candidates"], 500) > 0
+        first = want.rows(app.sobriety)[0]
+        assert table.get_row_at(0)[1] == first["asset_tag"]
+        await pilot.press("escape")

@@ -40,8 +40,12 @@ class RenewalPlan:
     ids: Any  # device ids of the fleet rows
     _tags: dict[int, tuple[str, str, str]] | None = None
 
-    def rows(self, app: Sobriety, *, selected_only: bool = False) -> list[dict[str, Any]]:
-        """One line per candidate, in priority order."""
+    def rows(
+        self, app: Sobriety, *, selected_only: bool = False, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """One line per candidate (the first ``limit``), in priority order."""
+        import numpy as np
+
         from sobriety.domain.labels import label
         from sobriety.domain.report.renewal import REASON_LABELS, REASONS
         from sobriety.storage.report_data import device_names
@@ -51,21 +55,20 @@ class RenewalPlan:
         keep = range(len(rows_idx))
         if selected_only:
             keep = [i for i in keep if p.selected[i]]
+        keep = list(keep)[:limit] if limit is not None else list(keep)
         ids = [int(self.ids[rows_idx[i]]) for i in keep]
         names = device_names(app.engine, ids)
-        cum = 0.0
+        spent = np.cumsum(np.where(p.selected, p.cost_eur, 0.0))
         out = []
-        for rank, (i, dev) in enumerate(zip(keep, ids, strict=True), start=1):
+        for i, dev in zip(keep, ids, strict=True):
             tag, model, site = names.get(dev, ("", "", ""))
-            if p.selected[i]:
-                cum += float(p.cost_eur[i])
             reasons = [
                 _(REASON_LABELS[r]) for k, r in enumerate(REASONS) if p.candidates.reasons[i, k]
             ]
             age = p.candidates.age[i]
             out.append(
                 {
-                    "rank": rank,
+                    "rank": i + 1,
                     "asset_tag": tag,
                     "category": label("category", str(p.categories[i])),
                     "model": model,
@@ -76,7 +79,7 @@ class RenewalPlan:
                     "cost_eur": float(p.cost_eur[i]),
                     "kgco2e": float(p.kgco2e[0, i]),
                     "selected": bool(p.selected[i]),
-                    "cumulative_eur": cum if p.selected[i] else None,
+                    "cumulative_eur": float(spent[i]) if p.selected[i] else None,
                 }
             )
         return out
@@ -159,5 +162,5 @@ def report_section(
     """The renewal section of the annual report: the plan of ``year`` and its first lines."""
     plan = renewal_plan(app, year, budget)
     section = dict(plan.summary)
-    section["top"] = plan.rows(app, selected_only=True)[:SHOWN_IN_REPORT]
+    section["top"] = plan.rows(app, selected_only=True, limit=SHOWN_IN_REPORT)
     return section

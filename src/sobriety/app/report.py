@@ -171,7 +171,7 @@ def write_report(
     output = Path(output)
     if output.exists() and not output.is_dir():
         raise ReportInputError(_("{path} is not a folder").format(path=output))
-    total = 10.0 + len(wanted)
+    total = 11.0 + len(wanted)
 
     def step(text: str, done: float) -> None:
         if progress is not None:
@@ -184,10 +184,17 @@ def write_report(
     )  # fmt: skip
     output.mkdir(parents=True, exist_ok=True)
     result = ReportResult(year, figures)
-    stem = _("sobriety-report-{year}-{lang}").format(year=year, lang=figures["lang"])
     with _Language(figures["lang"]):
+        stem = _("sobriety-report-{year}-{lang}").format(year=year, lang=figures["lang"])
+        charts = None
+        if "pdf" in wanted or "html" in wanted:
+            from sobriety.reports.annual_charts import render_all
+            from sobriety.reports.annual_view import build_view
+
+            step(_("Drawing the charts"), 9)
+            charts = render_all(figures, [c for s in build_view(figures) for c in s.charts])
         for k, fmt in enumerate(wanted):
-            step(_("Writing the {format} file").format(format=fmt.upper()), 9 + k)
+            step(_("Writing the {format} file").format(format=fmt.upper()), 10 + k)
             path = output / f"{stem}.{fmt}"
             if fmt == "json":
                 from sobriety.reports.annual_json import write_json
@@ -196,11 +203,11 @@ def write_report(
             elif fmt == "html":
                 from sobriety.reports.annual_html import write_html
 
-                write_html(figures, path)
+                write_html(figures, path, charts)
             else:
                 from sobriety.reports.annual_pdf import write_pdf
 
-                write_pdf(figures, path)
+                write_pdf(figures, path, charts)
             result.paths.append(path)
     step(_("Storing the snapshot"), total - 1)
     result.snapshot_id = save_snapshot(

@@ -16,7 +16,10 @@ def _value(value: float | None, unit: str) -> str:
         return "-"
     digits = {"%": 1, "years": 1, "tCO2e": 3, "t": 3}.get(unit, 1)
     text = fmt_number(value, digits)
-    return f"{text} %" if unit == "%" else f"{text} {unit}"
+    if unit == "%":
+        return f"{text} %"
+    shown = _("years") if unit == "years" else unit
+    return f"{text} {shown}"
 
 
 def objectives(
@@ -45,8 +48,10 @@ def objectives(
         o = a.objective
         state = {True: _("on track"), False: _("off track"), None: _("not assessed")}[a.on_track]
         typer.echo(
-            f"- {o.label}: {_value(a.value, o.unit)} "
-            + _("(expected {expected}, target {target} in {year}): {state}").format(
+            "- "
+            + _("{objective}: {value} (expected {expected}, target {target} in {year}): {state}")
+            .format(
+                objective=o.label, value=_value(a.value, o.unit),
                 expected=_value(a.expected, o.unit), target=_value(a.target, o.unit),
                 year=o.target_year, state=state,
             )

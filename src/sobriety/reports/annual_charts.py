@@ -16,11 +16,12 @@ GREYS = ("0.15", "0.55", "0.8", "0.35", "0.7", "0.95")
 HATCHES = ("", "///", "...", "xx", "\\\\", "oo")
 
 
-def _figure(width: float = 7.0, height: float = 3.0):
+def _figure(width: float = 7.0, height: float = 3.0, left: float = 0.1):
+    """A figure with fixed margins (a layout engine costs more than the drawing)."""
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(width, height), dpi=100)
-    fig.set_layout_engine("constrained")
+    fig.subplots_adjust(left=left, right=0.97, top=0.88, bottom=0.14)
     return fig
 
 
@@ -47,6 +48,8 @@ def objectives_chart(fig_data: dict[str, Any]):
     rows = (n + cols - 1) // cols
     fig = _figure(7.0, 1.9 * rows)
     axes = fig.subplots(rows, cols, squeeze=False)
+    fig.subplots_adjust(left=0.07, right=0.98, top=1 - 0.32 / rows, bottom=0.2 / rows,
+                        wspace=0.35, hspace=0.55)  # fmt: skip
     for k, ax in enumerate(axes.flat):
         if k >= len(items):
             ax.set_visible(False)
@@ -75,7 +78,7 @@ def objectives_chart(fig_data: dict[str, Any]):
 
 def fleet_chart(fig_data: dict[str, Any]):
     f = fig_data["fleet"]
-    fig = _figure(7.0, 2.6)
+    fig = _figure(7.0, 2.3, left=0.22)
     ax = fig.subplots()
     cats = f["by_category"]
     _hbar(ax, [c["label"] for c in cats], [c["devices"] for c in cats])
@@ -84,20 +87,28 @@ def fleet_chart(fig_data: dict[str, Any]):
 
 
 def age_pyramid_chart(fig_data: dict[str, Any]):
+    """Devices held by whole years of age: the five largest categories, then the rest."""
     p = fig_data["fleet"]["age_pyramid"]
-    fig = _figure(7.0, 2.8)
+    fig = _figure(7.0, 2.5, left=0.1)
+    fig.subplots_adjust(right=0.76)
     ax = fig.subplots()
     bands = p["bands"]
+    series = sorted(p["series"], key=lambda s: -sum(s["counts"]))
+    shown = series[: len(GREYS) - 1]
+    rest = [sum(c) for c in zip(*(s["counts"] for s in series[len(shown) :]), strict=True)]
+    groups = [(s["label"], s["counts"]) for s in shown]
+    if rest:
+        groups.append((_("Other categories"), rest))
     left = [0] * len(bands)
     y = list(range(len(bands)))
-    for k, s in enumerate(p["series"]):
-        ax.barh(y, s["counts"], left=left, color=GREYS[k % len(GREYS)], edgecolor="0",
-                hatch=HATCHES[k % len(HATCHES)], linewidth=0.5, label=s["label"])  # fmt: skip
-        left = [a + b for a, b in zip(left, s["counts"], strict=True)]
+    for k, (name, counts) in enumerate(groups):
+        ax.barh(y, counts, left=left, color=GREYS[k % len(GREYS)], edgecolor="0",
+                hatch=HATCHES[k % len(HATCHES)], linewidth=0.5, label=name)  # fmt: skip
+        left = [a + b for a, b in zip(left, counts, strict=True)]
     ax.set_yticks(y, bands, fontsize=7)
     ax.set_ylabel(_("age (years)"), fontsize=7)
     ax.set_title(_("Age pyramid of the devices held"), fontsize=8)
-    ax.legend(fontsize=6, frameon=False, loc="lower right")
+    ax.legend(fontsize=6, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     _style(ax)
     return fig
 
@@ -144,23 +155,27 @@ def grid_chart(fig_data: dict[str, Any]):
 def purchases_chart(fig_data: dict[str, Any]):
     years = fig_data["purchases"]["years"]
     fig = _figure(7.0, 2.2)
+    fig.subplots_adjust(right=0.8)
     ax = fig.subplots()
     xs = list(range(len(years)))
     ax.bar(xs, [y["share_pct"] or 0 for y in years], 0.5, color="0.7", edgecolor="0",
            hatch="//", label=_("refurbished share"))  # fmt: skip
-    ax.plot(xs, [float("nan") if y["target_pct"] is None else y["target_pct"] for y in years],
-            "_", color="0", markersize=30, markeredgewidth=2, label=_("target"))  # fmt: skip
+    targets = [(x, y["target_pct"]) for x, y in zip(xs, years, strict=True) if y["target_pct"]]
+    if targets:
+        ax.hlines([t for _x, t in targets], [x - 0.35 for x, _t in targets],
+                  [x + 0.35 for x, _t in targets], colors="0", linestyles="--",
+                  linewidth=1.5, label=_("target"))  # fmt: skip
     ax.set_xticks(xs, [str(y["year"]) for y in years], fontsize=7)
     ax.set_ylabel("%", fontsize=7)
     ax.set_title(_("Refurbished purchases against the AGEC target"), fontsize=8)
-    ax.legend(fontsize=6, frameon=False)
+    ax.legend(fontsize=6, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     _style(ax)
     return fig
 
 
 def outflows_chart(fig_data: dict[str, Any]):
     chans = fig_data["outflows"]["by_channel"]
-    fig = _figure(7.0, 2.0)
+    fig = _figure(7.0, 2.0, left=0.22)
     ax = fig.subplots()
     _hbar(ax, [c["label"] for c in chans] or ["-"], [c["devices"] for c in chans] or [0])
     ax.set_title(_("Devices by outgoing channel"), fontsize=8)
@@ -178,10 +193,15 @@ CHARTS = {
 }
 
 
-def render(name: str, fig_data: dict[str, Any], fmt: str = "svg") -> bytes:
-    """Chart ``name`` as SVG (HTML) or PNG (PDF) bytes."""
+def render(name: str, fig_data: dict[str, Any], fmt: str = "png") -> bytes:
+    """Chart ``name`` as PNG (or SVG) bytes."""
     fig = CHARTS[name](fig_data)
     buf = io.BytesIO()
-    fig.savefig(buf, format=fmt, dpi=150 if fmt == "png" else 100,
+    fig.savefig(buf, format=fmt, dpi=130 if fmt == "png" else 100,
                 metadata={"Date": None} if fmt == "svg" else None)  # fmt: skip
     return buf.getvalue()
+
+
+def render_all(fig_data: dict[str, Any], names) -> dict[str, bytes]:
+    """Each chart of ``names`` drawn once as PNG (shared by the PDF and the HTML page)."""
+    return {name: render(name, fig_data) for name in dict.fromkeys(names)}

@@ -1,7 +1,7 @@
 """The annual report as one self-contained HTML page (no external file or script).
 
 Rendered with jinja2, autoescaped (every label and user text is escaped);
-the charts are inlined as base64 SVG images.
+the charts are inlined as base64 PNG images.
 """
 
 from __future__ import annotations
@@ -39,13 +39,13 @@ img { max-width: 100%; }
 {% for p in s.paragraphs %}<p>{{ p }}</p>
 {% endfor %}
 {% for c in s.charts %}<figure><img alt="{{ c.alt }}"
- src="data:image/svg+xml;base64,{{ c.data }}"></figure>
+ src="data:image/png;base64,{{ c.data }}"></figure>
 {% endfor %}
 {% for t in s.tables %}{% if t.headers %}
 <table>{% if t.title %}<caption>{{ t.title }}</caption>{% endif %}
 <thead><tr>{% for h in t.headers %}<th>{{ h }}</th>{% endfor %}</tr></thead>
 <tbody>{% for row in t.rows %}<tr>{% for cell in row %}
-<td{% if loop.index > 1 %} class="n"{% endif %}>{{ cell }}</td>{% endfor %}</tr>
+<td{% if loop.index > t.text_columns %} class="n"{% endif %}>{{ cell }}</td>{% endfor %}</tr>
 {% endfor %}</tbody></table>{% endif %}
 {% endfor %}
 </section>
@@ -55,26 +55,30 @@ img { max-width: 100%; }
 """
 
 
-def render_html(figures: dict[str, Any]) -> str:
+def render_html(figures: dict[str, Any], charts: dict[str, bytes] | None = None) -> str:
+    """The page; ``charts`` are the PNG charts already drawn (drawn here when None)."""
     from jinja2 import Environment
 
-    from sobriety.reports.annual_charts import render
+    from sobriety.reports.annual_charts import render_all
     from sobriety.reports.annual_view import build_view
 
     env = Environment(autoescape=True)
+    view = build_view(figures)
+    if charts is None:
+        charts = render_all(figures, [c for s in view for c in s.charts])
     sections = []
-    for s in build_view(figures):
-        charts = [
-            {"alt": name, "data": base64.b64encode(render(name, figures, "svg")).decode("ascii")}
+    for s in view:
+        images = [
+            {"alt": name, "data": base64.b64encode(charts[name]).decode("ascii")}
             for name in s.charts
         ]
-        sections.append({**vars(s), "charts": charts})
+        sections.append({**vars(s), "charts": images})
     title = _("Numérique responsable: annual report {year}").format(year=figures["year"])
     return env.from_string(TEMPLATE).render(
         lang=figures.get("lang", "en"), title=title, sections=sections
     )
 
 
-def write_html(figures: dict[str, Any], path: Path) -> Path:
-    Path(path).write_text(render_html(figures), encoding="utf-8")
+def write_html(figures: dict[str, Any], path: Path, charts: dict[str, bytes] | None = None) -> Path:
+    Path(path).write_text(render_html(figures, charts), encoding="utf-8")
     return Path(path)

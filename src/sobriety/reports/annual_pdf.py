@@ -20,11 +20,12 @@ def _fonts_dir() -> Path:
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
 
-def write_pdf(figures: dict[str, Any], path: Path) -> Path:
+def write_pdf(figures: dict[str, Any], path: Path, charts: dict[str, bytes] | None = None) -> Path:
+    """The PDF; ``charts`` are the PNG charts already drawn (drawn here when None)."""
     from fpdf import FPDF
     from fpdf.fonts import FontFace
 
-    from sobriety.reports.annual_charts import render
+    from sobriety.reports.annual_charts import render_all
     from sobriety.reports.annual_view import build_view
 
     year = figures["year"]
@@ -47,7 +48,10 @@ def write_pdf(figures: dict[str, Any], path: Path) -> Path:
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.alias_nb_pages()
     width = pdf.w - pdf.l_margin - pdf.r_margin
-    for k, section in enumerate(build_view(figures)):
+    view = build_view(figures)
+    if charts is None:
+        charts = render_all(figures, [c for s in view for c in s.charts])
+    for k, section in enumerate(view):
         pdf.add_page()
         if k == 0:
             pdf.set_font("DejaVu", "B", 20)
@@ -61,7 +65,7 @@ def write_pdf(figures: dict[str, Any], path: Path) -> Path:
             pdf.multi_cell(0, 4.6, p, new_x="LMARGIN", new_y="NEXT")
             pdf.ln(1.5)
         for name in section.charts:
-            png = render(name, figures, "png")
+            png = charts[name]
             from PIL import Image
 
             with Image.open(io.BytesIO(png)) as im:
@@ -79,11 +83,15 @@ def write_pdf(figures: dict[str, Any], path: Path) -> Path:
                 pdf.multi_cell(0, 5, t.title, new_x="LMARGIN", new_y="NEXT")
             pdf.set_font("DejaVu", "", 7.5)
             n = len(t.headers)
-            first = min(width * 0.34, width / max(n, 1) * 2) if n > 1 else width
-            rest = (width - first) / (n - 1) if n > 1 else 0
+            if t.weights:
+                widths = tuple(width * w / sum(t.weights) for w in t.weights)
+            else:
+                first = (width * 0.34 if n <= 4 else width / n * 1.5) if n > 1 else width
+                widths = (first, *([(width - first) / (n - 1)] * (n - 1)))
+            left = min(t.text_columns, n)
             with pdf.table(
-                col_widths=(first, *([rest] * (n - 1))),
-                text_align=("LEFT", *(["RIGHT"] * (n - 1))),
+                col_widths=widths,
+                text_align=(*(["LEFT"] * left), *(["RIGHT"] * (n - left))),
                 headings_style=FontFace(emphasis="BOLD", fill_color=(225, 225, 225)),
                 line_height=4,
                 width=width,

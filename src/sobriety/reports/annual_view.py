@@ -8,10 +8,11 @@ one view, so they show the same numbers, formatted in the report's language
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sobriety.i18n import _, fmt_number
+from sobriety.i18n import N_, _, fmt_date, fmt_number
 
 #: Decimals shown for each unit.
 DIGITS = {"tCO2e": 2, "%": 1, "years": 1, "t": 3, "ratio": 2, "devices": 0, "EUR": 0}
@@ -38,6 +39,10 @@ class Table:
     headers: list[str]
     rows: list[list[str]]
     title: str = ""
+    #: Relative column widths (None: the first column wider, the others equal).
+    weights: list[float] | None = None
+    #: How many leading columns hold text (aligned left); the others hold numbers.
+    text_columns: int = 1
 
 
 @dataclass
@@ -85,7 +90,7 @@ def _build(fig: dict[str, Any]) -> list[Section]:
     kf = Section("key", _("Key figures {year}").format(year=year))
     kf.paragraphs.append(
         _("Report produced on {date} with the factor set {factors}.").format(
-            date=fig["produced_on"], factors=fig["factor_set"]
+            date=fmt_date(dt.date.fromisoformat(fig["produced_on"])), factors=fig["factor_set"]
         )
     )
     kf.tables.append(
@@ -232,7 +237,7 @@ def _build(fig: dict[str, Any]) -> list[Section]:
             [_("Scenario"), _("Devices"), _("tCO2e avoided per year"), _("Range"),
              _("EUR avoided per year")],
             [
-                [_("+{n} years").format(n=s["extra_years"]), num(s["devices_in_scope"], "devices"),
+                [_plus_years(s["extra_years"]), num(s["devices_in_scope"], "devices"),
                  num(s["per_year"]["value"], "tCO2e"),
                  f"{num(s['per_year']['low'], 'tCO2e')} – {num(s['per_year']['high'], 'tCO2e')}",
                  num(s["per_year_eur"], "EUR")]
@@ -245,6 +250,13 @@ def _build(fig: dict[str, Any]) -> list[Section]:
         out.append(_renewal(fig["renewal"]))
     out.append(_methodology(fig))
     return out
+
+
+PLUS_YEARS = {1: N_("+1 year"), 2: N_("+2 years")}
+
+
+def _plus_years(n: int) -> str:
+    return _(PLUS_YEARS[n]) if n in PLUS_YEARS else _("+{n} years").format(n=n)
 
 
 def _bounds_text(b: dict[str, float]) -> str:
@@ -379,6 +391,8 @@ def _renewal(r: dict[str, Any]) -> Section:
             [[str(x["rank"]), x["asset_tag"], x["category"], x["reasons"], x["replacement"],
               num(x["cost_eur"], "EUR")] for x in r.get("top", [])],
             _("First devices of the plan"),
+            weights=[0.8, 1.3, 1.3, 2.6, 1.2, 0.9],
+            text_columns=5,
         )
     )  # fmt: skip
     return re_
@@ -397,6 +411,8 @@ def _methodology(fig: dict[str, Any]) -> Section:
             [_("Source"), _("Publisher"), _("Year"), _("Licence")],
             [[s["title"], s["publisher"], str(s["year"]), s["licence"]] for s in m["sources"]],
             _("Emission factor sources"),
+            weights=[3.0, 1.5, 0.6, 2.2],
+            text_columns=4,
         )
     )
     return me

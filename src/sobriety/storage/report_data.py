@@ -20,58 +20,96 @@ from sqlalchemy import Engine, select
 from sobriety.domain.carbon import engine as carbon
 from sobriety.domain.report.annual import FleetExtra
 from sobriety.domain.vocab import Status
-from sobriety.storage.arrays import read_columns
-from sobriety.storage.models import DeviceEvent, Erasure, ReportSnapshot
+from sobriety.storage.models import DeviceEvent, ReportSnapshot
 
 
 def _days(values: np.ndarray) -> np.ndarray:
     return carbon.dates_to_days(np.asarray(values, dtype="datetime64[D]"))
 
 
+def _fetch(engine: Engine, sql: str) -> list[tuple]:
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute(sql)
+        rows = cur.fetchall()
+        cur.close()
+    finally:
+        raw.close()
+    return rows
+
+
 def read_extra(engine: Engine) -> FleetExtra:
     """Model names, conditions, stock entry days and erasure records (device id order)."""
-    cols = read_columns(
-        engine, ["id", "manufacturer", "model", "condition", "status", "acquisition_date"]
+    in_stock = f"status = '{Status.IN_STOCK.value}'"
+    rows = _fetch(
+        engine,
+        "SELECT id, TRIM(COALESCE(manufacturer, '') || ' ' || COALESCE(model, '')),"
+        f" COALESCE(condition, 'working'), CASE WHEN {in_stock} THEN 1 ELSE 0 END,"
+        f" CASE WHEN {in_stock} THEN acquisition_date END FROM device ORDER BY id",
     )
-    ids = cols["id"].astype(np.int64)
-    n = len(ids)
-    maker = np.array(["" if v is None else str(v) for v in cols["manufacturer"]], dtype=object)
-    model = np.array(["" if v is None else str(v) for v in cols["model"]], dtype=object)
-    names = np.array(
-        [f"{a} {b}".strip() for a, b in zip(maker, model, strict=True)], dtype=object
-    ) if n else np.zeros(0, dtype=object)  # fmt: skip
-    condition = np.array(
-        [str(v) if v is not None else "working" for v in cols["condition"]], dtype=object
+    n = len(rows)
+    ids, names, condition, stock, acquired = (
+        zip(*rows, strict=True) if rows else ((), (), (), (), ())
     )
-    in_stock = cols["status"] == Status.IN_STOCK.value
     since = np.full(n, np.nan)
-    if in_stock.any():
-        stmt = select(DeviceEvent.device_id, DeviceEvent.date, DeviceEvent.details).where(
-            DeviceEvent.details.like('%"status"%')
+    stocked = np.flatnonzero(np.array(stock, dtype=bool)) if n else np.zeros(0, np.int64)
+    if len(stocked):
+        dates = np.array(
+            [str(acquired[p])[:10] if acquired[p] else "NaT" for p in stocked],
+            dtype="datetime64[D]",
         )
-        entered: dict[int, float] = {}
-        with engine.connect() as conn:
-            for dev, date, details in conn.execute(stmt):
-                info = json.loads(details) if details else {}
-                change = (info.get("changes") or {}).get("status")
-                if change and change[-1] == Status.IN_STOCK.value:
-                    day = carbon.date_to_days(
-                        date.date() if isinstance(date, dt.datetime) else date
-                    )
-                    entered[dev] = max(entered.get(dev, -np.inf), day)
-        pos = np.flatnonzero(in_stock)
-        acquired = _days(cols["acquisition_date"])
-        for p in pos:
-            since[p] = entered.get(int(ids[p]), acquired[p])
-    er = read_columns(engine, ["date", "method", "level"], table=Erasure.__table__)
-    return FleetExtra(
-        model=names,
-        condition=condition,
-        stock_since=since,
-        erasure_day=_days(er["date"]) if len(er["date"]) else np.zeros(0),
-        erasure_method=np.asarray(er["method"], dtype=object),
-        erasure_level=np.asarray(er["level"], dtype=object),
+        since[stocked] = carbon.dates_to_days(dates)
+        entered = _stock_entries(engine)
+        if entered:
+            pos = {int(ids[p]): p for p in stocked}
+            for dev, day in entered.items():
+                if dev in pos:
+                    since[pos[dev]] = day
+    er = _fetch(engine, "SELECT date, method, level FROM erasure")
+    days = (
+        carbon.dates_to_days(np.array([str(r[0])[:10] for r in er], dtype="datetime64[D]"))
+        if er
+        else np.zeros(0)
     )
+    return FleetExtra(
+        model=np.array(names, dtype=object),
+        condition=np.array(condition, dtype=object),
+        stock_since=since,
+        erasure_day=days,
+        erasure_method=np.array([r[1] for r in er], dtype=object),
+        erasure_level=np.array([r[2] for r in er], dtype=object),
+    )
+
+
+def _stock_entries(engine: Engine) -> dict[int, float]:
+    """``device id -> day`` of each device's latest move into the stock (from its history).
+
+    Read with the driver's cursor: only the events whose details record a status
+    change to ``in_stock`` are parsed.
+    """
+    t = DeviceEvent.__table__
+    stmt = select(t.c.device_id, t.c.date, t.c.details).where(
+        t.c.details.like('%"status"%'), t.c.details.like(f'%"{Status.IN_STOCK.value}"%')
+    )
+    compiled = stmt.compile(engine, compile_kwargs={"literal_binds": True})
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute(str(compiled))
+        rows = cur.fetchall()
+        cur.close()
+    finally:
+        raw.close()
+    entered: dict[int, float] = {}
+    for dev, date, details in rows:
+        info = json.loads(details) if details else {}
+        change = (info.get("changes") or {}).get("status")
+        if change and change[-1] == Status.IN_STOCK.value:
+            day = np.datetime64(str(date)[:10], "D")
+            value = float((day - carbon.EPOCH).astype(np.int64))
+            entered[int(dev)] = max(entered.get(int(dev), -np.inf), value)
+    return entered
 
 
 def save_snapshot(

@@ -96,7 +96,16 @@ class ReportInputs:
 
     @property
     def terms(self) -> carbon.DeviceTerms:
-        return self.estimate(self.on.year).terms
+        """Every device's resolved factors (the same for every year of the report)."""
+        if not self._estimates:
+            self.estimate(self.on.year)
+        return next(iter(self._estimates.values())).terms
+
+    def total_kg(self, year: int, mode: str = "amortised") -> np.ndarray:
+        """(3,) kgCO2e of ``year``: the estimate's total, without estimating anew."""
+        if (year, mode) in self._estimates:
+            return self._estimates[(year, mode)].total
+        return carbon.year_share(self.terms, self.factor_set, year, mode).sum(axis=(0, 2))
 
     @property
     def agents(self) -> float:
@@ -187,7 +196,7 @@ def indicator_values(
         out[f"retirement_age_years:{cat}"] = float(mine.mean()) if len(mine) else None
     out["retirement_age_years"] = float(ages.mean()) if len(ages) else None
     agents = inputs.agents
-    total = inputs.estimate(year).total
+    total = inputs.total_kg(year)
     out["tco2e_per_agent"] = float(total[0]) / 1000.0 / agents if agents else None
     out["tco2e"] = float(total[0]) / 1000.0
     out["stock_rate_pct"] = stock_rate_pct(inputs) if state else None

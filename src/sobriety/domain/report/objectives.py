@@ -33,6 +33,13 @@ INDICATORS: Mapping[str, tuple[str, str]] = {
     "weee_tonnes": (N_("WEEE sent to recycling"), "t"),
 }
 DIRECTIONS = ("increase", "decrease")
+#: The shipped rule's wording (translated when a file keeps it as it is).
+RULE_TEXT = N_(
+    "An objective is on track in a year when its value is on the right side (at or above "
+    "for an increase, at or below for a decrease) of the straight line drawn from the "
+    "baseline value in the baseline year to the target in the target year, read in that "
+    "year; from the target year on, when it meets the target."
+)
 RULES = ("linear",)
 
 
@@ -213,6 +220,8 @@ def load_objectives(
     if kind not in RULES:
         raise ObjectivesError(where, "rule.on_track", kind, " / ".join(RULES))
     text = _text("rule.text", where, rule.get("text"), _("the rule in words"))
+    if text == RULE_TEXT:
+        text = _(RULE_TEXT)
     raw = data.get("objective", [])
     if not isinstance(raw, list):
         raise ObjectivesError(where, "[[objective]]", raw, _("an array of tables"))

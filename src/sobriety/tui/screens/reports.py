@@ -51,7 +51,10 @@ def _value(value: float | None, unit: str) -> str:
         return "-"
     digits = {"%": 1, "years": 1, "tCO2e": 3, "t": 3}.get(unit, 1)
     text = fmt_number(value, digits)
-    return f"{text} %" if unit == "%" else f"{text} {unit}"
+    if unit == "%":
+        return f"{text} %"
+    shown = _("years") if unit == "years" else unit
+    return f"{text} {shown}"
 
 
 def objectives_text(items: list) -> Group:

@@ -88,6 +88,7 @@ class ReuseQueueScreen(Screen[None]):
         Binding("k", "close_lot", _("Close lot")),
         Binding("p", "write_slip", _("Slip")),
         Binding("r", "refresh", _("Refresh")),
+        Binding("n", "renewal_candidates", _("Renewal"), show=False),
     ]
 
     def __init__(self) -> None:
@@ -567,7 +568,17 @@ class ReuseQueueScreen(Screen[None]):
         return self.query_one(TabbedContent).active == "tab-lots"
 
     # -------------------------------------------------------------- palette
+    def action_renewal_candidates(self) -> None:
+        from sobriety.tui.renewal_view import show_renewal_candidates
+
+        show_renewal_candidates(self)
+
     def palette_commands(self) -> Iterator[tuple[str, str, Callable[[], Any]]]:
+        yield (
+            _("Show the renewal candidates"),
+            _("Next year's plan · key n"),
+            (self.action_renewal_candidates),
+        )
         yield (
             _("Accept the recommended channels"),
             _("Selection or cursor row · key c"),
