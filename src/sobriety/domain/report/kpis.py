@@ -103,6 +103,13 @@ def load_purchase_targets(path: Path | str | None = None) -> PurchaseTargets:
         ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise PurchaseTargetsError(where, "(syntax)", str(exc), _("valid TOML")) from exc
+    except UnicodeDecodeError as exc:
+        raise PurchaseTargetsError(
+            where,
+            "(encoding)",
+            f"byte 0x{exc.object[exc.start]:02x} at offset {exc.start}",
+            _("UTF-8 text"),
+        ) from None
     table = data.get("purchases")
     if not isinstance(table, dict):
         raise PurchaseTargetsError(where, "[purchases]", table, _("a table"))
