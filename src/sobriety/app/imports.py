@@ -113,17 +113,19 @@ def import_devices(
     check_profile(profile)
     table = load_synonyms(synonyms or app.settings.synonyms)
     engine = app.create_database()
-    return import_file(
-        engine,
-        path,
-        profile=profile,
-        synonyms=table,
-        dry_run=dry_run,
-        skip_invalid=skip_invalid,
-        actor=app.actor,
-        chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,
-        progress=progress,
-        cancel=cancel,
+    return app.retrying(  # all or nothing: a deadlock broken by the database is run again
+        lambda: import_file(
+            engine,
+            path,
+            profile=profile,
+            synonyms=table,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            actor=app.actor,
+            chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,
+            progress=progress,
+            cancel=cancel,
+        )
     )
 
 
