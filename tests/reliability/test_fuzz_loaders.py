@@ -207,9 +207,8 @@ def efd_snapshot(boavizta_efd_dir) -> str:
 
 @pytest.fixture(scope="module")
 def boavizta_efd_dir() -> Path:
-    from conftest import BOAVIZTA_EFD
-
-    return BOAVIZTA_EFD
+    """The Boavizta snapshot shipped with the tests (``tests/data/boavizta-efd``, ODbL)."""
+    return Path(__file__).resolve().parents[1] / "data" / "boavizta-efd"
 
 
 @settings(FUZZ, max_examples=EXAMPLES["efd"])
