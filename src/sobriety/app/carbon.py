@@ -314,8 +314,11 @@ class Estimate:
         for phase in (*carbon.PHASES, "total"):
             head += [f"{phase}_kgco2e", f"{phase}_low", f"{phase}_high"]
         lines: list[list[Any]] = [[*head, "agents", "per_agent_kgco2e"]]
+        from sobriety.domain.formula_guard import neutralise  # site names are typed by users
+
         for r in self.rows:
-            line: list[Any] = [r.key, row_label(r, self.by), r.devices, round(r.weight_kg, 3)]
+            line: list[Any] = [neutralise(r.key), neutralise(row_label(r, self.by)), r.devices]
+            line.append(round(r.weight_kg, 3))
             for arr in (*r.phases, r.total):
                 line += [_round(float(x), KG_DECIMALS) for x in arr]
             pa = r.per_agent

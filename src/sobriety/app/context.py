@@ -176,13 +176,42 @@ class Sobriety:
 
     def in_transaction(self, session: Session | None, work: Callable[[Session], T]) -> T:
         """``work(session)`` in ``session`` when given, else in a transaction of its own
-        (committed on success, rolled back on any error)."""
+        (committed on success, rolled back on any error; run again if the database
+        aborted it to break a deadlock, see :meth:`retrying`)."""
         if session is not None:
             return work(session)
         from sobriety.storage import db
 
-        with db.session_scope(self.engine) as own:
-            return work(own)
+        def once() -> T:
+            with db.session_scope(self.engine) as own:
+                return work(own)
+
+        return self.retrying(once)
+
+    def retrying(
+        self,
+        run: Callable[[], T],
+        attempts: int = 5,
+        also: Callable[[BaseException], bool] | None = None,
+    ) -> T:
+        """``run()``, run again (after a short random pause) when the database aborted its
+        transaction to break a deadlock or a serialization conflict (or ``also(error)``
+        says so): that transaction wrote nothing, and the user should not see a race
+        they could not avoid."""
+        import random
+        import time
+
+        from sobriety.storage import db
+
+        for attempt in range(1, attempts + 1):
+            try:
+                return run()
+            except Exception as exc:
+                again = db.is_transient(exc) or (also is not None and also(exc))
+                if attempt == attempts or not again:
+                    raise
+                time.sleep(0.02 * attempt * (1 + random.random()))
+        raise AssertionError("unreachable")
 
     @property
     def actor(self) -> str:

@@ -123,21 +123,23 @@ def import_devices(
     table = load_synonyms(explicit)
     user = synonyms_target(explicit)
     engine = app.create_database()
-    return import_file(
-        engine,
-        path,
-        profile=profile,
-        synonyms=table,
-        dry_run=dry_run,
-        skip_invalid=skip_invalid,
-        actor=app.actor,
-        chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,
-        progress=progress,
-        cancel=cancel,
-        mappings=mappings,
-        date_order=date_order,
-        site_level=site_level,
-        synonyms_path=user,
+    return app.retrying(  # all or nothing: a deadlock broken by the database is run again
+        lambda: import_file(
+            engine,
+            path,
+            profile=profile,
+            synonyms=table,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            actor=app.actor,
+            chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,
+            progress=progress,
+            cancel=cancel,
+            mappings=mappings,
+            date_order=date_order,
+            site_level=site_level,
+            synonyms_path=user,
+        )
     )
 
 

@@ -201,7 +201,8 @@ def save(
     from sobriety.storage import db
 
     asset_tag = base["asset_tag"]
-    try:
+
+    def write() -> int:
         with db.session_scope(app.engine) as session:
             if apply is not None:
                 device = apply(session)
@@ -214,7 +215,10 @@ def save(
                     values=values,
                     session=session,
                 )
-            version = device.version
+            return device.version
+
+    try:
+        version = app.retrying(write)  # a deadlock broken by the database: run again
     except ConflictError as exc:
         return Conflicted(
             asset_tag, exc.expected, exc.current, changed_since(app, asset_tag, base)

@@ -182,6 +182,14 @@ def create(
         "commitment_ref": commitment_ref,
         "on": on or app.today(),
     }
+    if code is None and session is None:
+        from sobriety.storage import db
+
+        # The next free number: two writers may pick the same; the one refused takes the next.
+        return app.retrying(
+            lambda: app.in_transaction(None, lambda s: _create(app, s, **values)),
+            also=db.is_unique_violation,
+        )
     return app.in_transaction(session, lambda s: _create(app, s, **values))
 
 

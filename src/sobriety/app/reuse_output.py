@@ -120,8 +120,13 @@ def flag_report(run: FlagRun, records: list[dict[str, Any]]) -> dict[str, Any]:
 
 def csv_rows(records: list[dict[str, Any]]) -> tuple[list[str], list[dict[str, Any]]]:
     """Field names and rows for a CSV file (lists joined with "|")."""
+    from sobriety.domain.formula_guard import neutralise  # text typed by users stays text
+
     fields = list(records[0]) if records else ["asset_tag", "recommended"]
-    rows = [{k: "|".join(v) if isinstance(v, list) else v for k, v in r.items()} for r in records]
+    rows = [
+        {k: neutralise("|".join(v) if isinstance(v, list) else v) for k, v in r.items()}
+        for r in records
+    ]
     return fields, rows
 
 

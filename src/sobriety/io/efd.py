@@ -104,7 +104,8 @@ def read_efd(path: Path | str) -> EfdFile:
     rows: list[EfdRow] = []
     for record in reader:
         line = reader.line_num
-        rec = {(k or "").strip(): (v or "").strip() for k, v in record.items()}
+        # Fields beyond the header (DictReader files them as a list under None) are ignored.
+        rec = {k.strip(): (v or "").strip() for k, v in record.items() if k is not None}
         values: dict[str, float | None] = dict.fromkeys(NUMERIC)
         for col in NUMERIC:
             raw = rec.get(col, "")

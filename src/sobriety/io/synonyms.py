@@ -31,6 +31,12 @@ def read_table(path: Path) -> dict:
         raise SynonymFileError(
             _("{path}: not valid TOML ({error})").format(path=path, error=exc)
         ) from exc
+    except UnicodeDecodeError as exc:
+        raise SynonymFileError(
+            _("{path}: not UTF-8 text (byte 0x{byte:02x} at offset {offset})").format(
+                path=path, byte=exc.object[exc.start], offset=exc.start
+            )
+        ) from None
     problems = check_synonym_table(table)
     if problems:
         raise SynonymFileError("\n".join(f"{path}: {p}" for p in problems))

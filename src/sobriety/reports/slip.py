@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from sobriety.domain.formula_guard import neutralise
 from sobriety.domain.labels import inline, label
 from sobriety.domain.reuse.policy import Policy
 from sobriety.domain.reuse.text import category_name, channel_name, erasure_method_name
@@ -150,12 +153,24 @@ def _totals(view: LotView, t: SlipText) -> list[tuple[str, str]]:
     return [(t.devices, fmt_number(len(view.devices))), (t.weight, weight)]
 
 
+class _SafeWriter:
+    """A CSV writer whose text cells cannot run as spreadsheet formulas (a recipient,
+    a model or a deed reference typed as ``=HYPERLINK(...)`` stays text)."""
+
+    def __init__(self, writer: Any) -> None:
+        self._writer = writer
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        # "-" alone is the slip's mark of a missing value, not a formula.
+        self._writer.writerow([c if c == "-" else neutralise(c) for c in row])
+
+
 def write_slip_csv(view: LotView, path: Path, policy: Policy | None = None) -> Path:
     """The slip as a spreadsheet: header block, device table, totals, signature rows."""
     t = _texts(view, policy)
     with Path(path).open("w", encoding="utf-8-sig", newline="") as fh:
         # French spreadsheets expect ";" (the comma is the decimal separator).
-        w = csv.writer(fh, delimiter=";" if language() == "fr" else ",")
+        w = _SafeWriter(csv.writer(fh, delimiter=";" if language() == "fr" else ","))
         w.writerow([t.title])
         for k, v in _header_rows(view, t, policy):
             w.writerow([k, v])

@@ -229,6 +229,24 @@ def write_failure(url: str, exc: BaseException) -> str | None:
     return messages[kind].format(where=where, cause=cause)
 
 
+#: PostgreSQL's answers to a transaction that lost a race it could not wait out: a
+#: deadlock (one of the two is aborted) or a serialization failure. Run again, it succeeds.
+_PG_TRANSIENT = {"40P01", "40001"}
+
+
+def is_transient(exc: BaseException) -> bool:
+    """True when ``exc`` aborted a transaction that can simply be run again."""
+    return getattr(_driver_error(exc), "sqlstate", None) in _PG_TRANSIENT
+
+
+def is_unique_violation(exc: BaseException) -> bool:
+    """True when ``exc`` is a unique constraint refusing a duplicate (either back-end)."""
+    orig = _driver_error(exc)
+    if isinstance(orig, sqlite3.IntegrityError):
+        return "UNIQUE constraint failed" in str(orig)
+    return getattr(orig, "sqlstate", None) == "23505"
+
+
 def _parses(url: str) -> bool:
     try:
         make_url(url)

@@ -605,6 +605,13 @@ def load_policy(path: Path | str) -> Policy:
             str(path),
             _("a readable file ({reason})").format(reason=exc.strerror),
         ) from exc
+    except UnicodeDecodeError as exc:
+        raise PolicyError(
+            str(path),
+            "(encoding)",
+            f"byte 0x{exc.object[exc.start]:02x} at offset {exc.start}",
+            _("UTF-8 text"),
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
