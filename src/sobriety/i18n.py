@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gettext
 import locale as _locale
 import os
@@ -61,6 +62,17 @@ def set_language(lang: str | None = None) -> str:
 
 def language() -> str:
     return _language
+
+
+def gettext_in(lang: str, message: str) -> str:
+    """``message`` translated into ``lang`` whatever the active language (to read input
+    typed in either language)."""
+    return _catalog(lang).gettext(message)
+
+
+@functools.cache
+def _catalog(lang: str) -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
 
 
 def _(message: str) -> str:

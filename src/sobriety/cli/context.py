@@ -40,8 +40,28 @@ def get(ctx: typer.Context) -> CliContext:
 
 
 def app(ctx: typer.Context) -> Sobriety:
-    """The application object of the running command."""
-    return get(ctx).app
+    """The application object of the running command (its changes name the command)."""
+    found = get(ctx).app
+    found.origin = ctx.command_path
+    return found
+
+
+def vocab_value(kind: str, text: str, option: str) -> str:
+    """The stored value of vocabulary ``kind`` that ``text`` names (key, English or French
+    label, import synonym); else a clear error with the closest labels."""
+    from sobriety.domain.labels import choices, closest_labels, value_of
+    from sobriety.i18n import _
+
+    value = value_of(kind, text)
+    if value is not None:
+        return value
+    message = _("{option}: {value!r} is not one of {allowed}").format(
+        option=option, value=text, allowed=", ".join(label for label, _v in choices(kind))
+    )
+    close = closest_labels(kind, text)
+    if close:
+        message += _("; did you mean {choices}?").format(choices=_(" or ").join(close))
+    raise fail(message)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

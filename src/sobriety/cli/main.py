@@ -16,6 +16,7 @@ from sobriety.cli import (
     context,
     db_cmd,
     demo_cmd,
+    device_cmd,
     erasure_cmd,
     estimate_cmd,
     export_cmd,
@@ -37,6 +38,7 @@ app = typer.Typer(
 )
 app.add_typer(db_cmd.app, name="db")
 inventory_cmd.register(app)
+device_cmd.register(app)
 demo_cmd.register(app)
 app.add_typer(flag_cmd.app, name="flag")
 app.add_typer(lot_cmd.app, name="lot")
