@@ -138,6 +138,8 @@ def create_app(
 ) -> SobrietyApp:
     """The app on the application object ``sobriety``; used by the CLI, tests and bench.
 
-    ``start`` names the section shown first (default: the dashboard).
+    ``start`` names the section shown first (default: the dashboard). Changes
+    made from the TUI are recorded as coming from it (each screen names itself).
     """
+    sobriety.origin = "tui"
     return SobrietyApp(sobriety, dark=dark, start=start)

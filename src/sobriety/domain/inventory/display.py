@@ -132,7 +132,7 @@ def _number(name: str, value: float) -> str:
     if name in MONEY:
         return fmt_number(value, 2)
     digits = 0
-    while digits < 3 and round(value, digits) != round(value, 6):
+    while digits < 6 and round(value, digits) != round(value, 6):
         digits += 1
     text = fmt_number(value, digits)
     if language() != "fr" and abs(value) >= 1000 and digits == 0:
