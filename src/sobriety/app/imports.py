@@ -187,8 +187,17 @@ def preview_agent(app: Sobriety, path: Path) -> AgentPreview:
     return out
 
 
-def export_devices(app: Sobriety, path: Path, fmt: str | None = None) -> ExportReport:
-    """Write the whole inventory to ``path`` (format from the extension by default)."""
+def export_devices(
+    app: Sobriety,
+    path: Path,
+    fmt: str | None = None,
+    *,
+    where: Any = None,
+    excel_fr: bool = False,
+) -> ExportReport:
+    """Write the inventory to ``path`` (format from the extension by default): every device,
+    or those the :class:`~sobriety.domain.inventory.queries.DeviceFilter` ``where`` keeps;
+    ``excel_fr``: a ``;``-separated CSV with decimal commas, for a French Excel."""
     from sobriety.io.exporter import export_inventory
 
-    return export_inventory(app.engine, path, fmt)
+    return export_inventory(app.engine, path, fmt, where=where, excel_fr=excel_fr)

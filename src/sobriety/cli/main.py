@@ -75,8 +75,16 @@ def root(
         typer.Option("--version", callback=_version, is_eager=True, help=_("Show the version.")),
     ] = False,
 ) -> None:
+    from sobriety.i18n import SUPPORTED
     from sobriety.settings import load_settings
 
+    if lang is not None and lang.strip().lower() not in SUPPORTED:
+        raise context.fail(
+            _("--lang: {value!r} is not a supported language; choose one of {choices}").format(
+                value=lang, choices=", ".join(SUPPORTED)
+            ),
+            code=2,
+        )
     settings = load_settings(database_url=database_url, factors=factors, lang=lang)
     set_language(settings.lang)
     ctx.obj = context.CliContext(settings=settings)

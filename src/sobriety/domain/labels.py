@@ -169,7 +169,11 @@ def closest_labels(kind: str, text: str, n: int = 3) -> list[str]:
     """Up to ``n`` labels of vocabulary ``kind`` (active language) that look like ``text``."""
     import difflib
 
-    by_name = {_(t).casefold(): _(t) for t in _LABELS.get(kind, {}).values()}
-    by_name.update({v.casefold(): v for v in _LABELS.get(kind, {})})
-    close = difflib.get_close_matches(text.strip().casefold(), list(by_name), n=n, cutoff=0.5)
-    return [by_name[c] for c in close]
+    from sobriety.i18n import SUPPORTED, gettext_in
+
+    by_name: dict[str, str] = {}
+    for value, english in _LABELS.get(kind, {}).items():
+        for name in (value, english, *(gettext_in(lang, english) for lang in SUPPORTED)):
+            by_name.setdefault(name.casefold(), _(english))
+    close = difflib.get_close_matches(text.strip().casefold(), list(by_name), n=n * 3, cutoff=0.5)
+    return list(dict.fromkeys(by_name[c] for c in close))[:n]
