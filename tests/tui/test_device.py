@@ -63,7 +63,7 @@ async def test_device_screen_shows_every_field_history_and_slots(sqlite_fleet: E
         assert pairs["Serial number"] == "SN0000000"
         assert pairs["Site"] == "HQ · Hôtel du Département"
         assert pairs["Acquired on"] == "04/01/2016"
-        assert pairs["Price excl. VAT (EUR)"] == "200"
+        assert pairs["Price excl. VAT (EUR)"] == "200.00"  # a price keeps its cents
         assert pairs["Sensitive data"] == "yes"
         assert pairs["Version"] == "1"
         assert {"Carbon", "Reuse", "History", "Erasures"} <= {

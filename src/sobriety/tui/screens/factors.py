@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 
 from sobriety.app.factors import InvalidInput
 from sobriety.domain.labels import label
-from sobriety.i18n import _, fmt_number
+from sobriety.i18n import _, fmt_number, unit_label
 from sobriety.settings import packaged_factors_dir
 from sobriety.tui.factor_forms import QUALITIES, model_factor_form, model_record
 from sobriety.tui.host import host
@@ -47,11 +47,17 @@ def _num(x: float) -> str:
     return fmt_number(x, 2 if abs(x) < 100 else 0)
 
 
+#: How a factor file says that a phase's zero is counted in the manufacturing figure.
+_IN_MANUFACTURING = "included in manufacturing"
+
+
 def _range(f: Factor | None, unit: bool = False) -> str:
     if f is None:
         return "-"
+    if f.high == 0 and f.note.strip().lower().startswith(_IN_MANUFACTURING):
+        return _("Included in manufacturing")
     text = f"{_num(f.value)} ({_num(f.low)}–{_num(f.high)})"
-    return f"{text} {f.unit}" if unit else text
+    return f"{text} {unit_label(f.unit)}" if unit else text
 
 
 class FactorsScreen(Screen[None]):
@@ -86,9 +92,10 @@ class FactorsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = _("Emission factors")
+        # the source second: shown whole whatever the width (the ranges scroll)
         self.query_one("#factor-categories", DataTable).add_columns(
-            _("Category"), _("Manufacturing kgCO2e"), _("Distribution"), _("End of life"),
-            _("Years"), _("Use"), _("Source"),
+            _("Category"), _("Source"), _("Manufacturing kgCO2e"), _("Distribution"),
+            _("End of life"), _("Years"), _("Use"),
         )  # fmt: skip
         self.query_one("#factor-grid", DataTable).add_columns(
             _("Zone"), _("Year"), _("gCO2e/kWh"), _("Low–high"), _("Source")
@@ -152,12 +159,12 @@ class FactorsScreen(Screen[None]):
             use = cf.yearly_energy or cf.power
             cats.add_row(
                 label("category", key),
+                cf.manufacturing.source,
                 _range(cf.manufacturing),
                 _range(cf.distribution),
                 _range(cf.end_of_life),
                 _num(cf.lifespan.value),
                 _range(use, unit=True),
-                cf.manufacturing.source,
             )
             sources["factor-categories"].append(cf.manufacturing.source)
         grid = self.query_one("#factor-grid", DataTable)
