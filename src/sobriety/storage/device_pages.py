@@ -29,7 +29,6 @@ from sqlalchemy import (
     and_,
     any_,
     bindparam,
-    case,
     false,
     func,
     not_,
@@ -66,40 +65,6 @@ SORT_COLUMNS: dict[str, ColumnElement[Any]] = {
 }
 assert tuple(SORT_COLUMNS) == SORT_KEYS, "every sort key of DeviceQuery has its column"
 _NOT_NULL_SORTS = frozenset({"asset_tag", "category", "status", "condition"})
-#: Sort keys holding a vocabulary value: sorted by the label shown in the active
-#: language (not by the stored key), blanks after every value.
-VOCAB_SORTS = {
-    "category": "category",
-    "status": "status",
-    "condition": "condition",
-    "reuse_channel": "reuse_channel",
-}
-
-
-def label_ranks(sort: str) -> dict[str, int]:
-    """``{stored value: its position}`` when sorting ``sort`` by the labels shown now."""
-    from sobriety.domain.labels import choices
-    from sobriety.i18n import sort_key
-
-    ordered = sorted(choices(VOCAB_SORTS[sort]), key=lambda pair: sort_key(pair[0]))
-    return {value: i for i, (_label, value) in enumerate(ordered)}
-
-
-def _sort_column(query: DeviceQuery) -> tuple[ColumnElement[Any], bool]:
-    """What the query orders on, and whether it can be NULL."""
-    if query.sort in VOCAB_SORTS:
-        ranks = label_ranks(query.sort)
-        col = SORT_COLUMNS[query.sort]
-        return case(ranks, value=col, else_=len(ranks)), False  # blanks (and unknown) last
-    return SORT_COLUMNS[query.sort], query.sort not in _NOT_NULL_SORTS
-
-
-def _sort_value(query: DeviceQuery, row: DeviceRow) -> Any:
-    value = getattr(row, query.sort)
-    if query.sort in VOCAB_SORTS:
-        ranks = label_ranks(query.sort)
-        return ranks.get(value, len(ranks)) if value is not None else len(ranks)
-    return value
 
 _ROW_COLUMNS = (
     _device.c.id,
@@ -199,7 +164,8 @@ def where_clause(
 
 
 def _order_by(query: DeviceQuery) -> list[ColumnElement[Any]]:
-    col, nullable = _sort_column(query)
+    col = SORT_COLUMNS[query.sort]
+    nullable = query.sort not in _NOT_NULL_SORTS
     if query.descending:
         first = col.desc().nulls_last() if nullable else col.desc()
         return [first, _device.c.id.desc()]
@@ -209,8 +175,8 @@ def _order_by(query: DeviceQuery) -> list[ColumnElement[Any]]:
 
 def _after(query: DeviceQuery, row: DeviceRow) -> ColumnElement[bool]:
     """Rows strictly after ``row`` in the query's order (keyset condition)."""
-    col, _nullable = _sort_column(query)
-    value = _sort_value(query, row)
+    col = SORT_COLUMNS[query.sort]
+    value = getattr(row, query.sort)
     id_col = _device.c.id
     if not query.descending:
         # order: NULLs first, then values ascending; ties by id ascending
