@@ -66,3 +66,31 @@ async def test_textual_words_are_french(sqlite_fleet: Engine, french_tui) -> Non
         await settle(pilot, app)
         prompts = {s.prompt for s in app.screen.query(Select)}
         assert "Select" not in prompts and "Choisir…" in prompts
+
+
+async def test_the_edit_form_shows_values_as_the_detail_view_and_reads_them_back(
+    sqlite_fleet: Engine, french_tui
+) -> None:
+    from sobriety.storage import db
+    from sobriety.storage import devices as repository
+
+    with db.session_scope(sqlite_fleet) as session:
+        repository.update_device(
+            session=session, asset_tag="D000003", expected_version=1,
+            changes={"purchase_price_eur": 1234.5, "weight_kg": 1.36}, actor="tech-2",
+        )  # fmt: skip
+    app = _app(french_tui, sqlite_fleet, "inventory")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        app.open_device("D000003")
+        await settle(pilot, app)
+        labels = [str(w.render()) for w in app.screen.query("#details Label")]
+        detail = dict(zip(labels[::2], labels[1::2], strict=True))
+        assert detail["Prix HT (EUR)"] == "1\u202f234,50"  # the cents kept
+        await pilot.press("e")
+        await settle(pilot, app)
+        form = app.screen
+        assert form.query_one("#field-purchase_price_eur", Input).value == detail["Prix HT (EUR)"]
+        assert form.query_one("#field-weight_kg", Input).value == detail["Poids (kg)"] == "1,36"
+        changes, errors = form.pending()
+        assert (changes, errors) == ({}, {})  # what is shown reads back as the same values
