@@ -171,3 +171,17 @@ def test_the_actor_is_never_made_up(monkeypatch: pytest.MonkeyPatch) -> None:
     for var in ("LOGNAME", "USER", "LNAME", "USERNAME"):
         monkeypatch.delenv(var, raising=False)
     assert load_settings().actor_name not in ("", "sobriety")
+
+
+def test_an_import_is_recorded_with_its_command(demo_db: str, tmp_path) -> None:
+    out = tmp_path / "one.csv"
+    _run(demo_db, "export", str(out), "--site", "DEMO-HQ", "--category", "laptop")
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    header, row = lines[0].split(","), lines[1].split(",")
+    tag = row[header.index("asset_tag")]
+    row[header.index("os")] = "Debian 12"
+    out.write_text("\n".join([lines[0], ",".join(row)]) + "\n", encoding="utf-8")
+    _run(demo_db, "import", str(out))
+    history = _run(demo_db, "history", tag)
+    assert "by tech-07  (sobriety import)" in history and "Operating system:" in history
+    assert "File: one.csv" in history

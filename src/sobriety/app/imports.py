@@ -51,6 +51,7 @@ def __getattr__(name: str) -> Any:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 __all__ = [
     "AGENT_PROFILE",
     "IMPORT_PROFILES",
@@ -58,7 +59,6 @@ __all__ = [
     "ColumnError",
     *_LAZY,
 ]
-
 
 
 def preview(path: Path, profile: str = "auto") -> Preview:
@@ -109,22 +109,24 @@ def import_devices(
     """
     from sobriety.io.importer import DEFAULT_CHUNK_SIZE, import_file
     from sobriety.io.synonyms import load_synonyms
+    from sobriety.storage.history import recording_from
 
     check_profile(profile)
     table = load_synonyms(synonyms or app.settings.synonyms)
     engine = app.create_database()
-    return import_file(
-        engine,
-        path,
-        profile=profile,
-        synonyms=table,
-        dry_run=dry_run,
-        skip_invalid=skip_invalid,
-        actor=app.actor,
-        chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,
-        progress=progress,
-        cancel=cancel,
-    )
+    with recording_from(app.source):  # the history names the command or screen
+        return import_file(
+            engine,
+            path,
+            profile=profile,
+            synonyms=table,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            actor=app.actor,
+            chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,
+            progress=progress,
+            cancel=cancel,
+        )
 
 
 def import_agent_inventories(
@@ -143,16 +145,19 @@ def import_agent_inventories(
     read) or :class:`ImportFailed` / :class:`ImportCancelled` (database unchanged).
     """
     from sobriety.io.agent_import import import_inventories
+    from sobriety.storage.history import recording_from
 
-    return import_inventories(
-        app.create_database(),
-        path,
-        dry_run=dry_run,
-        skip_invalid=skip_invalid,
-        actor=app.actor,
-        progress=progress,
-        cancel=cancel,
-    )
+    engine = app.create_database()
+    with recording_from(app.source):  # the history names the command or screen
+        return import_inventories(
+            engine,
+            path,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            actor=app.actor,
+            progress=progress,
+            cancel=cancel,
+        )
 
 
 @dataclass
