@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -90,22 +91,41 @@ class FactorsScreen(Screen[None]):
         yield Static("", id="factor-detail")
         yield Footer()
 
+    @staticmethod
+    def headers() -> dict[str, list[str]]:
+        """Each table's column titles (the source second in the categories: shown whole
+        whatever the width, the ranges scroll)."""
+        return {
+            "factor-categories": [
+                _("Category"), _("Source"), _("Manufacturing kgCO2e"), _("Distribution"),
+                _("End of life"), _("Years"), _("Use"),
+            ],
+            "factor-grid": [_("Zone"), _("Year"), _("gCO2e/kWh"), _("Low–high"), _("Source")],
+            "factor-models": [
+                _("Origin"), _("Manufacturer"), _("Model"), _("Manufacturing kgCO2e"),
+                _("kWh/year"), _("Years"), _("Quality"), _("Source"),
+            ],
+            "factor-sources": [_("Id"), _("Reference")],
+        }  # fmt: skip
+
     def on_mount(self) -> None:
         self.sub_title = _("Emission factors")
-        # the source second: shown whole whatever the width (the ranges scroll)
-        self.query_one("#factor-categories", DataTable).add_columns(
-            _("Category"), _("Source"), _("Manufacturing kgCO2e"), _("Distribution"),
-            _("End of life"), _("Years"), _("Use"),
-        )  # fmt: skip
-        self.query_one("#factor-grid", DataTable).add_columns(
-            _("Zone"), _("Year"), _("gCO2e/kWh"), _("Low–high"), _("Source")
-        )
-        self.query_one("#factor-models", DataTable).add_columns(
-            _("Origin"), _("Manufacturer"), _("Model"), _("Manufacturing kgCO2e"),
-            _("kWh/year"), _("Years"), _("Quality"), _("Source"),
-        )  # fmt: skip
-        self.query_one("#factor-sources", DataTable).add_columns(_("Id"), _("Reference"))
+        for table_id, titles in self.headers().items():
+            self.query_one(f"#{table_id}", DataTable).add_columns(*titles)
         self.action_refresh()
+
+    def _fill(self, table_id: str, rows: list[tuple[Any, ...]], keys: list[str] | None = None):
+        """Put ``rows`` in a table with each column as wide as its widest cell, from the
+        first display on (DataTable would widen its columns later, on idle: a screen
+        drawn before shows every column at its title's width, the sources cut)."""
+        table = self.query_one(f"#{table_id}", DataTable)
+        titles = self.headers()[table_id]
+        table.clear(columns=True)
+        for i, title in enumerate(titles):
+            width = max([cell_len(title), *(cell_len(str(r[i])) for r in rows)])
+            table.add_column(title, width=width)
+        for n, row in enumerate(rows):
+            table.add_row(*row, key=keys[n] if keys else None)
 
     # ---------------------------------------------------------------- loading
     def action_refresh(self) -> None:
@@ -151,13 +171,12 @@ class FactorsScreen(Screen[None]):
                 user=fmt_number(counts.get("user", 0)),
             )
         )
-        cats = self.query_one("#factor-categories", DataTable)
-        cats.clear()
         sources: dict[str, list[str]] = {}
         sources["factor-categories"] = []
+        rows: list[tuple[Any, ...]] = []
         for key, cf in fs.categories.items():
             use = cf.yearly_energy or cf.power
-            cats.add_row(
+            rows.append((
                 label("category", key),
                 cf.manufacturing.source,
                 _range(cf.manufacturing),
@@ -165,25 +184,25 @@ class FactorsScreen(Screen[None]):
                 _range(cf.end_of_life),
                 _num(cf.lifespan.value),
                 _range(use, unit=True),
-            )
+            ))  # fmt: skip
             sources["factor-categories"].append(cf.manufacturing.source)
-        grid = self.query_one("#factor-grid", DataTable)
-        grid.clear()
+        self._fill("factor-categories", rows)
+        rows = []
         sources["factor-grid"] = []
         for code, zone in fs.grid.zones.items():
             for year, f in sorted(zone.intensity.items()):
-                grid.add_row(
+                rows.append((
                     f"{code} {zone.label}",
                     str(year),
                     fmt_number(f.value * 1000, 1),
                     f"{fmt_number(f.low * 1000, 1)}–{fmt_number(f.high * 1000, 1)}",
                     f.source,
-                )
+                ))  # fmt: skip
                 sources["factor-grid"].append(f.source)
-        table = self.query_one("#factor-models", DataTable)
-        table.clear()
+        self._fill("factor-grid", rows)
+        rows = []
         for m in models:
-            table.add_row(
+            rows.append((
                 "EFD" if m.origin == "efd" else _("user"),
                 m.manufacturer,
                 m.model,
@@ -192,12 +211,9 @@ class FactorsScreen(Screen[None]):
                 "-" if m.lifespan_years is None else _num(m.lifespan_years),
                 _(QUALITIES[m.quality]) if m.quality in QUALITIES else (m.quality or "-"),
                 m.source,
-                key=f"model-{m.id}",
-            )
-        refs = self.query_one("#factor-sources", DataTable)
-        refs.clear()
-        for sid, src in fs.sources.items():
-            refs.add_row(sid, src.citation())
+            ))  # fmt: skip
+        self._fill("factor-models", rows, [f"model-{m.id}" for m in models])
+        self._fill("factor-sources", [(sid, src.citation()) for sid, src in fs.sources.items()])
         self._sources = sources
         self._detail()
 
