@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gettext
 import locale as _locale
 import os
@@ -63,6 +64,17 @@ def language() -> str:
     return _language
 
 
+def gettext_in(lang: str, message: str) -> str:
+    """``message`` translated into ``lang`` whatever the active language (to read input
+    typed in either language)."""
+    return _catalog(lang).gettext(message)
+
+
+@functools.cache
+def _catalog(lang: str) -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
+
+
 def _(message: str) -> str:
     """Translate ``message`` into the active language."""
     return _translations.gettext(message)
@@ -110,3 +122,48 @@ def fmt_date(value: dt.date | None) -> str:
     return _babel_format_date(
         value, format="short" if _language == "fr" else "medium", locale=babel_locale()
     )
+
+
+# ---------------------------------------------------------------- typography
+#: French typography: a no-break space before the high punctuation, inside « ».
+NBSP = "\u00a0"
+
+
+def quote(text: str) -> str:
+    """``« text »`` in French (no-break spaces inside), ``“text”`` in English."""
+    return f"«{NBSP}{text}{NBSP}»" if _language == "fr" else f"“{text}”"
+
+
+def colon(label: str) -> str:
+    """``label :`` in French (a no-break space before the colon), ``label:`` in English."""
+    return f"{label}{NBSP}:" if _language == "fr" else f"{label}:"
+
+
+def fmt_count(n: int | None) -> str:
+    """A count with the locale's thousands separator: ``12 345``, ``12,345``."""
+    return fmt_number(n)
+
+
+def count_of(singular: str, plural: str, n: int) -> str:
+    """``"{n} device"`` / ``"{n} devices"`` through ngettext, the count formatted:
+    ``count_of("{n} device", "{n} devices", 1234)`` gives ``1 234 équipements``."""
+    return ngettext(singular, plural, n).format(n=fmt_count(n))
+
+
+def unit_label(unit: str) -> str:
+    """A unit with its words translated, symbols kept: ``kWh/an`` for ``kWh/year``."""
+    words = {"year": pgettext("unit", "year"), "hour": pgettext("unit", "hour")}
+    return "/".join(words.get(part, part) for part in unit.split("/"))
+
+
+def sort_key(text: str | None) -> tuple[bool, str, str]:
+    """Order of labels as shown in the active language: case and accents ignored
+    (``é`` with ``e``), blanks last."""
+    import unicodedata
+
+    shown = (text or "").strip()
+    if not shown or shown == "-":
+        return (True, "", "")
+    decomposed = unicodedata.normalize("NFKD", shown.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return (False, bare, shown)

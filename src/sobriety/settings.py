@@ -6,6 +6,7 @@ Nothing is read or created at import time: call :func:`load_settings`.
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import os
 from pathlib import Path
 
@@ -72,7 +73,18 @@ class Settings(BaseSettings):
 
     @property
     def actor_name(self) -> str:
-        return self.actor or os.environ.get("USER") or "sobriety"
+        """Who is recorded in the history: ``actor`` (config or ``SOBRIETY_ACTOR``), else the
+        OS user (never a made-up name)."""
+        configured = (self.actor or "").strip()
+        if configured:
+            return configured
+        try:
+            user = getpass.getuser()
+        except (KeyError, OSError):  # no login name and no passwd entry (some containers)
+            user = ""
+        if user:
+            return user
+        return f"uid {os.getuid()}" if hasattr(os, "getuid") else "?"
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -171,8 +171,10 @@ def test_what_if(run) -> None:
     )
     assert table.exit_code == 0, table.output
     assert "Keep devices 1.0 years longer (all categories / collège)" in table.stdout
-    bad = run("estimate", "what-if", "--extend", "1", "--category", "laptops")
-    assert bad.exit_code == 1 and "--category: 'laptops' is not one of laptop" in bad.output
+    bad = run("estimate", "what-if", "--extend", "1", "--category", "lapstop")
+    assert bad.exit_code == 1 and "--category: 'lapstop' is not one of laptop" in bad.output
+    french = run("estimate", "what-if", "--extend", "1", "--category", "PC portable")
+    assert french.exit_code == 0 and "longer (laptop)" in french.stdout, french.output
 
 
 def test_factors_list_show_check(run) -> None:

@@ -62,8 +62,8 @@ async def test_device_screen_shows_every_field_history_and_slots(sqlite_fleet: E
         pairs = dict(zip(labels[::2], labels[1::2], strict=True))
         assert pairs["Serial number"] == "SN0000000"
         assert pairs["Site"] == "HQ · Hôtel du Département"
-        assert pairs["Acquired on"] == "4 Jan 2016"
-        assert pairs["Price excl. VAT (EUR)"] == "200"
+        assert pairs["Acquired on"] == "04/01/2016"
+        assert pairs["Price excl. VAT (EUR)"] == "200.00"  # a price keeps its cents
         assert pairs["Sensitive data"] == "yes"
         assert pairs["Version"] == "1"
         assert {"Carbon", "Reuse", "History", "Erasures"} <= {

@@ -38,7 +38,7 @@ async def test_factors_show_their_sources_and_a_per_model_value_is_added(
         cats = screen.query_one("#factor-categories", DataTable)
         assert cats.row_count == len(fs.categories)
         laptop = fs.categories["laptop"]
-        assert str(cats.get_row_at(0)[6]) == laptop.manufacturing.source
+        assert str(cats.get_row_at(0)[1]) == laptop.manufacturing.source
         detail = shown(screen.query_one("#factor-detail", Static))
         assert fs.source(laptop.manufacturing.source).publisher in detail
         assert screen.query_one("#factor-grid", DataTable).row_count >= 6  # FR 2020 on, EU

@@ -59,12 +59,11 @@ def test_translations_keep_their_placeholders(catalog) -> None:
 def test_compiled_catalog_matches_the_po_file(catalog) -> None:
     with MO.open("rb") as fh:
         compiled = read_mo(fh)
-
-    def key(m):  # a plural message's id and strings are sequences
-        return (m.context, tuple(m.id) if isinstance(m.id, list | tuple) else m.id)
+    def key(m):  # a plural entry (ngettext) has a list of ids and of strings
+        return (m.context, m.id if isinstance(m.id, str) else tuple(m.id))
 
     def text(m):
-        return tuple(m.string) if isinstance(m.string, list | tuple) else m.string
+        return m.string if isinstance(m.string, str) else tuple(m.string)
 
     po = {key(m): text(m) for m in catalog if m.id and m.string and not m.fuzzy}
     mo = {key(m): text(m) for m in compiled if m.id}

@@ -18,9 +18,10 @@ functions of :mod:`sobriety.app`; nothing is found through globals.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -146,6 +147,9 @@ class Sobriety:
         today: Callable[[], dt.date] | None = None,
     ) -> None:
         self.settings = settings
+        #: Where this application's changes come from when no screen or command says
+        #: (the CLI sets the command, e.g. ``sobriety device edit``; the TUI ``tui``).
+        self.origin = "sobriety"
         self._engine = engine
         self._owns_engine = engine is None
         self._today = today
@@ -177,13 +181,16 @@ class Sobriety:
     def in_transaction(self, session: Session | None, work: Callable[[Session], T]) -> T:
         """``work(session)`` in ``session`` when given, else in a transaction of its own
         (committed on success, rolled back on any error; run again if the database
-        aborted it to break a deadlock, see :meth:`retrying`)."""
+        aborted it to break a deadlock, see :meth:`retrying`). The history events it
+        records name :attr:`source`."""
+        from sobriety.storage import db, history
+
         if session is not None:
-            return work(session)
-        from sobriety.storage import db
+            with history.recording_from(self.source):
+                return work(session)
 
         def once() -> T:
-            with db.session_scope(self.engine) as own:
+            with history.recording_from(self.source), db.session_scope(self.engine) as own:
                 return work(own)
 
         return self.retrying(once)
@@ -217,6 +224,22 @@ class Sobriety:
     def actor(self) -> str:
         """Who is recorded in the history: the configured actor, else the OS user."""
         return self.settings.actor_name
+
+    @property
+    def source(self) -> str:
+        """The command or screen the changes made now (in this thread) come from."""
+        from sobriety.storage import history
+
+        return history.current_source() or self.origin
+
+    @contextlib.contextmanager
+    def acting_from(self, source: str) -> Iterator[None]:
+        """Record the changes made in the block (in this thread) as coming from ``source``
+        (a screen of the TUI: ``tui/device``)."""
+        from sobriety.storage import history
+
+        with history.recording_from(source):
+            yield
 
     # ------------------------------------------------------------ database
     @property

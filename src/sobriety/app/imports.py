@@ -117,30 +117,34 @@ def import_devices(
     """
     from sobriety.io.importer import DEFAULT_CHUNK_SIZE, import_file
     from sobriety.io.synonyms import load_synonyms, synonyms_target
+    from sobriety.storage.history import recording_from
 
     check_profile(profile)
     explicit = synonyms or app.settings.synonyms
     table = load_synonyms(explicit)
     user = synonyms_target(explicit)
     engine = app.create_database()
-    return app.retrying(  # all or nothing: a deadlock broken by the database is run again
-        lambda: import_file(
-            engine,
-            path,
-            profile=profile,
-            synonyms=table,
-            dry_run=dry_run,
-            skip_invalid=skip_invalid,
-            actor=app.actor,
-            chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,
-            progress=progress,
-            cancel=cancel,
-            mappings=mappings,
-            date_order=date_order,
-            site_level=site_level,
-            synonyms_path=user,
-        )
-    )
+
+    def run() -> ImportReport:
+        with recording_from(app.source):  # the history names the command or screen
+            return import_file(
+                engine,
+                path,
+                profile=profile,
+                synonyms=table,
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+                actor=app.actor,
+                chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,
+                progress=progress,
+                cancel=cancel,
+                mappings=mappings,
+                date_order=date_order,
+                site_level=site_level,
+                synonyms_path=user,
+            )
+
+    return app.retrying(run)  # all or nothing: a deadlock broken by the database is run again
 
 
 def user_synonyms_file(app: Sobriety) -> Path:
@@ -174,16 +178,19 @@ def import_agent_inventories(
     read) or :class:`ImportFailed` / :class:`ImportCancelled` (database unchanged).
     """
     from sobriety.io.agent_import import import_inventories
+    from sobriety.storage.history import recording_from
 
-    return import_inventories(
-        app.create_database(),
-        path,
-        dry_run=dry_run,
-        skip_invalid=skip_invalid,
-        actor=app.actor,
-        progress=progress,
-        cancel=cancel,
-    )
+    engine = app.create_database()
+    with recording_from(app.source):  # the history names the command or screen
+        return import_inventories(
+            engine,
+            path,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            actor=app.actor,
+            progress=progress,
+            cancel=cancel,
+        )
 
 
 @dataclass
@@ -218,8 +225,17 @@ def preview_agent(app: Sobriety, path: Path) -> AgentPreview:
     return out
 
 
-def export_devices(app: Sobriety, path: Path, fmt: str | None = None) -> ExportReport:
-    """Write the whole inventory to ``path`` (format from the extension by default)."""
+def export_devices(
+    app: Sobriety,
+    path: Path,
+    fmt: str | None = None,
+    *,
+    where: Any = None,
+    excel_fr: bool = False,
+) -> ExportReport:
+    """Write the inventory to ``path`` (format from the extension by default): every device,
+    or those the :class:`~sobriety.domain.inventory.queries.DeviceFilter` ``where`` keeps;
+    ``excel_fr``: a ``;``-separated CSV with decimal commas, for a French Excel."""
     from sobriety.io.exporter import export_inventory
 
-    return export_inventory(app.engine, path, fmt)
+    return export_inventory(app.engine, path, fmt, where=where, excel_fr=excel_fr)

@@ -171,6 +171,8 @@ class Conflicted:
     current: int | None
     #: ``{field: (value read, value now)}``
     changed: dict[str, Any]
+    #: The history entries made since the version read (who changed what, and when).
+    events: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -198,12 +200,12 @@ def save(
     from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
     from sobriety.domain.reuse.lots import ReuseError
-    from sobriety.storage import db
+    from sobriety.storage import db, history
 
     asset_tag = base["asset_tag"]
 
     def write() -> int:
-        with db.session_scope(app.engine) as session:
+        with history.recording_from(app.source), db.session_scope(app.engine) as session:
             if apply is not None:
                 device = apply(session)
             else:
@@ -221,7 +223,11 @@ def save(
         version = app.retrying(write)  # a deadlock broken by the database: run again
     except ConflictError as exc:
         return Conflicted(
-            asset_tag, exc.expected, exc.current, changed_since(app, asset_tag, base)
+            asset_tag,
+            exc.expected,
+            exc.current,
+            changed_since(app, asset_tag, base),
+            tuple(exc.events),
         )
     except IntegrityError as exc:
         reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
@@ -239,3 +245,78 @@ def field_order() -> dict[str, int]:
     from sobriety.storage.models import Device
 
     return {name: i for i, name in enumerate(Device.__table__.columns.keys())}
+
+
+# ------------------------------------------------------------------ the history
+@dataclass(frozen=True)
+class History:
+    """A device's audit trail, oldest first (read only: the tool never edits it)."""
+
+    asset_tag: str
+    events: list[dict[str, Any]]
+    #: Site codes by id, to name the sites of a move.
+    sites: dict[int, str]
+
+
+def history(app: Sobriety, asset_tag: str) -> History:
+    """The history of the device ``asset_tag`` (matched ignoring case; NotFoundError)."""
+    found = detail(app, asset_tag)
+    return History(
+        found.values["asset_tag"], found.history, {s.id: s.code for s in sites(app)}
+    )
+
+
+def site_by_code(app: Sobriety, code: str) -> SiteChoice:
+    """The site of ``code`` (ignoring case and spaces); NotFoundError with the closest codes."""
+    from sobriety.storage import db
+    from sobriety.storage.device_pages import SiteChoice
+    from sobriety.storage.devices import get_site
+
+    with db.session_scope(app.engine) as session:
+        site = get_site(session=session, code=code)
+        assert site.id is not None
+        return SiteChoice(site.id, site.code, site.name)
+
+
+def parse_edits(
+    app: Sobriety, base: dict[str, Any], typed: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The changes typed for the device read as ``base``, and the refused ones.
+
+    ``typed`` maps field names to text, read by the rules of the edit form (and
+    of the importer): labels and synonyms in either language, local numbers
+    and dates, units. Returns ``(changes, {field: reason})``; fields typed with
+    the value they already have are not changes.
+    """
+    from sobriety.domain.inventory.form import FieldError, check_device
+
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, text in typed.items():
+        if name == "site_id":
+            values[name] = text
+            continue
+        try:
+            values[name] = read_field(name, text)
+        except FieldError as exc:
+            errors[name] = exc.reason
+    for name, reason in check_device({**base, **values}, today=app.today()).items():
+        errors.setdefault(name, reason)
+    changes = {k: v for k, v in values.items() if v != base.get(k)}
+    return changes, errors
+
+
+def read_field(name: str, text: Any) -> Any:
+    """The value of device field ``name`` typed as ``text`` on a command line: the edit
+    form's rules, a choice also named by its label in English or French ("PC portable");
+    :class:`~sobriety.domain.inventory.form.FieldError` if refused."""
+    from sobriety.domain.inventory.fields import FIELDS
+    from sobriety.domain.inventory.form import parse_field
+    from sobriety.domain.labels import value_of
+
+    spec = FIELDS.get(name)
+    if spec is not None and spec.vocabulary and isinstance(text, str) and text.strip():
+        found = value_of(spec.vocabulary, text)
+        if found is not None:
+            return found
+    return parse_field(name, text)

@@ -42,8 +42,31 @@ def get(ctx: typer.Context) -> CliContext:
 
 
 def app(ctx: typer.Context) -> Sobriety:
-    """The application object of the running command."""
-    return get(ctx).app
+    """The application object of the running command (its changes name the command)."""
+    found = get(ctx).app
+    found.origin = ctx.command_path
+    return found
+
+
+def vocab_value(kind: str, text: str, option: str, *, strict: bool = True) -> str:
+    """The stored value of vocabulary ``kind`` that ``text`` names (key, English or French
+    label, import synonym); else a clear error with the closest labels (not ``strict``:
+    ``text`` itself, for the use case to check, e.g. a category of the user's factors)."""
+    from sobriety.domain.labels import choices, closest_labels, value_of
+    from sobriety.i18n import _
+
+    value = value_of(kind, text)
+    if value is not None:
+        return value
+    if not strict:
+        return text
+    message = _("{option}: {value!r} is not one of {allowed}").format(
+        option=option, value=text, allowed=", ".join(label for label, _v in choices(kind))
+    )
+    close = closest_labels(kind, text)
+    if close:
+        message += _("; did you mean {choices}?").format(choices=_(" or ").join(close))
+    raise fail(message)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -53,7 +76,18 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 
 class RootGroup(TyperGroup):
-    """The root command group: a database or setting that cannot be used is one clear line."""
+    """The root command group: a database or setting that cannot be used is one clear line.
+
+    Shell completion works (``--install-completion``, ``--show-completion``) but is
+    not listed in ``--help``.
+    """
+
+    def get_params(self, ctx):  # type: ignore[no-untyped-def]
+        params = super().get_params(ctx)
+        for param in params:
+            if param.name in ("install_completion", "show_completion"):
+                param.hidden = True
+        return params
 
     def invoke(self, ctx):  # type: ignore[no-untyped-def]
         from sobriety.app.context import DatabaseError, SettingError

@@ -335,8 +335,13 @@ def what_if(
         result = carbon.what_if(
             context.app(ctx),
             extend=extend,
-            categories=category,
-            site_kinds=site_kind,
+            categories=[
+                context.vocab_value("category", c, "--category", strict=False)
+                for c in category or []
+            ],
+            site_kinds=[
+                context.vocab_value("site_kind", k, "--site-kind") for k in site_kind or []
+            ],
             horizon=horizon,
             start=start,
             as_of=state,

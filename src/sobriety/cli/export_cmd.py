@@ -1,4 +1,4 @@
-"""``sobriety export``: write the whole inventory to CSV, JSON or XLSX."""
+"""``sobriety export``: write the inventory (or part of it) to CSV, JSON or XLSX."""
 
 from __future__ import annotations
 
@@ -18,11 +18,50 @@ def export(
         str | None,
         typer.Option("--format", help=_("csv, json or xlsx (default: from the file extension).")),
     ] = None,
+    site: Annotated[
+        str | None, typer.Option("--site", help=_("Only the devices of this site (code)."))
+    ] = None,
+    category: Annotated[
+        str | None,
+        typer.Option("--category", help=_('Only this category (key or label: "PC portable").')),
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option("--status", help=_('Only this status (key or label: "Réformé").')),
+    ] = None,
+    excel_fr: Annotated[
+        bool,
+        typer.Option(
+            "--excel-fr",
+            help=_("CSV for a French Excel: fields separated by ';', decimal commas."),
+        ),
+    ] = False,
 ) -> None:
-    from sobriety.app import imports
+    from sobriety.app import imports, inventory
 
+    sobriety = context.app(ctx)
+    if excel_fr:
+        if (fmt or file.suffix.lstrip(".") or "csv").lower() != "csv":
+            raise context.fail(_("--excel-fr writes a CSV file, not {format}").format(
+                format=(fmt or file.suffix.lstrip(".")).upper()))  # fmt: skip
+        fmt = "csv"
+    where = inventory.DeviceFilter(
+        category=None if category is None else context.vocab_value("category", category,
+                                                                   "--category"),
+        status=None if status is None else context.vocab_value("status", status, "--status"),
+    )  # fmt: skip
+    if site is not None:
+        try:
+            where = inventory.DeviceFilter(
+                category=where.category, status=where.status,
+                site_id=inventory.site_by_code(sobriety, site).id,
+            )  # fmt: skip
+        except inventory.NotFoundError as exc:
+            raise context.fail(str(exc)) from exc
     try:
-        report = imports.export_devices(context.app(ctx), file, fmt)
+        report = imports.export_devices(
+            sobriety, file, fmt, where=None if where.is_empty else where, excel_fr=excel_fr
+        )
     except imports.ExportError as exc:
         raise context.fail(str(exc)) from exc
     except OSError as exc:
@@ -40,6 +79,10 @@ def export(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("export", help=_("Export every device, with its site code and name, to FILE."))(
-        export
-    )
+    app.command(
+        "export",
+        help=_(
+            "Export the devices, with their site code and name, to FILE: every device, "
+            "or those of --site, --category and --status."
+        ),
+    )(export)

@@ -267,14 +267,8 @@ def override(
 ) -> None:
     from sobriety.app import reuse
     from sobriety.domain.reuse.text import channel_name
-    from sobriety.domain.vocab import Channel
 
-    if channel not in tuple(Channel):
-        raise context.fail(
-            _("--channel: {value!r} is not one of {allowed}").format(
-                value=channel, allowed=", ".join(Channel)
-            )
-        )
+    channel = context.vocab_value("channel", channel, "--channel")  # "sell", "Vente"...
     day = reuse_common.parse_day(ctx, on, "--date")
     with reuse_common.refusals():
         d = reuse.override(context.app(ctx), tag, channel, reason, on=day)

@@ -17,6 +17,7 @@ from sobriety.cli import (
     context,
     db_cmd,
     demo_cmd,
+    device_cmd,
     doctor_cmd,
     erasure_cmd,
     estimate_cmd,
@@ -44,6 +45,7 @@ app = typer.Typer(
 )
 app.add_typer(db_cmd.app, name="db")
 inventory_cmd.register(app)
+device_cmd.register(app)
 demo_cmd.register(app)
 app.add_typer(flag_cmd.app, name="flag")
 app.add_typer(lot_cmd.app, name="lot")
@@ -88,7 +90,15 @@ def root(
     ] = False,
 ) -> None:
     from sobriety.app.context import SettingError, load_settings
+    from sobriety.i18n import SUPPORTED
 
+    if lang is not None and lang.strip().lower() not in SUPPORTED:
+        raise context.fail(
+            _("--lang: {value!r} is not a supported language; choose one of {choices}").format(
+                value=lang, choices=", ".join(SUPPORTED)
+            ),
+            code=2,
+        )
     overrides = {"database_url": database_url, "factors": factors, "lang": lang}
     try:
         settings = load_settings(**overrides)

@@ -134,3 +134,46 @@ def inline(kind: str, value: str | None) -> str:
 def choices(kind: str) -> list[tuple[str, str]]:
     """``(label, value)`` pairs of a vocabulary, for a Select."""
     return [(_(text), value) for value, text in _LABELS[kind].items()]
+
+
+#: Synonym sections of the vocabularies that have one (the importer's table).
+_SYNONYM_SECTION = {"channel": "reuse_channel"}
+
+
+def value_of(kind: str, text: str) -> str | None:
+    """The stored value that ``text`` names in vocabulary ``kind``, or None.
+
+    Accepts the value itself (``sell``), its label in English or French
+    (``Sell``, ``Vente``, ``PC portable``), ignoring case, accents, spaces
+    and punctuation, and the synonyms an import accepts (``Portable``).
+    """
+    from sobriety.domain.inventory.fields import VOCABULARIES, normalise_label
+    from sobriety.i18n import SUPPORTED, gettext_in
+
+    key = normalise_label(text)
+    if not key:
+        return None
+    for value, english in _LABELS.get(kind, {}).items():
+        names = {value, english, *(gettext_in(lang, english) for lang in SUPPORTED)}
+        if key in {normalise_label(n) for n in names}:
+            return value
+    section = _SYNONYM_SECTION.get(kind, kind)
+    if section in VOCABULARIES:
+        from sobriety.domain.inventory.form import shipped_synonyms
+
+        return shipped_synonyms().lookup(section, text)
+    return None
+
+
+def closest_labels(kind: str, text: str, n: int = 3) -> list[str]:
+    """Up to ``n`` labels of vocabulary ``kind`` (active language) that look like ``text``."""
+    import difflib
+
+    from sobriety.i18n import SUPPORTED, gettext_in
+
+    by_name: dict[str, str] = {}
+    for value, english in _LABELS.get(kind, {}).items():
+        for name in (value, english, *(gettext_in(lang, english) for lang in SUPPORTED)):
+            by_name.setdefault(name.casefold(), _(english))
+    close = difflib.get_close_matches(text.strip().casefold(), list(by_name), n=n * 3, cutoff=0.5)
+    return list(dict.fromkeys(by_name[c] for c in close))[:n]

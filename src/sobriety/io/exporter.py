@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from sobriety.domain.inventory.fields import DEVICE_FIELD_NAMES
+from sobriety.domain.inventory.queries import DeviceFilter
 from sobriety.i18n import _
 from sobriety.io.formula_guard import neutralise
 from sobriety.storage.models import Device, Site
@@ -73,12 +74,17 @@ def format_for(path: Path, explicit: str | None = None) -> str:
     return fmt
 
 
-def _device_rows(engine: Engine) -> Iterator[tuple[Any, ...]]:
+def _device_rows(engine: Engine, where: DeviceFilter | None = None) -> Iterator[tuple[Any, ...]]:
+    from sobriety.storage.device_pages import where_clause
+
     dev, site = Device.__table__, Site.__table__
     cols = [dev.c[name] for name in DEVICE_FIELD_NAMES[:5]]
     cols += [site.c.code, site.c.name, site.c.kind]
     cols += [dev.c[name] for name in DEVICE_FIELD_NAMES[5:]]
     stmt = select(*cols).select_from(dev.outerjoin(site, dev.c.site_id == site.c.id))
+    cond = None if where is None else where_clause(where, dialect=engine.dialect.name)
+    if cond is not None:
+        stmt = stmt.where(cond)
     with engine.connect() as conn:
         result = conn.execution_options(stream_results=True, yield_per=_STREAM).execute(
             stmt.order_by(dev.c.id)
@@ -94,15 +100,28 @@ def _site_rows(engine: Engine) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in conn.execute(stmt)]
 
 
-def export_inventory(engine: Engine, path: Path, fmt: str | None = None) -> ExportReport:
-    """Write the whole inventory to ``path``; the format comes from its extension by default."""
+def export_inventory(
+    engine: Engine,
+    path: Path,
+    fmt: str | None = None,
+    *,
+    where: DeviceFilter | None = None,
+    excel_fr: bool = False,
+) -> ExportReport:
+    """Write the inventory (the devices ``where`` keeps: all by default) to ``path``; the
+    format comes from its extension by default.
+
+    ``excel_fr``: a CSV for a French Excel, ``;``-separated with decimal commas
+    (the importer reads it back).
+    """
     path = Path(path)
     fmt = format_for(path, fmt)
     sites = _site_rows(engine)
-    writer = {"csv": _write_csv, "json": _write_json, "xlsx": _write_xlsx}[fmt]
+    writers = {"csv": _write_csv_fr if excel_fr else _write_csv, "json": _write_json}
+    writer = writers.get(fmt, _write_xlsx)
     tmp = path.with_name(path.name + ".part")
     try:
-        count = writer(tmp, _device_rows(engine), sites)
+        count = writer(tmp, _device_rows(engine, where), sites)
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -131,6 +150,20 @@ def _write_csv(path: Path, rows: Iterator[tuple[Any, ...]], _sites: list) -> int
         writer.writerow(EXPORT_COLUMNS)
         for row in rows:
             writer.writerow([_text_cell(v) for v in row])
+            count += 1
+    return count
+
+
+def _write_csv_fr(path: Path, rows: Iterator[tuple[Any, ...]], _sites: list) -> int:
+    """The CSV a French Excel opens in columns: ``;`` between fields, decimal commas."""
+    count = 0
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";")
+        writer.writerow(EXPORT_COLUMNS)
+        for row in rows:
+            writer.writerow(
+                [repr(v).replace(".", ",") if isinstance(v, float) else _text_cell(v) for v in row]
+            )
             count += 1
     return count
 

@@ -138,7 +138,13 @@ def insert_devices(conn: Connection, columns: Mapping[str, Sequence[Any]]) -> di
 
 
 def insert_events(conn: Connection, columns: Mapping[str, Sequence[Any]]) -> None:
+    """Append history events given column-wise; ``source`` defaults to the command or
+    screen recording now (:func:`sobriety.storage.history.recording_from`)."""
+    from sobriety.storage.history import current_source
+
     if columns["device_id"]:
+        if "source" not in columns:
+            columns = {**columns, "source": [current_source()] * len(columns["device_id"])}
         bulk.insert_columns(conn, EVENT, [columns])
 
 

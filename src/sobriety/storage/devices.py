@@ -8,7 +8,8 @@ enforces optimistic locking and records the change in the device history.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import difflib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,16 +17,29 @@ from typing import Any
 from sqlalchemy import Engine, func, select, update
 from sqlmodel import Session
 
+from sobriety.i18n import _
+from sobriety.storage import history
 from sobriety.storage.models import Device, DeviceEvent, Erasure, Site, utcnow
 
 
 class ConflictError(RuntimeError):
-    """The device changed since it was read (optimistic locking)."""
+    """The device changed since it was read (optimistic locking).
 
-    def __init__(self, asset_tag: str, expected: int, current: int | None) -> None:
+    ``events`` are the history entries made since the version read: who
+    changed what, and when.
+    """
+
+    def __init__(
+        self,
+        asset_tag: str,
+        expected: int,
+        current: int | None,
+        events: Sequence[Mapping[str, Any]] = (),
+    ) -> None:
         self.asset_tag = asset_tag
         self.expected = expected
         self.current = current
+        self.events = list(events)
         super().__init__(
             f"device {asset_tag} was changed by someone else "
             f"(version {expected} read, now {current})"
@@ -33,21 +47,99 @@ class ConflictError(RuntimeError):
 
 
 class NotFoundError(LookupError):
-    pass
+    """No device (or site) by that key; ``suggestions`` are the closest ones that exist."""
+
+    def __init__(self, message: str, suggestions: Sequence[str] = ()) -> None:
+        self.suggestions = list(suggestions)
+        if self.suggestions:
+            message = _("{message}; did you mean {choices}?").format(
+                message=message, choices=_(" or ").join(self.suggestions)
+            )
+        super().__init__(message)
+
+
+def _key(text: str) -> str:
+    return text.strip().upper()
+
+
+def _closest(session: Session, column: Any, text: str, n: int = 3) -> list[str]:
+    """Up to ``n`` stored values of ``column`` that look like ``text`` (for "did you mean").
+
+    Candidates share the first characters of ``text`` or end with its number,
+    so that a fleet of a million devices is not read whole.
+    """
+    key = _key(text)
+    if not key:
+        return []
+    candidates: set[str] = set()
+    for size in (max(2, len(key) * 2 // 3), 2):
+        stmt = select(column).where(func.upper(column).like(_like(key[:size]) + "%", escape="\\"))
+        candidates.update(session.execute(stmt.limit(20_000)).scalars())
+        if len(candidates) >= n:
+            break
+    digits = re.search(r"(\d+)\D*$", key)
+    if digits is not None and digits[1].lstrip("0"):
+        tail = digits[1].lstrip("0")
+        stmt = select(column).where(column.like("%" + tail, escape="\\")).limit(200)
+        candidates.update(session.execute(stmt).scalars())
+    by_key = {_key(c): c for c in candidates}
+    close = difflib.get_close_matches(key, list(by_key), n=max(300, n), cutoff=0.5)
+    close.sort(key=lambda c: (_distance(key, c), c))
+    return [by_key[c] for c in close[:n] if _distance(key, c) <= max(2, len(key) // 3)]
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance (short strings: asset tags, site codes)."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i]
+        for j, cb in enumerate(b, 1):
+            row.append(min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = row
+    return previous[-1]
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def get_device(*, session: Session, asset_tag: str) -> Device:
+    """The device of ``asset_tag``, matched exactly, else ignoring case and surrounding
+    spaces; :class:`NotFoundError` (with the closest tags) when there is none."""
     device = session.exec(select(Device).where(Device.asset_tag == asset_tag)).scalar_one_or_none()
-    if device is None:
-        raise NotFoundError(f"no device with asset tag {asset_tag!r}")
-    return device
+    if device is not None:
+        return device
+    key = _key(asset_tag)
+    found = (
+        session.exec(select(Device).where(func.upper(Device.asset_tag) == key).limit(2))
+        .scalars()
+        .all()
+    )
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        raise NotFoundError(
+            _("asset tag {tag!r} names several devices").format(tag=asset_tag.strip()),
+            [d.asset_tag for d in found],
+        )
+    raise NotFoundError(
+        _("no device with asset tag {tag!r}").format(tag=asset_tag.strip()),
+        _closest(session, Device.asset_tag, asset_tag),
+    )
 
 
 def get_site(*, session: Session, code: str) -> Site:
+    """The site of ``code``, matched exactly, else ignoring case and surrounding spaces."""
     site = session.exec(select(Site).where(Site.code == code)).scalar_one_or_none()
-    if site is None:
-        raise NotFoundError(f"no site with code {code!r}")
-    return site
+    if site is not None:
+        return site
+    found = session.exec(select(Site).where(func.upper(Site.code) == _key(code))).scalars().all()
+    if len(found) == 1:
+        return found[0]
+    raise NotFoundError(
+        _("no site with code {code!r}").format(code=code.strip()),
+        [s.code for s in found] or _closest(session, Site.code, code),
+    )
 
 
 def add_event(
@@ -59,15 +151,10 @@ def add_event(
     details: Mapping[str, Any] | None = None,
     date: dt.datetime | None = None,
 ) -> DeviceEvent:
-    event = DeviceEvent(
-        device_id=device_id,
-        kind=str(kind),
-        actor=actor,
-        date=date or utcnow(),
-        details=json.dumps(details, ensure_ascii=False, default=str) if details else None,
+    """Append an event to a device's history (see :mod:`sobriety.storage.history`)."""
+    return history.record_event(
+        session=session, device_id=device_id, kind=kind, actor=actor, details=details, date=date
     )
-    session.add(event)
-    return event
 
 
 def update_device(
@@ -105,21 +192,28 @@ def update_device(
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
+        device_id, tag = device.id, device.asset_tag
         session.rollback()
         current = session.execute(
-            select(Device.version).where(Device.asset_tag == asset_tag)
+            select(Device.version).where(Device.id == device_id)
         ).scalar_one_or_none()
-        raise ConflictError(asset_tag, expected_version, current)
-    details = {"changes": {k: [before[k], changes[k]] for k in changes if before[k] != changes[k]}}
+        events = history.events_since(
+            session=session, device_id=device_id, version=expected_version, current=current
+        )
+        raise ConflictError(tag, expected_version, current, [history.event_row(e) for e in events])
+    details: dict[str, Any] = {
+        "changes": {k: [before[k], changes[k]] for k in changes if before[k] != changes[k]}
+    }
     if event_details:
         details.update(event_details)
-    add_event(
+    history.record_event(
         session=session,
         device_id=device.id,
         kind=event_kind,
         actor=actor,
         details=details,
         date=at,
+        device_version=expected_version + 1,
     )
     session.flush()
     session.refresh(device)
@@ -127,15 +221,7 @@ def update_device(
 
 
 def device_history(*, session: Session, device_id: int) -> Sequence[DeviceEvent]:
-    return (
-        session.exec(
-            select(DeviceEvent)
-            .where(DeviceEvent.device_id == device_id)
-            .order_by(DeviceEvent.date, DeviceEvent.id)
-        )
-        .scalars()
-        .all()
-    )
+    return history.device_history(session=session, device_id=device_id)
 
 
 def erasures(*, session: Session, device_id: int) -> Sequence[Erasure]:

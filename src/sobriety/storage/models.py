@@ -105,6 +105,10 @@ class DeviceEvent(SQLModel, table=True):
     actor: str | None = Field(default=None, max_length=64)
     #: JSON object with the event's details (old/new values, reason...).
     details: str | None = Field(default=None, sa_column=Column(Text))
+    #: The command (``sobriety device edit``) or screen (``tui/device``) it came from.
+    source: str | None = Field(default=None, max_length=120)
+    #: The device's version after this change (None for events before migration 0006).
+    device_version: int | None = None
 
 
 class Erasure(SQLModel, table=True):

@@ -14,13 +14,13 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from sobriety.app import inventory
 from sobriety.app.context import Sobriety
-from sobriety.i18n import _
+from sobriety.i18n import N_, _
 from sobriety.tui.commands import SobrietyCommands
 from sobriety.tui.messages import DataChanged, DeviceChosen, DeviceSaved
 from sobriety.tui.screens.device import DeviceScreen
@@ -30,6 +30,29 @@ from sobriety.tui.sections import SECTIONS
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
+
+#: Textual's built-in palette commands (title, help), translated when shown.
+SYSTEM_COMMANDS = {
+    "Theme": N_("Theme"),
+    "Change the current theme": N_("Change the current theme"),
+    "Quit": N_("Quit"),
+    "Quit the application as soon as possible": N_("Quit the application as soon as possible"),
+    "Keys": N_("Keys"),
+    "Hide the keys and widget help panel": N_("Hide the keys and widget help panel"),
+    "Show help for the focused widget and a summary of available keys": N_(
+        "Show help for the focused widget and a summary of available keys"
+    ),
+    "Minimize": N_("Minimize"),
+    "Minimize the widget and restore to normal size": N_(
+        "Minimize the widget and restore to normal size"
+    ),
+    "Maximize": N_("Maximize"),
+    "Maximize the focused widget": N_("Maximize the focused widget"),
+    "Screenshot": N_("Screenshot"),
+    "Save an SVG 'screenshot' of the current screen": N_(
+        "Save an SVG 'screenshot' of the current screen"
+    ),
+}
 
 
 class SobrietyApp(App[None]):
@@ -42,6 +65,10 @@ class SobrietyApp(App[None]):
     DEFAULT_MODE = SECTIONS[0].mode
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
+        Binding("ctrl+q", "quit", _("Quit"), tooltip=_("Quit sobriety."), show=False,
+                priority=True),
+        Binding("ctrl+p", "command_palette", _("palette"), show=False, priority=True,
+                tooltip=_("Open the command palette")),
         Binding("f1", "help", _("Help")),
         Binding("question_mark", "help", _("Help"), show=False),
         Binding("ctrl+t", "toggle_theme", _("Light/dark")),
@@ -80,6 +107,31 @@ class SobrietyApp(App[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="search-index")
     def _build_search_index(self) -> None:
         self.search_index.build()
+
+    # ------------------------------------------------------- Textual's own words
+    def get_system_commands(self, screen: Screen[Any]) -> Iterator[SystemCommand]:
+        """Textual's built-in palette commands, in the interface language."""
+        for command in super().get_system_commands(screen):
+            title = SYSTEM_COMMANDS.get(command.title)
+            help_text = SYSTEM_COMMANDS.get(command.help)
+            yield command._replace(
+                title=_(title) if title else command.title,
+                help=_(help_text) if help_text else command.help,
+            )
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(id="--command-palette", placeholder=_("Search for commands…"))
+            )
+
+    def action_help_quit(self) -> None:
+        """ctrl+c does not quit (it copies): say which key does."""
+        self.notify(
+            _("Press [b]ctrl+q[/b] to quit sobriety."), title=_("Do you want to quit?")
+        )
 
     # -------------------------------------------------------------- actions
     def action_toggle_theme(self) -> None:
@@ -138,6 +190,8 @@ def create_app(
 ) -> SobrietyApp:
     """The app on the application object ``sobriety``; used by the CLI, tests and bench.
 
-    ``start`` names the section shown first (default: the dashboard).
+    ``start`` names the section shown first (default: the dashboard). Changes
+    made from the TUI are recorded as coming from it (each screen names itself).
     """
+    sobriety.origin = "tui"
     return SobrietyApp(sobriety, dark=dark, start=start)

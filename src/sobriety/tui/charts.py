@@ -68,3 +68,29 @@ def gauge(value_pct: float | None, target_pct: float | None, *, width: int = 30)
         else:
             out.append(cell, style=style if cell == FULL else "dim")
     return out
+
+
+def year_axis(first: int, last: int, width: int) -> str:
+    """Year labels under a chart of one column group per year, ``first`` to ``last``.
+
+    Each year is written under the middle of its share of ``width``; years are
+    skipped evenly when their labels would touch (the first and the last kept).
+    """
+    years = list(range(first, last + 1))
+    if not years or width < 4:
+        return ""
+    cells = [" "] * width
+    span = width / len(years)
+    step = max(1, -(-5 * len(years) // width))  # ceil: 4 digits and a space per label
+    shown = years[::step]
+    if shown[-1] != years[-1]:
+        shown = [*shown[:-1], years[-1]] if len(shown) > 1 else [years[-1]]
+    taken = -1
+    for year in shown:
+        i = years.index(year)
+        start = min(width - 4, max(0, round((i + 0.5) * span) - 2))
+        if start <= taken:
+            continue
+        cells[start : start + 4] = str(year)
+        taken = start + 4
+    return "".join(cells).rstrip()

@@ -90,6 +90,8 @@ class SaveConflicted(Message):
     expected_version: int
     current_version: int | None
     theirs: dict[str, tuple[Any, Any]]
+    #: The history entries made since the version read (who changed what, and when).
+    events: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass

@@ -27,13 +27,23 @@ def write_change(
     base: dict[str, Any],
     values: dict[str, Any],
     apply: Callable[[Any], Any] | None = None,
+    source: str = "tui/device",
 ) -> None:
-    """Run ``action`` (or ``apply(session)``, e.g. a reuse decision) and report it."""
-    outcome = inventory.save(sobriety, action=action, base=base, values=values, apply=apply)
+    """Run ``action`` (or ``apply(session)``, e.g. a reuse decision) and report it.
+
+    ``source`` is the screen named in the history entry (``tui/device``).
+    """
+    with sobriety.acting_from(source):
+        outcome = inventory.save(sobriety, action=action, base=base, values=values, apply=apply)
     if isinstance(outcome, inventory.Conflicted):
         target.post_message(
             SaveConflicted(
-                outcome.asset_tag, action, outcome.expected, outcome.current, outcome.changed
+                outcome.asset_tag,
+                action,
+                outcome.expected,
+                outcome.current,
+                outcome.changed,
+                list(outcome.events),
             )
         )
     elif isinstance(outcome, inventory.Refused):

@@ -18,20 +18,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from sobriety.app.inventory import field_order
-from sobriety.domain.inventory.form import FIELDS_BY_NAME
+from sobriety.domain.inventory.display import describe_history, field_label, show_value
 from sobriety.i18n import _
 from sobriety.tui.messages import SaveConflicted
 
-
-def field_label(name: str) -> str:
-    spec = FIELDS_BY_NAME.get(name)
-    if spec is not None:
-        return _(spec.label)
-    return {"site_id": _("Site"), "lot_id": _("Lot")}.get(name, name)
+__all__ = ["ConflictDialog", "field_label"]
 
 
-def _show(value: Any) -> str:
-    return "-" if value is None or value == "" else str(value)
+def _show(name: str, value: Any) -> str:
+    return show_value(name, value)
 
 
 class ConflictDialog(ModalScreen[bool]):
@@ -60,10 +55,23 @@ class ConflictDialog(ModalScreen[bool]):
                 classes="dialog-text",
             )
             with VerticalScroll(classes="dialog-body"):
+                yield Static(self._who(), id="conflict-who")
                 yield Static(self._table(), id="conflict-table")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Reload and re-apply"), variant="warning", id="reload")
                 yield Button(_("Back"), id="back")
+
+    def _who(self) -> str:
+        """Who changed the device, when and from where (the history since the version read)."""
+        lines = describe_history(self.conflict.events)
+        if not lines:
+            return ""
+        return "\n".join(
+            _("{date}, {actor} ({source}): {kind}").format(
+                date=line.date, actor=line.actor, source=line.source, kind=line.kind
+            )
+            for line in lines
+        )
 
     def _table(self) -> Table:
         table = Table(expand=True, box=None, pad_edge=False, header_style="bold")
@@ -88,8 +96,8 @@ class ConflictDialog(ModalScreen[bool]):
             overlap = name in self.conflict.theirs and name in self.mine
             table.add_row(
                 ("⚠ " if overlap else "") + field_label(name),
-                f"{_show(theirs[0])} → {_show(theirs[1])}" if theirs else "",
-                _show(mine) if name in self.mine else "",
+                f"{_show(name, theirs[0])} → {_show(name, theirs[1])}" if theirs else "",
+                _show(name, mine) if name in self.mine else "",
             )
         return table
 

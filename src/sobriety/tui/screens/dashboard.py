@@ -27,8 +27,9 @@ from sobriety.domain.carbon import engine as carbon
 from sobriety.domain.labels import label
 from sobriety.domain.report import kpis
 from sobriety.domain.reuse.rate import ReuseRate
+from sobriety.domain.vocab import Status
 from sobriety.i18n import N_, _, fmt_date, fmt_number
-from sobriety.tui.charts import bars, gauge
+from sobriety.tui.charts import bars, gauge, year_axis
 from sobriety.tui.host import host
 from sobriety.tui.messages import DashboardLoaded, LoadProgressed
 from sobriety.tui.widgets.work_progress import WorkProgress
@@ -63,9 +64,16 @@ def fleet_text(d: kpis.Dashboard) -> Group:
     rest = sum(n for _c, n in cats[6:])
     if rest:
         top.append((_("Other categories"), float(rest)))
+    gone = d.by_status().get(Status.GONE.value, 0)
     return Group(
         Text(_("{n} devices recorded").format(n=fmt_number(d.devices)), style="bold"),
         Text(by_status, style="dim"),
+        Text(
+            _("By category, the devices still held: the {n} gone are not counted.").format(
+                n=fmt_number(gone)
+            ),
+            style="italic",
+        ),
         bars(top, width=38, label_width=17),
     )
 
@@ -188,6 +196,7 @@ class DashboardScreen(Screen[None]):
             with Vertical(classes="panel", id="panel-acquisitions"):
                 yield Label("", id="acquisitions-title", classes="panel-title")
                 yield Sparkline([], id="acquisitions")
+                yield Static("", id="acquisitions-years", classes="chart-axis")
         yield Static("", id="dashboard-status")
         yield Footer()
 
@@ -265,9 +274,25 @@ class DashboardScreen(Screen[None]):
             )
         )
         self.query_one("#acquisitions", Sparkline).data = [float(n) for n in d.acquisitions]
+        self._year_axis()
         self.query_one("#dashboard-status", Static).update(
             _("As of {date} · {keys}").format(date=fmt_date(d.on), keys=self._keys_hint())
         )
+
+    def _year_axis(self) -> None:
+        """The years under the acquisitions chart, spread over its width."""
+        d = self.dashboard
+        if d is None or not len(d.acquisitions):
+            return
+        chart = self.query_one("#acquisitions", Sparkline)
+        last = d.acquisitions_first_year + len(d.acquisitions) - 1
+        width = chart.content_region.width or chart.size.width
+        self.query_one("#acquisitions-years", Static).update(
+            year_axis(d.acquisitions_first_year, last, width)
+        )
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._year_axis)
 
     # -------------------------------------------------------------- palette
     def palette_commands(self) -> Iterator[tuple[str, str, Callable[[], Any]]]:

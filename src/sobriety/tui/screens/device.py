@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -15,9 +14,10 @@ from textual.widgets import DataTable, Footer, Header, Label, Static, TabbedCont
 
 from sobriety.app import inventory
 from sobriety.app.inventory import NotFoundError
+from sobriety.domain.inventory.display import describe_history, show_value
 from sobriety.domain.inventory.form import FIELDS
 from sobriety.domain.labels import label
-from sobriety.i18n import N_, _, fmt_date, fmt_number
+from sobriety.i18n import N_, _
 from sobriety.tui.action_forms import ACTION_TITLES, action_form
 from sobriety.tui.host import host
 from sobriety.tui.messages import (
@@ -37,15 +37,6 @@ from sobriety.tui.writer import write_change
 if TYPE_CHECKING:
     from sobriety.app.inventory import SiteChoice
 
-#: Vocabulary of each choice field (for labels).
-VOCAB_OF = {
-    "category": "category",
-    "status": "status",
-    "condition": "condition",
-    "acquisition_type": "acquisition_type",
-    "storage_type": "storage_type",
-    "reuse_channel": "reuse_channel",
-}
 #: Keys of the actions, in the footer's order.
 ACTION_KEYS = {
     "assign": "a",
@@ -65,37 +56,6 @@ ACTION_KEYS_HELP = {
     "erasure": N_("Erasure"),
     "retire": N_("Retire"),
 }
-
-
-def show_value(name: str, value: Any) -> str:
-    """A stored value as shown to a person (labels, local dates and numbers)."""
-    if value is None or value == "":
-        return "-"
-    if name in VOCAB_OF:
-        return label(VOCAB_OF[name], value)
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, dt.datetime):
-        return fmt_date(value.date())
-    if isinstance(value, dt.date):
-        return fmt_date(value)
-    if isinstance(value, float):
-        return fmt_number(value, 0 if value.is_integer() else 1)
-    return str(value)
-
-
-def _details_text(details: dict[str, Any]) -> str:
-    parts = []
-    for key, value in details.items():
-        if key == "changes" and isinstance(value, dict):
-            parts.extend(f"{k}: {_v(old)} → {_v(new)}" for k, (old, new) in value.items())
-        else:
-            parts.append(f"{key}: {_v(value)}")
-    return "; ".join(parts)
-
-
-def _v(value: Any) -> str:
-    return "-" if value is None else str(value)
 
 
 class DeviceScreen(Screen[None]):
@@ -139,7 +99,7 @@ class DeviceScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = _("Device")
         history = self.query_one("#history", DataTable)
-        history.add_columns(_("Date"), _("Event"), _("By"), _("Details"))
+        history.add_columns(_("Date"), _("Event"), _("By"), _("From"), _("Details"))
         erasures = self.query_one("#erasures", DataTable)
         erasures.add_columns(
             _("Date"), _("Method"), _("Level"), _("Tool"), _("Operator"), _("Verified"),
@@ -186,13 +146,11 @@ class DeviceScreen(Screen[None]):
         self._fill_details(v, message.site)
         history = self.query_one("#history", DataTable)
         history.clear()
-        for event in reversed(message.history):  # newest first
-            history.add_row(
-                show_value("date", event["date"]),
-                label("event", event["kind"]),
-                event.get("actor") or "-",
-                _details_text(event["details"]),
-            )
+        sites = {s.id: s.code for s in self.sites}
+        for line in reversed(describe_history(message.history, sites=sites)):  # newest first
+            history.add_row(line.date, line.kind, line.actor, line.source, line.text)
+        if not message.history:
+            history.add_row("-", _("No change recorded yet."), "", "", "")
         erasures = self.query_one("#erasures", DataTable)
         erasures.clear()
         for e in message.erasures:

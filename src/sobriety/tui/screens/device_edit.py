@@ -18,7 +18,15 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
 
 from sobriety.app import inventory
-from sobriety.domain.inventory.form import FIELDS, FieldError, FormField, check_device, parse_field
+from sobriety.domain.inventory.display import show_value
+from sobriety.domain.inventory.form import (
+    FIELDS,
+    FIELDS_BY_NAME,
+    FieldError,
+    FormField,
+    check_device,
+    parse_field,
+)
 from sobriety.domain.labels import choices
 from sobriety.i18n import _
 from sobriety.tui.host import host
@@ -39,6 +47,14 @@ def _parser(spec: FormField) -> Callable[[Any], Any]:
 
 def _site_parser(raw: Any) -> Any:
     return raw
+
+
+def _initial(spec: FormField, value: Any) -> Any:
+    """What a field starts with: a typed field shows the value as the device screen does
+    (local numbers and dates, cents of a price), a choice or a checkbox the value."""
+    if spec.kind in ("choice", "bool"):
+        return value
+    return show_value(spec.name, value, editable=True)
 
 
 class DeviceEditScreen(Screen[bool]):
@@ -68,7 +84,7 @@ class DeviceEditScreen(Screen[bool]):
                     spec.name,
                     _(spec.label),
                     kind=kind,
-                    value=self.base.get(spec.name),
+                    value=_initial(spec, self.base.get(spec.name)),
                     choices=opts,
                     parser=_parser(spec),
                     allow_blank=not spec.required,
@@ -155,7 +171,14 @@ class DeviceEditScreen(Screen[bool]):
 
     @work(thread=True, exit_on_error=False, group="device-save")
     def _save(self, base: dict[str, Any], changes: dict[str, Any]) -> None:
-        write_change(self, host(self).sobriety, action="edit", base=base, values=changes)
+        write_change(
+            self,
+            host(self).sobriety,
+            action="edit",
+            base=base,
+            values=changes,
+            source="tui/device-edit",
+        )
 
     def on_device_saved(self, message: DeviceSaved) -> None:
         self.notify(_("Saved {tag}.").format(tag=message.asset_tag))
@@ -189,6 +212,8 @@ class DeviceEditScreen(Screen[bool]):
         for row in self.query(FieldRow):
             if row.field_name in mine:
                 row.set_raw(mine[row.field_name])
+            elif row.field_name in FIELDS_BY_NAME:
+                row.set_raw(_initial(FIELDS_BY_NAME[row.field_name], self.base.get(row.field_name)))
             else:
                 row.set_raw(self.base.get(row.field_name))
         self.query_one("#edit-title", Static).update(self._title())

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,7 +23,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 
 from sobriety.app.factors import InvalidInput
 from sobriety.domain.labels import label
-from sobriety.i18n import _, fmt_number
+from sobriety.i18n import _, fmt_number, unit_label
 from sobriety.settings import packaged_factors_dir
 from sobriety.tui.factor_forms import QUALITIES, model_factor_form, model_record
 from sobriety.tui.host import host
@@ -47,11 +48,17 @@ def _num(x: float) -> str:
     return fmt_number(x, 2 if abs(x) < 100 else 0)
 
 
+#: How a factor file says that a phase's zero is counted in the manufacturing figure.
+_IN_MANUFACTURING = "included in manufacturing"
+
+
 def _range(f: Factor | None, unit: bool = False) -> str:
     if f is None:
         return "-"
+    if f.high == 0 and f.note.strip().lower().startswith(_IN_MANUFACTURING):
+        return _("Included in manufacturing")
     text = f"{_num(f.value)} ({_num(f.low)}–{_num(f.high)})"
-    return f"{text} {f.unit}" if unit else text
+    return f"{text} {unit_label(f.unit)}" if unit else text
 
 
 class FactorsScreen(Screen[None]):
@@ -86,21 +93,41 @@ class FactorsScreen(Screen[None]):
         yield Static("", id="factor-detail")
         yield Footer()
 
+    @staticmethod
+    def headers() -> dict[str, list[str]]:
+        """Each table's column titles (the source second in the categories: shown whole
+        whatever the width, the ranges scroll)."""
+        return {
+            "factor-categories": [
+                _("Category"), _("Source"), _("Manufacturing kgCO2e"), _("Distribution"),
+                _("End of life"), _("Years"), _("Use"),
+            ],
+            "factor-grid": [_("Zone"), _("Year"), _("gCO2e/kWh"), _("Low–high"), _("Source")],
+            "factor-models": [
+                _("Origin"), _("Manufacturer"), _("Model"), _("Manufacturing kgCO2e"),
+                _("kWh/year"), _("Years"), _("Quality"), _("Source"),
+            ],
+            "factor-sources": [_("Id"), _("Reference")],
+        }  # fmt: skip
+
     def on_mount(self) -> None:
         self.sub_title = _("Emission factors")
-        self.query_one("#factor-categories", DataTable).add_columns(
-            _("Category"), _("Manufacturing kgCO2e"), _("Distribution"), _("End of life"),
-            _("Years"), _("Use"), _("Source"),
-        )  # fmt: skip
-        self.query_one("#factor-grid", DataTable).add_columns(
-            _("Zone"), _("Year"), _("gCO2e/kWh"), _("Low–high"), _("Source")
-        )
-        self.query_one("#factor-models", DataTable).add_columns(
-            _("Origin"), _("Manufacturer"), _("Model"), _("Manufacturing kgCO2e"),
-            _("kWh/year"), _("Years"), _("Quality"), _("Source"),
-        )  # fmt: skip
-        self.query_one("#factor-sources", DataTable).add_columns(_("Id"), _("Reference"))
+        for table_id, titles in self.headers().items():
+            self.query_one(f"#{table_id}", DataTable).add_columns(*titles)
         self.action_refresh()
+
+    def _fill(self, table_id: str, rows: list[tuple[Any, ...]], keys: list[str] | None = None):
+        """Put ``rows`` in a table with each column as wide as its widest cell, from the
+        first display on (DataTable would widen its columns later, on idle: a screen
+        drawn before shows every column at its title's width, the sources cut)."""
+        table = self.query_one(f"#{table_id}", DataTable)
+        titles = self.headers()[table_id]
+        table.clear(columns=True)
+        for i, title in enumerate(titles):
+            width = max([cell_len(title), *(cell_len(str(r[i])) for r in rows)])
+            table.add_column(title, width=width)
+        for n, row in enumerate(rows):
+            table.add_row(*row, key=keys[n] if keys else None)
 
     # ---------------------------------------------------------------- loading
     def action_refresh(self) -> None:
@@ -146,40 +173,39 @@ class FactorsScreen(Screen[None]):
                 user=fmt_number(counts.get("user", 0)),
             )
         )
-        cats = self.query_one("#factor-categories", DataTable)
-        cats.clear()
         sources: dict[str, list[str]] = {}
         sources["factor-categories"] = []
+        rows: list[tuple[Any, ...]] = []
         for key, cf in fs.categories.items():
             use = cf.yearly_energy or cf.power
-            cats.add_row(
+            rows.append((
                 label("category", key),
+                cf.manufacturing.source,
                 _range(cf.manufacturing),
                 _range(cf.distribution),
                 _range(cf.end_of_life),
                 _num(cf.lifespan.value),
                 _range(use, unit=True),
-                cf.manufacturing.source,
-            )
+            ))  # fmt: skip
             sources["factor-categories"].append(cf.manufacturing.source)
-        grid = self.query_one("#factor-grid", DataTable)
-        grid.clear()
+        self._fill("factor-categories", rows)
+        rows = []
         sources["factor-grid"] = []
         for series in fs.grids.values():
             for code, zone in series.zones.items():
                 for year, f in sorted(zone.intensity.items()):
-                    grid.add_row(
+                    rows.append((
                         f"{code} {zone.label} ({series.id})",
                         str(year) if year else _("all years"),
                         fmt_number(f.value * 1000, 1),
                         f"{fmt_number(f.low * 1000, 1)}–{fmt_number(f.high * 1000, 1)}",
                         f.source,
-                    )
+                    ))  # fmt: skip
                     sources["factor-grid"].append(f.source)
-        table = self.query_one("#factor-models", DataTable)
-        table.clear()
+        self._fill("factor-grid", rows)
+        rows = []
         for m in models:
-            table.add_row(
+            rows.append((
                 "EFD" if m.origin == "efd" else _("user"),
                 m.manufacturer,
                 m.model,
@@ -188,12 +214,9 @@ class FactorsScreen(Screen[None]):
                 "-" if m.lifespan_years is None else _num(m.lifespan_years),
                 _(QUALITIES[m.quality]) if m.quality in QUALITIES else (m.quality or "-"),
                 m.source,
-                key=f"model-{m.id}",
-            )
-        refs = self.query_one("#factor-sources", DataTable)
-        refs.clear()
-        for sid, src in fs.sources.items():
-            refs.add_row(sid, src.citation())
+            ))  # fmt: skip
+        self._fill("factor-models", rows, [f"model-{m.id}" for m in models])
+        self._fill("factor-sources", [(sid, src.citation()) for sid, src in fs.sources.items()])
         self._sources = sources
         self._detail()
 

@@ -28,10 +28,16 @@ def binding_groups(app_class: type[App] = App) -> list[tuple[str, list[Binding]]
     from sobriety.tui.sections import SECTIONS
     from sobriety.tui.widgets.device_table import DeviceTable
 
+    # the app's own keys, then the palette, then quitting (the app's translated binding
+    # stands for Textual's English one)
+    own = _bindings(app_class)
+    last = {"quit", "command_palette"}
+    quit_keys = [b for b in own if b.action == "quit"] or _bindings(App)
     everywhere = [
-        *_bindings(app_class),
+        *(b for b in own if b.action not in last),
         Binding(App.COMMAND_PALETTE_BINDING, "command_palette", _("Command palette")),
-        *_bindings(App),
+        *(b for b in quit_keys if b.action == "quit"),
+        *(b for b in _bindings(App) if b.action not in last),
     ]
     return [
         (_("Everywhere"), [b for b in everywhere if b.description]),

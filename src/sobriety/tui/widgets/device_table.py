@@ -69,6 +69,8 @@ COLUMNS: tuple[Column, ...] = (
 )
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 _GAP = 1
+#: Cells of the frozen left part: the margin and the asset tag, never scrolled away.
+FROZEN = 1 + COLUMNS[0].width + _GAP
 
 
 def column_title(key: str) -> str:
@@ -337,9 +339,16 @@ class DeviceTable(ScrollView, can_focus=True):
                 style = base
                 if index == self.cursor_row:
                     style = base + self._style("device-table--cursor")
-                strip = self._row_strip(row, style)
-                return strip.crop_extend(scroll_x, scroll_x + width, style)
-        return strip.crop_extend(scroll_x, scroll_x + width, base)
+                return self._frozen(self._row_strip(row, style), scroll_x, width, style)
+        return self._frozen(strip, scroll_x, width, base)
+
+    @staticmethod
+    def _frozen(strip: Strip, scroll_x: int, width: int, style: Style) -> Strip:
+        """The asset tag column stays on the left; the other columns scroll behind it."""
+        left = strip.crop_extend(0, FROZEN, style)
+        right = strip.crop_extend(FROZEN + scroll_x, FROZEN + scroll_x + max(0, width - FROZEN),
+                                  style)  # fmt: skip
+        return Strip.join([left, right]).crop_extend(0, width, style)
 
     def _header_strip(self) -> Strip:
         header = self.rich_style + self._style("device-table--header")
@@ -389,9 +398,12 @@ class DeviceTable(ScrollView, can_focus=True):
         self.refresh()
 
     def watch_cursor_column(self, column: int) -> None:
-        left = sum(c.width + _GAP for c in COLUMNS[:column]) + 1
+        if column == 0:  # the frozen asset tag: always in view
+            self.refresh()
+            return
+        left = sum(c.width + _GAP for c in COLUMNS[1:column])
         right = left + COLUMNS[column].width
-        width = self.scrollable_content_region.width
+        width = self.scrollable_content_region.width - FROZEN
         if left < self.scroll_x:
             self.scroll_to(x=max(0, left - 1), animate=False, immediate=True)
         elif right > self.scroll_x + width:
@@ -443,8 +455,12 @@ class DeviceTable(ScrollView, can_focus=True):
         if offset is None:
             return
         if offset.y == 0:
-            x = offset.x + int(self.scroll_x) - 1
-            for i, col in enumerate(COLUMNS):
+            if offset.x < FROZEN:
+                self.cursor_column = 0
+                self.action_sort()
+                return
+            x = offset.x - FROZEN + int(self.scroll_x)
+            for i, col in enumerate(COLUMNS[1:], start=1):
                 if x < col.width + _GAP:
                     self.cursor_column = i
                     self.action_sort()

@@ -11,6 +11,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from sobriety.domain.inventory.form import FieldError
+from sobriety.i18n import pgettext
 
 Parser = Callable[[str], Any]
 
@@ -64,6 +65,7 @@ class FieldRow(Vertical):
         if self.kind == "choice":
             return Select(
                 self._choices,
+                prompt=pgettext("placeholder", "Select"),
                 value=self.initial if self.initial is not None else Select.NULL,
                 allow_blank=self._allow_blank,
                 id=cid,
