@@ -1,0 +1,53 @@
+"""reuse law: device outer dimension, erasure encryption since installation, lot address,
+price and the initial supplier's contract
+
+Revision ID: 0006_reuse_law
+Revises: 0005
+Create Date: 2026-12-03
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision = "0006_reuse_law"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("device", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("max_dimension_cm", sa.Float(), nullable=True))
+    with op.batch_alter_table("erasure", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "encrypted_from_install",
+                sa.Boolean(),
+                nullable=False,
+                server_default=sa.false(),
+            )
+        )
+    with op.batch_alter_table("lot", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("recipient_address", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("price_eur", sa.Float(), nullable=True))
+        batch_op.add_column(
+            sa.Column(
+                "supplier_contract_ref",
+                sqlmodel.sql.sqltypes.AutoString(length=200),
+                nullable=True,
+            )
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("lot", schema=None) as batch_op:
+        batch_op.drop_column("supplier_contract_ref")
+        batch_op.drop_column("price_eur")
+        batch_op.drop_column("recipient_address")
+    with op.batch_alter_table("erasure", schema=None) as batch_op:
+        batch_op.drop_column("encrypted_from_install")
+    with op.batch_alter_table("device", schema=None) as batch_op:
+        batch_op.drop_column("max_dimension_cm")
