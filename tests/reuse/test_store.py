@@ -41,7 +41,9 @@ def device(engine: Engine, tag: str) -> Device:
 
 
 def erase(app: Sobriety, tag: str, level: str = "purge", method: str = "cryptographic_erase"):
-    record = ErasureInput(method, level, "BitLocker", "tech-7", TODAY, True, f"C-{tag}")
+    record = ErasureInput(
+        method, level, "BitLocker", "tech-7", TODAY, True, f"C-{tag}", encrypted_from_install=True
+    )
     return reuse.record_erasure(app, tag, record)
 
 
@@ -66,7 +68,14 @@ def fleet(engine: Engine) -> Engine:
     )
     add_devices(
         engine,
-        {"asset_tag": "MON-OLD", "category": "monitor", "acquisition_date": years_ago(12)},
+        {
+            "asset_tag": "MON-OLD",
+            "category": "monitor",
+            "acquisition_date": years_ago(12),
+            # broken beyond the repair ceiling: a working old monitor would be kept
+            "condition": "broken",
+            "repair_estimate_eur": 900.0,
+        },
         {
             "asset_tag": "PHONE",
             "category": "smartphone",
@@ -199,7 +208,10 @@ def test_erasure_record_is_checked_then_stored_with_an_event(app: Sobriety, flee
     with db.session_scope(fleet) as s:
         assert repository.device_history(session=s, device_id=d.id)[-1].date == NOON
     assert reuse.erasures(app, "SENS") == [
-        ErasureInput("destruction", "destroy", "BitLocker", "tech-7", TODAY, True, "C-SENS")
+        ErasureInput(
+            "destruction", "destroy", "BitLocker", "tech-7", TODAY, True, "C-SENS",
+            encrypted_from_install=True,
+        )
     ]
 
 
@@ -218,7 +230,7 @@ def test_lot_from_creation_to_closing(app: Sobriety, fleet: Engine, tmp_path) ->
     text = str(err.value)
     assert "OLD-CPU: erasure not recorded" in text
     assert "SENS: sensitive data: excluded from this channel" in text
-    assert "MON-OLD: 12 years old, at or over the 10-year limit" in text
+    assert "MON-OLD: 12 years old, over the 10-year limit" in text
     assert "GHOST: no such device" in text
     assert device(fleet, "OLD-CPU").lot_id is None
 

@@ -60,7 +60,7 @@ def _ready_for_donation(engine: Engine, tag: str) -> None:
             changes={"battery_health_pct": 95.0},
             actor="tech-2",
         )
-        record = ErasureInput("overwrite", "purge", "nwipe", "tech-2", TODAY, True, f"C-{tag}")
+        record = ErasureInput("sanitize", "purge", "nvme-cli", "tech-2", TODAY, True, f"C-{tag}")
         reuse.record_erasure(sobriety, tag, record, session=session)
 
 

@@ -51,6 +51,7 @@ def __getattr__(name: str) -> Any:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 __all__ = [
     "AGENT_PROFILE",
     "IMPORT_PROFILES",
@@ -58,7 +59,6 @@ __all__ = [
     "ColumnError",
     *_LAZY,
 ]
-
 
 
 def preview(path: Path, profile: str = "auto") -> Preview:

@@ -97,6 +97,19 @@ def _named_devices(
             problems.append(_("{tag}: no such device").format(tag=tag))
 
 
+#: Statuses of a device that has left service: retired, or accepted for a channel.
+_OUT_OF_SERVICE = (Status.RETIRED, Status.IN_REUSE_CHANNEL)
+
+
+def _in_service(d: Device) -> str:
+    from sobriety.domain.labels import inline
+
+    return _(
+        "{tag}: {status}: a lot takes only devices that have left service; retire it or "
+        "accept a channel for it first"
+    ).format(tag=d.asset_tag, status=inline("status", d.status))
+
+
 # ------------------------------------------------------------------ create
 def _create(
     app: Sobriety,
@@ -110,8 +123,16 @@ def _create(
     notes: str | None,
     commitment_ref: str | None,
     on: dt.date,
+    recipient_address: str | None = None,
+    price_eur: float | None = None,
+    supplier_contract_ref: str | None = None,
 ) -> str:
-    from sobriety.domain.reuse.lots import check_recipient, lot_code, normalise_siret
+    from sobriety.domain.reuse.lots import (
+        check_recipient,
+        lot_code,
+        normalise_siret,
+        recipient_problems,
+    )
     from sobriety.storage import lots as store
 
     policy = app.policy
@@ -127,6 +148,15 @@ def _create(
         norm_siret = normalise_siret(siret)
     except LotRuleError as exc:
         problems.append(str(exc))
+    problems += recipient_problems(
+        policy,
+        channel,
+        recipient_kind,
+        recipient_name or "",
+        on=on,
+        price_eur=price_eur,
+        supplier_contract_ref=supplier_contract_ref,
+    )
     if code is not None and store.find_lot(session, code) is not None:
         problems.append(_("a lot with code {code!r} already exists").format(code=code))
     if problems:
@@ -149,6 +179,9 @@ def _create(
         status=LotStatus.OPEN.value,
         notes=notes,
         commitment_ref=commitment_ref or None,
+        recipient_address=(recipient_address or "").strip() or None,
+        price_eur=price_eur,
+        supplier_contract_ref=(supplier_contract_ref or "").strip() or None,
         created_at=app.now(),
     )
     return code
@@ -166,13 +199,22 @@ def create(
     commitment_ref: str | None = None,
     on: dt.date | None = None,
     session: Session | None = None,
+    recipient_address: str | None = None,
+    price_eur: float | None = None,
+    supplier_contract_ref: str | None = None,
 ) -> str:
     """Open a lot for one recipient and one channel (checked against the policy).
 
     The code defaults to ``LOT-<year of on>-NNNN``, the next free number.
+    ``price_eur`` is the sale price of the whole lot (None: free of charge); a
+    take-back by the initial supplier needs ``supplier_contract_ref``, its
+    contract with an approved eco-organisme or approved individual system.
     Returns the lot's code.
     """
     values = {
+        "recipient_address": recipient_address,
+        "price_eur": price_eur,
+        "supplier_contract_ref": supplier_contract_ref,
         "channel": channel,
         "recipient_name": recipient_name,
         "recipient_kind": recipient_kind,
@@ -222,6 +264,8 @@ def _add(app: Sobriety, session: Session, code: str, asset_tags: Sequence[str], 
         elif d.lot_id is not None:
             other = code_of_lot(session, d.lot_id) or "?"
             problems.append(_("{tag}: already in lot {lot}").format(tag=tag, lot=other))
+        elif d.status not in _OUT_OF_SERVICE:
+            problems.append(_in_service(d))
         elif d.reuse_channel and d.reuse_channel != channel:
             problems.append(
                 _(
@@ -347,6 +391,7 @@ def close(
     Take-back counts as reuse only with the taker's prior commitment: closing
     such a lot needs its reference (given now or when the lot was created).
     """
+    from sobriety.domain.reuse.text import channel_name
     from sobriety.storage import devices as store
     from sobriety.storage import lots as lot_store
 
@@ -362,14 +407,16 @@ def close(
         problems: list[str] = []
         if not leaving:
             problems.append(_("the lot holds no device"))
+        problems += [_in_service(d) for d in leaving if d.status not in _OUT_OF_SERVICE]
         commitment = commitment_ref or lot.commitment_ref
         cp = policy.channels.get(channel)
         if cp is not None and cp.counts_as_reuse == "with_proof" and not commitment:
             problems.append(
                 _(
-                    "take-back counts as reuse only with the taker's prior commitment: "
-                    "give its reference (--commitment)"
-                )
+                    "a {channel} counts as reuse only with the taker's prior commitment to "
+                    "reuse the devices (décret 2023-266 art. 2): give its reference "
+                    "(--commitment)"
+                ).format(channel=channel_name(channel))
             )
         problems += _problems_for(s, policy, leaving, channel, day)
         if problems:
@@ -380,7 +427,7 @@ def close(
                 session=s,
                 asset_tag=d.asset_tag,
                 expected_version=d.version,
-                changes={"status": Status.GONE.value},
+                changes={"status": Status.GONE.value, "assignee": None},
                 actor=app.actor,
                 event_kind=EventKind.TRANSFERRED,
                 event_details=details,
@@ -406,17 +453,27 @@ def record_proof(
     session: Session | None = None,
 ) -> None:
     """Record the taker's proof of reuse for a lot (needed for take-back to count)."""
+    from sobriety.domain.reuse.text import channel_name
     from sobriety.storage.lots import update_lot
 
     if not reference or not reference.strip():
         raise ReuseError(_("a proof of reuse needs a reference"))
     day = on or app.today()
-    app.in_transaction(
-        session,
-        lambda s: update_lot(
-            s, _get(s, code), proof_of_reuse_ref=reference.strip(), proof_date=day
-        ),
-    )
+    policy = app.policy
+
+    def write(s: Session) -> None:
+        lot = _get(s, code)
+        cp = policy.channels.get(Channel(lot.channel))
+        if cp is None or cp.counts_as_reuse != "with_proof":
+            raise ReuseError(
+                _(
+                    "lot {code} is a {channel}: it needs no proof of reuse (only a sale "
+                    "or a take-back does, décret 2023-266 art. 2)"
+                ).format(code=code, channel=channel_name(lot.channel))
+            )
+        update_lot(s, lot, proof_of_reuse_ref=reference.strip(), proof_date=day)
+
+    app.in_transaction(session, write)
 
 
 def update_refs(
@@ -508,18 +565,33 @@ def write_slip(
     target: str | Path | None = None,
     pdf: str | Path | None = None,
     csv: str | Path | None = None,
+    force: bool = False,
 ) -> tuple[Path, Path]:
     """Write the lot's transfer slip, PDF and CSV, ready to sign; returns both paths.
 
-    Where: :func:`slip_paths`; missing folders are made.
+    Where: :func:`slip_paths`; missing folders are made. An existing slip is
+    not replaced unless ``force`` (:class:`FileExistsError`, nothing written).
+    The transferor comes from the configuration (``transferor_name``,
+    ``transferor_siret``, ``transferor_address``).
     """
-    from sobriety.reports.slip import write_slip_csv, write_slip_pdf
+    from sobriety.reports.slip import Transferor, write_slip_csv, write_slip_pdf
 
     view = show(app, code)
     pdf_path, csv_path = slip_paths(code, target, pdf=pdf, csv=csv)
+    if not force:
+        for path in (pdf_path, csv_path):
+            if path.exists():
+                raise FileExistsError(
+                    _("{path} already exists: nothing written (--force replaces it)").format(
+                        path=path
+                    )
+                )
     for path in (pdf_path, csv_path):
         path.parent.mkdir(parents=True, exist_ok=True)
-    policy = app.policy
-    write_slip_pdf(view, pdf_path, policy)
-    write_slip_csv(view, csv_path, policy)
+    settings = app.settings
+    who = Transferor(
+        settings.transferor_name, settings.transferor_siret, settings.transferor_address
+    )
+    write_slip_pdf(view, pdf_path, who, force=True)
+    write_slip_csv(view, csv_path, who, force=True)
     return pdf_path, csv_path

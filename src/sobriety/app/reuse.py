@@ -477,7 +477,12 @@ def _record_erasure(
 
     device = _held(session, asset_tag)
     problems = erasure_problems(
-        app.policy, record, today=app.today(), acquired=device.acquisition_date
+        app.policy,
+        record,
+        today=app.today(),
+        acquired=device.acquisition_date,
+        category=device.category,
+        storage_type=device.storage_type,
     )
     if problems:
         raise ReuseError(_("erasure of {tag} not recorded:").format(tag=asset_tag), problems)
@@ -489,6 +494,7 @@ def _record_erasure(
         "date": record.date.isoformat(),
         "verified": record.verified,
         "certificate_id": record.certificate_id,
+        "encrypted_from_install": record.encrypted_from_install or None,
     }
     device = devices.update_device(
         session=session,
@@ -545,6 +551,7 @@ def erasure_record(values: dict[str, Any]) -> ErasureInput:
         date=values["date"],
         verified=bool(values.get("verified")),
         certificate_id=values.get("certificate_id"),
+        encrypted_from_install=bool(values.get("encrypted_from_install")),
     )
 
 

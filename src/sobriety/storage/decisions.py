@@ -200,6 +200,7 @@ def add_erasure(session: Session, device_id: int, record: ErasureInput) -> Erasu
         date=record.date,
         verified=record.verified,
         certificate_id=record.certificate_id or None,
+        encrypted_from_install=record.encrypted_from_install,
     )
     session.add(erasure)
     session.flush()
@@ -217,6 +218,7 @@ def erasure_records(session: Session, device_id: int) -> list[ErasureInput]:
             date=e.date,
             verified=bool(e.verified),
             certificate_id=e.certificate_id,
+            encrypted_from_install=bool(e.encrypted_from_install),
         )
         for e in repository.erasures(session=session, device_id=device_id)
     ]

@@ -26,6 +26,8 @@ from sobriety.domain.reuse.policy_types import (  # noqa: F401 - the policy's pu
     MISSING,
     SPEC_PARTS,
     ChannelPolicy,
+    EcoOrganismes,
+    ErasureMethodRule,
     ErasurePolicy,
     Policy,
     PolicyError,
@@ -40,6 +42,7 @@ from sobriety.domain.vocab import (
     ErasureMethod,
     RecipientKind,
     Status,
+    StorageType,
 )
 from sobriety.i18n import _
 
@@ -65,8 +68,19 @@ _CHANNEL_KEYS = {
     "repair_cost_ceiling_pct",
     "exclude_sensitive",
     "requires_erasure",
+    "need_stock_below",
 }
-_TOP_KEYS = {"policy", "flagging", "value", "battery", "specs", "erasure", "reuse_rate", "channels"}
+_TOP_KEYS = {
+    "policy",
+    "flagging",
+    "value",
+    "battery",
+    "specs",
+    "erasure",
+    "reuse_rate",
+    "eco_organismes",
+    "channels",
+}
 _LEVELS = tuple(str(level) for level in ErasureLevel)
 
 
@@ -117,6 +131,7 @@ def _channel(
             raw, "exclude_sensitive", path, kind="bool", per_category=False
         ),
         requires_erasure=r.boolean(raw, "requires_erasure", path, False),
+        need_stock_below=r.threshold(raw, "need_stock_below", path),
     )
 
 
@@ -149,12 +164,42 @@ def _spec(r: _Reader, name: str, raw: Mapping[str, Any]) -> SpecProfile:
     )
 
 
+_METHOD_KEYS = {
+    "levels",
+    "storage_types",
+    "purge_needs_encryption",
+    "purge_when_encrypted",
+    "source",
+    "date",
+}
+
+
+def _method(r: _Reader, method: str, raw: Mapping[str, Any], path: str) -> ErasureMethodRule:
+    if method not in tuple(ErasureMethod):
+        raise r.fail(
+            path, "...", _("an erasure method: {values}").format(values=", ".join(ErasureMethod))
+        )
+    r.check_keys(raw, path, _METHOD_KEYS)
+    levels = r.names(raw, "levels", path, _LEVELS)
+    if not levels:
+        raise r.fail(f"{path}.levels", raw.get("levels", _MISSING), _("a list of levels"))
+    return ErasureMethodRule(
+        method=method,
+        levels=levels,
+        storage_types=r.names(raw, "storage_types", path, tuple(StorageType)),
+        purge_needs_encryption=r.boolean(raw, "purge_needs_encryption", path, False),
+        purge_when_encrypted=r.names(raw, "purge_when_encrypted", path, CATEGORIES) or frozenset(),
+        source=r.text(raw, "source", path),
+        date=r.date(raw, "date", path),
+    )
+
+
 def _erasure(r: _Reader, raw: Mapping[str, Any]) -> ErasurePolicy:
     path = "erasure"
     r.check_keys(
         raw,
         path,
-        {"source", "date", "sensitive_level", "require_verified", "min_level", "method_levels"},
+        {"source", "date", "sensitive_level", "require_verified", "min_level", "methods"},
     )
     min_level_raw = r.table(raw, "min_level", path)
     min_level: dict[str, str] = {}
@@ -165,24 +210,18 @@ def _erasure(r: _Reader, raw: Mapping[str, Any]) -> ErasurePolicy:
         if level not in ("none", *_LEVELS):
             raise r.fail(key, level, _("one of none, {values}").format(values=", ".join(_LEVELS)))
         min_level[cat] = level
-    methods_raw = r.table(raw, "method_levels", path)
-    methods: dict[str, frozenset[str]] = {}
-    for method, levels in methods_raw.items():
-        key = f"{path}.method_levels.{method}"
-        if method not in tuple(ErasureMethod):
-            raise r.fail(
-                key,
-                levels,
-                _("an erasure method: {values}").format(values=", ".join(ErasureMethod)),
-            )
-        methods[method] = frozenset(r.name_list(levels, key, _LEVELS))
+    methods_raw = r.table(raw, "methods", path)
+    methods = {
+        m: _method(r, m, r.table(methods_raw, m, f"{path}.methods"), f"{path}.methods.{m}")
+        for m in methods_raw
+    }
     return ErasurePolicy(
         source=r.text(raw, "source", path),
         date=r.date(raw, "date", path),
         sensitive_level=r.choice(raw, "sensitive_level", path, _LEVELS, "destroy"),
         require_verified=r.boolean(raw, "require_verified", path, False),
         min_level=min_level,
-        method_levels=methods,
+        methods=methods,
     )
 
 
@@ -191,7 +230,17 @@ def _reuse_rate(r: _Reader, raw: Mapping[str, Any]) -> ReuseRatePolicy:
     r.check_keys(
         raw,
         path,
-        {"source", "date", "targets_pct", "max_age_years", "exclude_sensitive", "categories"},
+        {
+            "source",
+            "date",
+            "targets_pct",
+            "max_age_years",
+            "exclude_sensitive",
+            "categories",
+            "max_dimension_cm",
+            "size_exempt",
+            "unknown_size_in_scope",
+        },
     )
     targets_raw = r.table(raw, "targets_pct", path)
     targets: dict[int, float] = {}
@@ -207,6 +256,7 @@ def _reuse_rate(r: _Reader, raw: Mapping[str, Any]) -> ReuseRatePolicy:
         raise r.fail(
             f"{path}.categories", raw.get("categories", _MISSING), _("a list of categories")
         )
+    size = r.threshold(raw, "max_dimension_cm", path, per_category=False)
     return ReuseRatePolicy(
         source=r.text(raw, "source", path),
         date=r.date(raw, "date", path),
@@ -214,6 +264,24 @@ def _reuse_rate(r: _Reader, raw: Mapping[str, Any]) -> ReuseRatePolicy:
         max_age_years=r.number(raw.get("max_age_years", _MISSING), f"{path}.max_age_years"),
         exclude_sensitive=r.boolean(raw, "exclude_sensitive", path, True),
         categories=categories,
+        max_dimension_cm=None if size is None else size.default,
+        size_exempt=r.names(raw, "size_exempt", path, CATEGORIES) or frozenset(),
+        unknown_size_in_scope=r.threshold(raw, "unknown_size_in_scope", path, kind="bool"),
+        size_source=None if size is None else size.source,
+    )
+
+
+def _eco_organismes(r: _Reader, raw: Mapping[str, Any]) -> EcoOrganismes:
+    path = "eco_organismes"
+    r.check_keys(raw, path, {"approved", "valid_until", "source", "date"})
+    names = raw.get("approved", _MISSING)
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise r.fail(f"{path}.approved", names, _("a list of names"))
+    return EcoOrganismes(
+        names=tuple(names),
+        valid_until=r.date(raw, "valid_until", path),
+        source=r.text(raw, "source", path),
+        date=r.date(raw, "date", path),
     )
 
 
@@ -292,6 +360,11 @@ def parse_policy(data: Mapping[str, Any], file: str = "<policy>") -> Policy:
         specs=specs,
         erasure=_erasure(r, r.table(data, "erasure", "")),
         reuse_rate=_reuse_rate(r, r.table(data, "reuse_rate", "")),
+        eco_organismes=(
+            _eco_organismes(r, r.table(data, "eco_organismes", ""))
+            if "eco_organismes" in data
+            else None
+        ),
     )
 
 

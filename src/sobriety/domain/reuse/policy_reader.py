@@ -151,6 +151,8 @@ class Reader:
             if value not in ("A", "B", "C", "D"):
                 raise self.fail(path, value, _("a battery grade A, B, C or D"))
             return value
+        if value is False:  # "no limit" for this category
+            return None
         return self.number(value, path, 0.0, high)
 
 

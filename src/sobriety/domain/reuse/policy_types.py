@@ -106,6 +106,26 @@ class ChannelPolicy:
     repair_cost_ceiling_pct: Threshold | None = None
     exclude_sensitive: Threshold | None = None
     requires_erasure: bool = False
+    #: A retired device goes back into service through this channel only when the
+    #: stock of ready devices of its category is below this number (a need exists).
+    need_stock_below: Threshold | None = None
+
+
+@dataclass(frozen=True)
+class ErasureMethodRule:
+    """What an erasure method reaches (NIST SP 800-88 Rev. 2 levels) and where it is valid."""
+
+    method: str
+    levels: frozenset[str]
+    #: Storage types the method is valid on (None: any).
+    storage_types: frozenset[str] | None = None
+    #: Purge is reached only when the storage was encrypted from installation.
+    purge_needs_encryption: bool = False
+    #: Categories on which the method, on storage encrypted from installation, is a
+    #: cryptographic erase and so reaches purge (a factory reset of an encrypted phone).
+    purge_when_encrypted: frozenset[str] = frozenset()
+    source: str | None = None
+    date: str | None = None
 
 
 @dataclass(frozen=True)
@@ -115,7 +135,15 @@ class ErasurePolicy:
     sensitive_level: str
     require_verified: bool
     min_level: Mapping[str, str]
-    method_levels: Mapping[str, frozenset[str]]
+    methods: Mapping[str, ErasureMethodRule]
+
+    @property
+    def method_levels(self) -> Mapping[str, frozenset[str]]:
+        """The levels each method can reach at best."""
+        return {
+            m: r.levels | ({"purge"} if r.purge_when_encrypted else frozenset())
+            for m, r in self.methods.items()
+        }
 
     def min_rank_array(self) -> np.ndarray:
         """Minimum erasure rank by category code."""
@@ -129,14 +157,36 @@ class ReuseRatePolicy:
     source: str | None
     date: str | None
     targets_pct: Mapping[int, float]
+    #: Devices *over* this age at retirement are out ("plus de dix ans": exactly 10 is in).
     max_age_years: float
     exclude_sensitive: bool
     categories: frozenset[str]
+    #: Small IT equipment (R543-172 II 6°): no outer dimension over this, in cm.
+    max_dimension_cm: float | None = None
+    #: Categories the size rule does not apply to (screens are category 2 whatever their size).
+    size_exempt: frozenset[str] = frozenset()
+    #: In scope when the size is not recorded (by category; a stated default).
+    unknown_size_in_scope: Threshold | None = None
+    size_source: str | None = None
 
     def target_for(self, year: int) -> float | None:
         """The target in force in ``year`` (the latest one set at or before it)."""
         years = [y for y in self.targets_pct if y <= year]
         return self.targets_pct[max(years)] if years else None
+
+
+@dataclass(frozen=True)
+class EcoOrganismes:
+    """Eco-organismes approved for professional IT equipment, and until when."""
+
+    names: tuple[str, ...]
+    valid_until: str | None
+    source: str | None
+    date: str | None
+
+    def approved(self, name: str) -> bool:
+        folded = " ".join(name.casefold().split())
+        return any(n.casefold() in folded for n in self.names)
 
 
 @dataclass(frozen=True)
@@ -154,6 +204,7 @@ class Policy:
     specs: Mapping[str, SpecProfile]
     erasure: ErasurePolicy
     reuse_rate: ReuseRatePolicy
+    eco_organismes: EcoOrganismes | None = None
 
     def channel(self, channel: Channel | str) -> ChannelPolicy:
         return self.channels[Channel(channel)]
