@@ -41,7 +41,8 @@ def test_purge_on_flash_takes_the_sanitize_command_or_a_cryptographic_erase() ->
         assert problems("sanitize", "purge", storage=storage) == [], storage
     (why,) = problems("cryptographic_erase", "purge", storage="ssd")
     assert "encrypted from installation" in why and "ANSSI 2023" in why
-    assert problems("cryptographic_erase", "purge", storage="ssd", encrypted_from_install=True) == []
+    encrypted = problems("cryptographic_erase", "purge", storage="ssd", encrypted_from_install=True)
+    assert encrypted == []
     # ATA Security Erase: vendor-dependent on flash, recorded as a clear only
     assert "cannot reach the purge level" in problems("secure_erase", "purge", storage="ssd")[0]
 

@@ -283,7 +283,12 @@ def test_a_closed_lot_counts_in_the_year_it_was_handed_over(engine: Engine) -> N
             app,
             "R1",
             ErasureInput(
-                "cryptographic_erase", "purge", "tool", "op", D(2025, 2, 1), True,
+                "cryptographic_erase",
+                "purge",
+                "tool",
+                "op",
+                D(2025, 2, 1),
+                True,
                 encrypted_from_install=True,
             ),
             session=s,

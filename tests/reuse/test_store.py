@@ -209,7 +209,13 @@ def test_erasure_record_is_checked_then_stored_with_an_event(app: Sobriety, flee
         assert repository.device_history(session=s, device_id=d.id)[-1].date == NOON
     assert reuse.erasures(app, "SENS") == [
         ErasureInput(
-            "destruction", "destroy", "BitLocker", "tech-7", TODAY, True, "C-SENS",
+            "destruction",
+            "destroy",
+            "BitLocker",
+            "tech-7",
+            TODAY,
+            True,
+            "C-SENS",
             encrypted_from_install=True,
         )
     ]

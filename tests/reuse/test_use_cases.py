@@ -84,10 +84,17 @@ def test_a_lot_built_from_the_queue_is_all_or_nothing(app: Sobriety) -> None:
     assert lots.list_lots(app) == []  # the lot itself was not created either
     for tag in ("OLD-CPU", "OLD-CPU-2"):
         reuse.record_erasure(
-            app, tag, ErasureInput(
-                "cryptographic_erase", "purge", "BitLocker", "t", TODAY, True,
+            app,
+            tag,
+            ErasureInput(
+                "cryptographic_erase",
+                "purge",
+                "BitLocker",
+                "t",
+                TODAY,
+                True,
                 encrypted_from_install=True,
-            )
+            ),
         )
     code = lots.build(
         app, ["OLD-CPU", "OLD-CPU-2"], channel="transfer", recipient_name="Mairie",

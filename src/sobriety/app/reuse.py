@@ -75,6 +75,27 @@ class FlagRun:
 
         return np.flatnonzero(self.evaluation.flagged)
 
+    def review_order(self, rows: np.ndarray) -> np.ndarray:
+        """``rows`` with the devices a technician can act on first: retired ones awaiting
+        a decision, then those decided and awaiting a lot, then broken devices in use,
+        then ageing ones to move on, and last the in-use devices recommended to keep."""
+        import numpy as np
+
+        from sobriety.domain.reuse.rules import CONDITION_CODE, STATUS_CODE
+        from sobriety.domain.vocab import Condition
+
+        rows = np.asarray(rows, dtype=np.int64)
+        ev = self.evaluation
+        status = self.fleet.status[rows]
+        keep = [i for i, c in enumerate(ev.channels) if c == Channel.KEEP]
+        kept = np.isin(ev.recommended[rows], keep)
+        rank = np.full(len(rows), 3, dtype=np.int8)
+        rank[kept] = 4
+        rank[self.fleet.condition[rows] == CONDITION_CODE[Condition.BROKEN]] = 2
+        rank[status == STATUS_CODE[Status.IN_REUSE_CHANNEL]] = 1
+        rank[status == STATUS_CODE[Status.RETIRED]] = 0
+        return rows[np.lexsort((rows, rank))]
+
     def rows(self, every: bool = False) -> np.ndarray:
         """Every row (``every``), else the flagged ones."""
         import numpy as np
@@ -232,6 +253,8 @@ class Decision:
     #: What is still to do before the device can leave through ``channel``.
     to_do: tuple[Reason, ...]
     version: int
+    #: The device was already decided for ``channel``: nothing was written.
+    already: bool = False
 
 
 def _held(session: Session, asset_tag: str) -> Device:
@@ -316,6 +339,13 @@ def _accept(
     policy = app.policy
     device = _held(session, asset_tag)
     flag = _flag_in(session, policy, device, on)
+    if device.reuse_channel:  # decided already: say so, write nothing (override changes it)
+        outcome = flag.outcome(device.reuse_channel)
+        recommended = str(flag.recommended.channel) if flag.recommended else None
+        decision = Decision(
+            asset_tag, device.reuse_channel, recommended, outcome.blockers, device.version, True
+        )
+        return device, decision
     rec = flag.recommended
     if rec is None:
         raise ReuseError(

@@ -198,6 +198,7 @@ def flag(
     )
     if fmt == "table":
         lines = [] if tags else _header(run, scope)
+        rows = run.review_order(rows)  # what a technician can act on first
         shown = rows if (limit <= 0 or tags) else rows[:limit]
         infos = reuse.device_infos(sobriety, run, shown)
         for info, flag_obj in zip(infos, run.explained(shown), strict=True):
@@ -247,9 +248,19 @@ def accept(
     with reuse_common.refusals():
         decisions = reuse.accept_all(context.app(ctx), tags, on=day)
     for d in decisions:
-        typer.echo(
-            _("{tag}: {channel} accepted").format(tag=d.asset_tag, channel=channel_name(d.channel))
-        )
+        if d.already:
+            typer.echo(
+                _(
+                    "{tag}: {channel} was already accepted; nothing changed "
+                    "(flag override chooses another channel)"
+                ).format(tag=d.asset_tag, channel=channel_name(d.channel))
+            )
+        else:
+            typer.echo(
+                _("{tag}: {channel} accepted").format(
+                    tag=d.asset_tag, channel=channel_name(d.channel)
+                )
+            )
         _to_do(d.to_do)
 
 
