@@ -360,20 +360,56 @@ def build(
     recipient_kind: str,
     siret: str | None = None,
     on: dt.date | None = None,
+    **extra: Any,
 ) -> str:
-    """Create a lot and put the devices in it, all or nothing (ReuseError lists why not)."""
+    """Create a lot and put the devices in it, all or nothing (ReuseError lists why not).
+
+    A refusal names no lot code (none exists); its ``problems`` are ``"TAG: reason"``
+    per device refused, so that :func:`eligible` can offer the others.
+    """
+    from sobriety.domain.reuse.text import channel_name
+
     day = on or app.today()
 
     def write(s: Session) -> str:
         code = _create(
             app, s, channel=channel, recipient_name=recipient_name,
             recipient_kind=recipient_kind, siret=siret, code=None, notes=None,
-            commitment_ref=None, on=day,
+            commitment_ref=None, on=day, **extra,
         )  # fmt: skip
-        _add(app, s, code, list(asset_tags), day)
+        try:
+            _add(app, s, code, list(asset_tags), day)
+        except ReuseError as exc:  # rolled back: the code is not the lot's
+            raise ReuseError(
+                _("cannot build a lot of {channel}:").format(channel=channel_name(channel)),
+                exc.problems,
+            ) from exc
         return code
 
     return app.in_transaction(None, write)
+
+
+def default_recipient_kind(app: Sobriety, channel: str | None) -> str | None:
+    """The recipient kind a lot of ``channel`` goes to first under the policy
+    (a transfer lot: a public body)."""
+    if not channel:
+        return None
+    cp = app.policy.channels.get(Channel(channel))
+    return str(cp.recipient_kinds[0]) if cp is not None and cp.recipient_kinds else None
+
+
+def recipient_kinds(app: Sobriety, channel: str | None) -> list[str]:
+    """The recipient kinds the policy allows for a lot of ``channel``."""
+    if not channel:
+        return []
+    cp = app.policy.channels.get(Channel(channel))
+    return [str(k) for k in cp.recipient_kinds] if cp is not None else []
+
+
+def eligible(asset_tags: Sequence[str], exc: ReuseError) -> list[str]:
+    """The devices of ``asset_tags`` that a refused :func:`build` did not refuse."""
+    refused = {p.partition(": ")[0] for p in exc.problems}
+    return [t for t in asset_tags if t not in refused]
 
 
 # ------------------------------------------------------------------ handover

@@ -91,8 +91,10 @@ def check_recipient(policy: Policy, channel: Channel | str, kind: RecipientKind 
         )
     if rk not in cp.recipient_kinds:
         raise LotRuleError(
-            _("a {kind} cannot receive a {channel} lot (policy allows: {allowed})").format(
-                kind=rk, channel=ch, allowed=", ".join(cp.recipient_kinds)
+            _("a {kind} cannot receive a lot of {channel} (policy allows: {allowed})").format(
+                kind=inline("recipient_kind", rk),
+                channel=inline("reuse_channel", ch),
+                allowed=", ".join(inline("recipient_kind", k) for k in cp.recipient_kinds),
             )
         )
 
