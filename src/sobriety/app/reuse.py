@@ -339,13 +339,21 @@ def _accept(
     policy = app.policy
     device = _held(session, asset_tag)
     flag = _flag_in(session, policy, device, on)
-    if device.reuse_channel:  # decided already: say so, write nothing (override changes it)
-        outcome = flag.outcome(device.reuse_channel)
-        recommended = str(flag.recommended.channel) if flag.recommended else None
+    rec = flag.recommended
+    if device.lot_id is None and rec is not None and device.reuse_channel == rec.channel:
+        # accepted already: say so, write nothing
         decision = Decision(
-            asset_tag, device.reuse_channel, recommended, outcome.blockers, device.version, True
+            asset_tag, str(rec.channel), str(rec.channel), rec.blockers, device.version, True
         )
         return device, decision
+    if device.lot_id is not None:
+        from sobriety.storage.lots import code_of_lot
+
+        raise ReuseError(
+            _("device {tag} is in lot {lot}: remove it from the lot first").format(
+                tag=device.asset_tag, lot=code_of_lot(session, device.lot_id) or device.lot_id
+            )
+        )
     rec = flag.recommended
     if rec is None:
         raise ReuseError(
