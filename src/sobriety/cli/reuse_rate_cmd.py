@@ -94,7 +94,7 @@ def reuse_rate(
         typer.echo("  " + _("Retired devices held but outside the scope:"))
         for k, v in left_out.items():
             reason = _(EXCLUDED[k])
-            typer.echo(f"      {reason:<34} {fmt_number(v):>8}")
+            typer.echo(f"      {reason:<48} {fmt_number(v):>8}")
 
 
 policy_app = typer.Typer(

@@ -117,12 +117,12 @@ _TEMPLATES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         age=_years(p["age"]), limit=_years(p["limit"])
     ),
     "no_need": lambda p: _(
-        "no need: {stock} ready {category} in stock, the spare stock kept is under {below}"
+        "no need: {stock} ready in stock ({category}), at or over the {below} kept as spares"
     ).format(
         stock=_n(p["stock"]), category=inline("category", p["category"]), below=_n(p["below"])
     ),
     "need_exists": lambda p: _(
-        "needed: {stock} ready {category} in stock, under the {below} kept for replacements"
+        "needed: {stock} ready in stock ({category}), under the {below} kept as spares"
     ).format(
         stock=_n(p["stock"]), category=inline("category", p["category"]), below=_n(p["below"])
     ),
