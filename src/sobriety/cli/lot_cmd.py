@@ -166,9 +166,13 @@ def show(ctx: typer.Context, code: LotCode, fmt: Format = "table") -> None:
             siret=f", SIRET {lot.recipient_siret}" if lot.recipient_siret else "",
         )
     )
+    price = _("free of charge") if not lot.price_eur else fmt_number(lot.price_eur, 2) + " EUR"
     for name, value in (
+        (_("Recipient's address"), lot.recipient_address),
+        (_("Price"), price),
         (_("Deed"), lot.deed_ref),
         (_("Reuse commitment"), lot.commitment_ref),
+        (_("Supplier's contract"), lot.supplier_contract_ref),
         (_("Proof of reuse"), lot.proof_of_reuse_ref),
     ):
         if value:

@@ -96,6 +96,13 @@ def lot_form(
                 parser=_price,
                 placeholder=_("free of charge"),
             ),
+            DialogField(
+                "supplier_contract_ref",
+                _("Supplier's contract"),
+                value=values.get("supplier_contract_ref"),
+                parser=fp.text(200),
+                placeholder=_("take-back by the initial supplier"),
+            ),
         ],
     )
 
