@@ -443,6 +443,11 @@ def test_sqlite_fast_read_rounds_down_without_changing_any_decision(sqlite_url: 
             "purchase_price_eur": 999.99,
             "repair_estimate_eur": 499.995,
         },
+        # a printer just over 50 cm: rounded up to the mm, it stays large equipment
+        {"asset_tag": "EDGE-5", "category": "printer", "max_dimension_cm": 50.04},
+        {"asset_tag": "EDGE-6", "category": "printer", "max_dimension_cm": 50.0},
+        {"asset_tag": "EDGE-7", "storage_type": "hdd"},
+        {"asset_tag": "EDGE-8", "storage_type": None},
     )
     _, fast = fleet_read.read_fleet_sqlite(engine)
     _, slow = fleet_read.read_fleet_generic(engine)
@@ -451,6 +456,11 @@ def test_sqlite_fast_read_rounds_down_without_changing_any_decision(sqlite_url: 
     np.testing.assert_array_equal(a.blocked, b.blocked)
     np.testing.assert_array_equal(a.recommended, b.recommended)
     assert fast.storage_gb[0] == 63.0 and fast.battery_health_pct[0] == pytest.approx(64.9)
+    np.testing.assert_array_equal(a.in_scope, b.in_scope)
+    assert a.in_scope[4:6].tolist() == [False, True]
+    assert fast.max_dimension_cm[4] == pytest.approx(50.1)
+    np.testing.assert_array_equal(fast.storage_type, slow.storage_type)
+    assert fast.storage_type[7] == -1 and slow.storage_type[6] == 0
     engine.dispose()
 
 
