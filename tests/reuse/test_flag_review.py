@@ -69,3 +69,21 @@ def test_queue_device_screen_and_flag_device_give_one_answer(engine: Engine) -> 
         ), tag
     assert queue["AGE-0"].recommended == "keep" and queue["AGE-0"].counts_toward_target == "no"
     assert queue["RET-1"].counts_toward_target == "yes"
+
+
+def test_the_need_is_judged_on_the_whole_stock_whatever_is_asked(engine: Engine) -> None:
+    """A Windows 11-ready retired laptop with ten ready laptops in stock: no need to keep it,
+    whether the whole fleet, its site or the device alone is evaluated."""
+    add_devices(
+        engine,
+        {"asset_tag": "RET-W11"},
+        *[{"asset_tag": f"STOCK-{i}", "status": "in_stock"} for i in range(10)],
+    )
+    app = make_app(engine)
+    queue = {r.asset_tag: r for r in reuse_queue.rows(app)}
+    alone = json.loads(run(engine, "flag", "--device", "RET-W11", "--format", "json"))
+    screen = reuse.flag_device(app, "RET-W11")
+    assert queue["RET-W11"].recommended == "transfer"
+    assert alone["devices"][0]["recommended"] == "transfer"
+    assert screen.recommended.channel == "transfer"
+    assert [r.code for r in screen.outcome("keep").rule_outs] == ["no_need"]

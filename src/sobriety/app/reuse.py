@@ -201,17 +201,19 @@ def flag_fleet(
                     _("no device with asset tag {tags}").format(tags=", ".join(sorted(missing)))
                 )
         factors, error = loading.result() if loading is not None else (None, None)
-    ev = evaluate(fleet, policy, on or app.today())
+    # the need rules compare with the whole organisation's stock, not the devices asked
+    stock = None if site is None and asset_tags is None else store.ready_stock(app.engine)
+    ev = evaluate(fleet, policy, on or app.today(), stock=stock)
     return FlagRun(ids=ids, fleet=fleet, evaluation=ev, factors=factors, factor_error=error)
 
 
 def _flag_in(session: Session, policy: Policy, device: Device, on: dt.date) -> DeviceFlag:
     from sobriety.domain.reuse.explain import explain
     from sobriety.domain.reuse.rules import evaluate
-    from sobriety.storage.decisions import fleet_of
+    from sobriety.storage.decisions import fleet_of, ready_stock
 
     fleet = fleet_of(session, [device])
-    return explain(evaluate(fleet, policy, on), fleet, 0)
+    return explain(evaluate(fleet, policy, on, stock=ready_stock(session)), fleet, 0)
 
 
 def flag_device(

@@ -95,6 +95,28 @@ def fleet_of(session: Session, devices: Sequence[Device]) -> ReuseFleet:
     return ReuseFleet.from_columns(cols, best, verified)
 
 
+def ready_stock(bind: Engine | Session) -> np.ndarray:
+    """Ready devices (in stock, working) per category code, over the whole organisation:
+    the stock the need rules compare with, whatever devices are evaluated."""
+    from sobriety.domain.reuse.policy import CATEGORIES, CATEGORY_INDEX
+    from sobriety.domain.vocab import Condition, Status
+
+    stmt = (
+        select(Device.category, func.count())
+        .where(Device.status == Status.IN_STOCK.value, Device.condition == Condition.WORKING.value)
+        .group_by(Device.category)
+    )
+    if isinstance(bind, Session):
+        rows = bind.execute(stmt).all()
+    else:
+        with bind.connect() as conn:
+            rows = conn.execute(stmt).all()
+    out = np.zeros(len(CATEGORIES), dtype=np.int64)
+    for category, n in rows:
+        out[CATEGORY_INDEX.get(category, CATEGORY_INDEX["other"])] += int(n)
+    return out
+
+
 # --------------------------------------------------------------------------
 # Display fields
 
