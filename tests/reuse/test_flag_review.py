@@ -87,3 +87,25 @@ def test_the_need_is_judged_on_the_whole_stock_whatever_is_asked(engine: Engine)
     assert alone["devices"][0]["recommended"] == "transfer"
     assert screen.recommended.channel == "transfer"
     assert [r.code for r in screen.outcome("keep").rule_outs] == ["no_need"]
+
+
+def test_a_redeployment_request_is_a_need(engine: Engine) -> None:
+    """Ten ready laptops in stock: a retired laptop leaves, unless a redeployment request
+    is open for laptops; closing the request ends the need."""
+    add_devices(
+        engine,
+        {"asset_tag": "RET-W11"},
+        *[{"asset_tag": f"STOCK-{i}", "status": "in_stock"} for i in range(10)],
+    )
+    app = make_app(engine)
+    assert reuse.flag_device(app, "RET-W11").recommended.channel == "transfer"
+    out = run(engine, "flag", "need", "add", "laptop", "--count", "2", "--note", "CDAS Vitré")
+    assert "Request 1 recorded" in out
+    assert "CDAS Vitré" in run(engine, "flag", "need", "list")
+    flag = reuse.flag_device(app, "RET-W11")
+    assert flag.recommended.channel == "keep"
+    assert "need_requested" in [r.code for r in flag.outcome("keep").reasons]
+    assert {r.asset_tag: r.recommended for r in reuse_queue.rows(app)}["RET-W11"] == "keep"
+    run(engine, "flag", "need", "close", "1")
+    assert reuse.flag_device(app, "RET-W11").recommended.channel == "transfer"
+    assert "No open redeployment request." in run(engine, "flag", "need", "list")

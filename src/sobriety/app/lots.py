@@ -237,10 +237,10 @@ def _problems_for(
     from sobriety.domain.reuse.explain import channel_problems
     from sobriety.domain.reuse.rules import evaluate
     from sobriety.domain.reuse.text import render_reason
-    from sobriety.storage.decisions import fleet_of, ready_stock
+    from sobriety.storage.decisions import fleet_of, open_requests, ready_stock
 
     fleet = fleet_of(session, devices)
-    ev = evaluate(fleet, policy, on, stock=ready_stock(session))
+    ev = evaluate(fleet, policy, on, stock=ready_stock(session), requests=open_requests(session))
     return [
         f"{d.asset_tag}: {render_reason(r)}"
         for i, d in enumerate(devices)

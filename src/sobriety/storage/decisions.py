@@ -117,6 +117,51 @@ def ready_stock(bind: Engine | Session) -> np.ndarray:
     return out
 
 
+def open_requests(bind: Engine | Session) -> np.ndarray:
+    """Devices asked by the open redeployment requests, per category code."""
+    from sobriety.domain.reuse.policy import CATEGORIES, CATEGORY_INDEX
+    from sobriety.storage.models import RedeploymentRequest as R
+
+    stmt = (
+        select(R.category, func.sum(R.quantity)).where(R.closed_on.is_(None)).group_by(R.category)
+    )
+    if isinstance(bind, Session):
+        rows = bind.execute(stmt).all()
+    else:
+        with bind.connect() as conn:
+            rows = conn.execute(stmt).all()
+    out = np.zeros(len(CATEGORIES), dtype=np.int64)
+    for category, n in rows:
+        out[CATEGORY_INDEX.get(category, CATEGORY_INDEX["other"])] += int(n or 0)
+    return out
+
+
+def add_request(session: Session, **values: Any) -> int:
+    """Store a redeployment request; returns its id."""
+    from sobriety.storage.models import RedeploymentRequest
+
+    request = RedeploymentRequest(**values)
+    session.add(request)
+    session.flush()
+    return int(request.id)
+
+
+def list_requests(session: Session, *, every: bool = False) -> list[Any]:
+    """The redeployment requests (open ones unless ``every``), oldest first."""
+    from sobriety.storage.models import RedeploymentRequest as R
+
+    stmt = select(R).order_by(R.requested_on, R.id)
+    if not every:
+        stmt = stmt.where(R.closed_on.is_(None))
+    return list(session.execute(stmt).scalars())
+
+
+def get_request(session: Session, request_id: int) -> Any:
+    from sobriety.storage.models import RedeploymentRequest
+
+    return session.get(RedeploymentRequest, request_id)
+
+
 # --------------------------------------------------------------------------
 # Display fields
 

@@ -155,6 +155,21 @@ class Lot(SQLModel, table=True):
     proof_date: dt.date | None = None
 
 
+class RedeploymentRequest(SQLModel, table=True):
+    """A need for devices of a category (a redeployment request): while open, a retired
+    device of that category may be kept for it (the policy's need rules)."""
+
+    __tablename__ = "redeployment_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    category: str = Field(max_length=32, index=True)
+    quantity: int = Field(default=1, ge=1)
+    site_id: int | None = Field(default=None, foreign_key="site.id")
+    requested_on: dt.date
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    closed_on: dt.date | None = None
+
+
 class ModelFactor(SQLModel, table=True):
     """A per-model emission factor (from the Boavizta EFD or entered by a user).
 

@@ -219,10 +219,14 @@ def _channel_reasons(
     if cp.need_stock_below is not None and ev.stock is not None:
         below = cp.need_stock_below.for_category(cat)
         if below is not None and fleet.status[i] == STATUS_CODE[Status.RETIRED]:
-            stock = int(ev.stock[int(fleet.category[i])])
-            params = {"stock": stock, "below": below, "category": cat}
+            code = int(fleet.category[i])
+            stock = int(ev.stock[code])
+            asked = int(ev.requests[code]) if ev.requests is not None else 0
+            params = {"stock": stock, "below": below, "category": cat, "asked": asked}
             if has_out(Out.NO_NEED):
                 add("no_need", "out", cp.need_stock_below, **params)
+            elif asked and stock >= below:
+                add("need_requested", "pass", cp.need_stock_below, **params)
             else:
                 add("need_exists", "pass", cp.need_stock_below, **params)
     if cp.requires_erasure:

@@ -368,6 +368,8 @@ class Evaluation:
     in_scope: np.ndarray
     #: Ready devices (in stock, working) per category code, for the need rules.
     stock: np.ndarray | None = None
+    #: Devices asked by open redeployment requests per category code.
+    requests: np.ndarray | None = None
 
     def open_mask(self) -> np.ndarray:
         """``[c, i]``: channel possible (not ruled out)."""
@@ -427,6 +429,7 @@ def _channel_masks(
     value: np.ndarray,
     battery_rank: np.ndarray,
     stock: np.ndarray | None = None,
+    requests: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     n = len(fleet)
     out = np.zeros(n, dtype=np.uint32)
@@ -490,7 +493,8 @@ def _channel_masks(
         below = need[cat]
         has = ~np.isnan(below)
         retired = fleet.status == _ST[Status.RETIRED]
-        _set(out, retired & has & (stock[cat] >= below), Out.NO_NEED)
+        asked = requests[cat] > 0 if requests is not None else np.zeros(n, dtype=bool)
+        _set(out, retired & has & (stock[cat] >= below) & ~asked, Out.NO_NEED)
     if cp.requires_erasure:
         er = policy.erasure
         min_rank = er.min_rank_array()[cat]
@@ -516,13 +520,18 @@ def stock_by_category(fleet: ReuseFleet) -> np.ndarray:
 
 
 def evaluate(
-    fleet: ReuseFleet, policy: Policy, on: dt.date, stock: np.ndarray | None = None
+    fleet: ReuseFleet,
+    policy: Policy,
+    on: dt.date,
+    stock: np.ndarray | None = None,
+    requests: np.ndarray | None = None,
 ) -> Evaluation:
     """Evaluate every channel of ``policy`` for every device of ``fleet`` at date ``on``.
 
     ``stock`` holds the ready devices (in stock, working) per category code of the
     whole organisation, for the channels' ``need_stock_below``; by default it is
-    counted in ``fleet``.
+    counted in ``fleet``. ``requests`` holds the devices asked by open redeployment
+    requests per category code: a request is a need too.
     """
     if stock is None:
         stock = stock_by_category(fleet)
@@ -535,7 +544,7 @@ def evaluate(
     blocked = np.zeros((len(channels), n), dtype=np.uint32)
     for k, channel in enumerate(channels):
         out[k], blocked[k] = _channel_masks(
-            fleet, policy, policy.channels[channel], age, value, battery_rank, stock
+            fleet, policy, policy.channels[channel], age, value, battery_rank, stock, requests
         )
     possible = out == 0
     recommended = np.where(possible.any(axis=0), possible.argmax(axis=0), -1).astype(np.int16)
@@ -559,6 +568,7 @@ def evaluate(
         flagged=flagged,
         in_scope=in_reuse_scope(fleet, policy, on, age),
         stock=stock,
+        requests=requests,
     )
 
 
