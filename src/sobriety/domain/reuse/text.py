@@ -12,7 +12,7 @@ from typing import Any
 from sobriety.domain.labels import inline, label
 from sobriety.domain.reuse.explain import ChannelOutcome, DeviceFlag, Reason
 from sobriety.domain.vocab import Channel
-from sobriety.i18n import N_, _, fmt_number, ngettext
+from sobriety.i18n import N_, _, fmt_number
 
 #: Short channel names (the policy file holds the long labels).
 CHANNEL_NAMES: Mapping[str, str] = {
@@ -121,10 +121,8 @@ _TEMPLATES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ).format(
         stock=_n(p["stock"]), category=inline("category", p["category"]), below=_n(p["below"])
     ),
-    "need_requested": lambda p: ngettext(
-        "needed: {asked} device asked by an open redeployment request ({category})",
-        "needed: {asked} devices asked by open redeployment requests ({category})",
-        int(p["asked"]),
+    "need_requested": lambda p: _(
+        "needed: open redeployment requests ask for {asked} ({category})"
     ).format(asked=_n(p["asked"]), category=inline("category", p["category"])),
     "need_exists": lambda p: _(
         "needed: {stock} ready in stock ({category}), under the {below} kept as spares"
