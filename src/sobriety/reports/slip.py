@@ -236,7 +236,7 @@ def write_slip_pdf(
         pdf.multi_cell(0, 5, v, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.set_font("DejaVu", "", 7.5)
-    widths = (7, 26, 22, 40, 28, 44, 15, 20, 20, 28, 17)
+    widths = (7, 26, 22, 34, 26, 44, 14, 20, 18, 36, 17)
     with pdf.table(
         col_widths=widths,
         text_align=t.align,
