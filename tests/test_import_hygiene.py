@@ -36,9 +36,7 @@ def _loaded_after_import(modules: list[str]) -> set[str]:
 
 
 def test_domain_core_imports_no_ui_cli_or_storage() -> None:
-    modules = [
-        m.name for m in pkgutil.walk_packages(sobriety.domain.__path__, "sobriety.domain.")
-    ]
+    modules = [m.name for m in pkgutil.walk_packages(sobriety.domain.__path__, "sobriety.domain.")]
     assert "sobriety.domain.carbon.engine" in modules and "sobriety.domain.reuse.rules" in modules
     loaded = _loaded_after_import(modules)
     bad = sorted(m for m in loaded if m.split(".")[0] in FORBIDDEN or m.startswith(FORBIDDEN))

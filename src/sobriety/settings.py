@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     renewal_prices: Path | None = None
     #: The date taken for "today" (``SOBRIETY_TODAY=2026-03-02``): reproducible runs and tests.
     today: dt.date | None = None
+    #: The transferor printed on transfer slips: the organisation's name, SIRET and
+    #: address (``SOBRIETY_TRANSFEROR_NAME``... or ``transferor_name = "..."`` in the file).
+    transferor_name: str | None = None
+    transferor_siret: str | None = None
+    transferor_address: str | None = None
 
     @classmethod
     def settings_customise_sources(

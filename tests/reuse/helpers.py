@@ -42,7 +42,7 @@ def fleet(*rows: dict[str, Any]) -> ReuseFleet:
         vals = [r.get(k) for r in full]
         if k in ("acquisition_date", "retirement_date"):
             cols[k] = np.array([v or "NaT" for v in vals], dtype="datetime64[D]")
-        elif k in ("category", "status", "condition", "tpm_version"):
+        elif k in ("category", "status", "condition", "tpm_version", "storage_type"):
             arr = np.empty(len(vals), dtype=object)
             arr[:] = vals
             cols[k] = arr

@@ -110,7 +110,10 @@ def test_selection_options_are_exclusive_and_checked(seeded: str) -> None:
     assert "no device" in run(seeded, "flag", "--device", "NOPE", ok=False).output
 
 
-def test_from_flag_to_signed_slip(seeded: str, tmp_path: Path) -> None:
+def test_from_flag_to_signed_slip(seeded: str, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOBRIETY_TRANSFEROR_NAME", "Conseil départemental d'Ille-et-Vilaine")
+    monkeypatch.setenv("SOBRIETY_TRANSFEROR_SIRET", "22350001800013")
+    monkeypatch.setenv("SOBRIETY_TRANSFEROR_ADDRESS", "1 avenue de la Préfecture, 35000 Rennes")
     run(seeded, "flag", "accept", "PC-001")
     bad = run(
         seeded,
@@ -187,6 +190,7 @@ def test_from_flag_to_signed_slip(seeded: str, tmp_path: Path) -> None:
             "--date",
             "2026-11-02",
             "--verified",
+            "--encrypted-from-install",
             "--certificate",
             cert,
         )
@@ -217,24 +221,25 @@ def test_from_flag_to_signed_slip(seeded: str, tmp_path: Path) -> None:
     assert page.width > page.height  # A4 landscape
     dark = sum(page.histogram()[:128])
     assert dark > 2000  # the page actually draws its table, boxes and text
+    # the erasure proof of each device: method and level, verified, date, operator
+    for expected in ("Verified", "Erased on", "Operator", "tech-3", "2 Nov 2026", "free of charge"):
+        assert expected in text, expected
+    # the transferor comes from the configuration; the legal basis, from the wording table
+    assert "Conseil départemental d'Ille-et-Vilaine" in text and "22350001800013" in text
+    assert "to be confirmed by your legal service" in text
     rows = list(csv.reader(csv_path.open(encoding="utf-8-sig")))
-    assert rows[0] == ["Transfer slip"]
-    header = rows.index(
-        [
-            "#",
-            "Asset tag",
-            "Category",
-            "Make and model",
-            "Serial",
-            "Erasure",
-            "Certificate",
-            "Weight (kg)",
-        ]
-    )
-    assert rows[header + 1][1:5] == ["PC-001", "Laptop", "Dell Latitude 5420", "5CG1234XYZ"]
-    assert rows[header + 1][6] == "BL-0001"
-    assert ["Total weight", "3.00 kg"] in rows
-    assert rows[-2][0] == "For the transferor" and rows[-2][2] == "For the recipient"
+    assert rows[0][:3] == ["Lot", "Channel", "Transfer date"]
+    assert "Asset tag" in rows[0] and "Verified" in rows[0] and "Operator" in rows[0]
+    assert len(rows) == 3  # the header, then one row per device
+    by = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    assert [r["Asset tag"] for r in by] == ["PC-001", "PC-002"]
+    assert by[0]["Lot"] == lot and by[0]["Serial"] == "5CG1234XYZ"
+    assert by[0]["Certificate"] == "BL-0001" and by[0]["Verified"] == "yes"
+    assert by[0]["Operator"] == "tech-3" and by[0]["Transferor"].startswith("Conseil")
+    # a second slip to the same files is refused unless --force
+    again = run(seeded, "lot", "slip", lot, "--pdf", str(pdf), "--csv", str(csv_path), ok=False)
+    assert "--force" in again.output
+    run(seeded, "lot", "slip", lot, "--pdf", str(pdf), "--csv", str(csv_path), "--force")
     rate = json.loads(run(seeded, "reuse-rate", "--year", "2026", "--format", "json").output)
     assert rate["a"] == 2 and rate["a_by_channel"] == {"transfer": 2}
     assert rate["target_pct"] == 50
@@ -260,7 +265,7 @@ def test_slip_follows_the_language_and_marks_open_lots(seeded: str, tmp_path: Pa
         "record",
         "PC-003",
         "--method",
-        "secure_erase",
+        "sanitize",
         "--level",
         "purge",
         "--tool",
@@ -269,6 +274,7 @@ def test_slip_follows_the_language_and_marks_open_lots(seeded: str, tmp_path: Pa
         "t2",
         "--date",
         "2026-11-03",
+        "--verified",
     )
     run(seeded, "lot", "add", "VENTE-1", "PC-003")
     pdf, csv_path = tmp_path / "v.pdf", tmp_path / "v.csv"
@@ -277,8 +283,11 @@ def test_slip_follows_the_language_and_marks_open_lots(seeded: str, tmp_path: Pa
     assert "Bordereau de cession - VENTE-1" in text  # French catalog
     assert "PROJET" in text and "DRAFT" not in text  # open lot: marked as a draft
     assert "Pour le bénéficiaire" in text
-    first = csv_path.read_text(encoding="utf-8-sig").splitlines()[2]
-    assert first.count(";") >= 1  # French spreadsheets: semicolon-separated
+    first = csv_path.read_text(encoding="utf-8-sig").splitlines()[1]
+    assert first.count(";") >= 10  # French spreadsheets: semicolon-separated
+    assert first.startswith("VENTE-1;")
+    # a sale: the buyer's prior commitment and proof (décret 2023-266 art. 2), in French
+    assert "s'est engagé préalablement" in text
 
 
 def test_user_policy_file_changes_the_recommendation(

@@ -36,7 +36,7 @@ DEVICES = {
         D(2020, 3, 1),
         False,
         [(D(2025, 2, 1), "retire")],
-        [(D(2025, 5, 1), "sell", False)],
+        [(D(2025, 5, 1), "sell", True)],
     ),
     "D4": (
         "laptop",
@@ -84,6 +84,17 @@ DEVICES = {
     ),
     "D12": ("laptop", D(2020, 3, 1), False, [(D(2025, 1, 1), "retire")], []),
     "D13": ("laptop", D(2020, 3, 1), False, [], []),  # in service, never retired
+    # Sold with no proof of reuse: décret 2023-266 art. 2, a sale counts only with the
+    # buyer's prior commitment and proof, like a take-back.
+    "D14": (
+        "laptop",
+        D(2020, 3, 1),
+        False,
+        [(D(2024, 8, 1), "retire")],
+        [(D(2025, 4, 1), "sell", False)],
+    ),
+    # Exactly 10 years old at retirement: still in scope ("plus de dix ans" is out).
+    "D15": ("laptop", D(2014, 6, 1), False, [(D(2024, 6, 1), "retire")], []),
 }
 KINDS = {"retire": rr.RETIRE, "return": rr.RETURN}
 
@@ -113,16 +124,27 @@ def history() -> rr.History:
 
 
 def check_2025(result: rr.ReuseRate) -> None:
-    # B: D1, D2, D9, D10, D11 (D8 came back, D7 left in 2024, D12 retired on 1 January).
-    assert result.b == 5
-    # A: D1 donated, D3 sold (retired during the year), D10 taken back with proof.
+    # B: D1, D2, D9, D10, D11, D14, D15 (D8 came back, D7 left in 2024, D12 retired on
+    # 1 January).
+    assert result.b == 7
+    # A: D1 donated, D3 sold with proof (retired during the year), D10 taken back with
+    # proof; D14, sold without proof, does not count.
     assert result.a == 3
     assert result.a_by_channel == {"donate_association": 1, "sell": 1, "take_back": 1}
-    assert result.rate_pct == pytest.approx(60.0)
+    # A split: held on 1 January (D1, D10) and retired during the year (D3).
+    assert (result.a_from_stock, result.a_retired_in_year) == (2, 1)
+    assert result.rate_pct == pytest.approx(300 / 7)
     assert result.target_pct == 50
-    assert result.met is True
-    assert result.pending_proof == 1  # D9
-    assert result.excluded == {"category": 1, "sensitive": 1, "age_unknown": 0, "too_old": 1}
+    assert result.met is False
+    assert result.pending_proof == 2  # D9 taken back, D14 sold: no proof yet
+    # D6, a printer of unknown size: taken as large equipment (the policy's default)
+    assert result.excluded == {
+        "category": 0,
+        "size": 1,
+        "sensitive": 1,
+        "age_unknown": 0,
+        "too_old": 1,
+    }
 
 
 def test_reuse_rate_2025_on_a_hand_built_history() -> None:
@@ -202,7 +224,7 @@ def _seed(engine: Engine) -> None:
                     )
             for day, channel, proven in transfers:
                 lot = None
-                if channel == "take_back":
+                if channel in ("take_back", "sell"):
                     lot = "TB-PROVEN" if proven else "TB-NO-PROOF"
                 repository.add_event(
                     session=s,
@@ -260,7 +282,15 @@ def test_a_closed_lot_counts_in_the_year_it_was_handed_over(engine: Engine) -> N
         reuse.record_erasure(
             app,
             "R1",
-            ErasureInput("cryptographic_erase", "purge", "tool", "op", D(2025, 2, 1)),
+            ErasureInput(
+                "cryptographic_erase",
+                "purge",
+                "tool",
+                "op",
+                D(2025, 2, 1),
+                True,
+                encrypted_from_install=True,
+            ),
             session=s,
         )
         code = lots.create(
@@ -270,6 +300,8 @@ def test_a_closed_lot_counts_in_the_year_it_was_handed_over(engine: Engine) -> N
             recipient_kind="public_body",
             session=s,
         )
+        # a lot takes only devices out of service: the decision retires it first
+        reuse.override(app, "R1", "transfer", "offered to the mairie", on=D(2025, 2, 3), session=s)
         lots.add(app, code, ["R1"], on=D(2025, 2, 3), session=s)
         lots.close(app, code, on=D(2025, 3, 1), session=s)
     r = reuse.reuse_rate(app, 2025)

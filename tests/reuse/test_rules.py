@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from sobriety.domain.reuse.explain import explain
-from sobriety.domain.reuse.policy import default_policy_path, parse_policy
+from sobriety.domain.reuse.policy import default_policy_path, parse_policy, resolve_policy
 from sobriety.domain.reuse.rules import ReuseFleet, evaluate, residual_value
 
 from .helpers import TODAY, codes, flag_of, fleet, state, years_ago
@@ -98,9 +98,12 @@ def test_broken_device_goes_to_take_back_when_repair_is_too_dear() -> None:
         assert "condition_excluded" in codes(f, ch, "out")
 
 
-@pytest.mark.parametrize(("years", "expected"), [(5.99, "recommended"), (6.0, "ruled_out")])
-def test_smartphone_keep_age_limit(years: float, expected: str) -> None:
-    acquired = dt.date(2020, 11, 29) if years == 6.0 else years_ago(5.99)
+@pytest.mark.parametrize(
+    ("acquired", "expected"),
+    [(dt.date(2020, 11, 29), "recommended"), (dt.date(2020, 11, 28), "ruled_out")],
+)
+def test_smartphone_keep_age_limit(acquired: dt.date, expected: str) -> None:
+    # Exactly 6 years is within the 6-year limit; a day more is over it.
     f = flag_of({"category": "smartphone", "acquisition_date": acquired, "cpu_generation": None})
     assert state(f, "keep") == expected
 
@@ -125,9 +128,10 @@ def test_redeploy_refuses_broken_devices() -> None:
 
 @pytest.mark.parametrize(
     ("acquired", "expected"),
-    [(dt.date(2016, 11, 30), "pass"), (dt.date(2016, 11, 29), "out")],
+    [(dt.date(2016, 11, 29), "pass"), (dt.date(2016, 11, 28), "out")],
 )
-def test_transfer_age_limit_is_ten_years_exactly(acquired: dt.date, expected: str) -> None:
+def test_transfer_age_limit_is_over_ten_years(acquired: dt.date, expected: str) -> None:
+    # Décret 2023-266 art. 1: "plus de dix ans" is out; exactly 10 years is still in.
     f = flag_of({"acquisition_date": acquired, "cpu_generation": 3, "erasure": "purge"})
     reasons = {r.code: r for r in f.outcome("transfer").reasons}
     code = "age_under_limit" if expected == "pass" else "age_over_limit"
@@ -149,7 +153,7 @@ def test_unknown_age_blocks_the_age_limited_channels() -> None:
 
 
 def test_transfer_is_recommended_once_erased_and_counts() -> None:
-    f = flag_of({"cpu_generation": 3, "erasure": "purge"})
+    f = flag_of({"cpu_generation": 3, "erasure": "purge", "verified": True})
     assert f.recommended.channel == "transfer"
     assert f.recommended.state == "recommended"
     assert not f.recommended.blockers
@@ -206,16 +210,25 @@ def test_take_back_counts_only_with_proof() -> None:
 
 
 def test_recycling_is_the_last_resort_and_never_counts() -> None:
-    f = flag_of({"category": "monitor", "acquisition_date": years_ago(12), "condition": "broken"})
+    f = flag_of(
+        {
+            "category": "monitor",
+            "acquisition_date": years_ago(12),
+            "condition": "broken",
+            "repair_estimate_eur": 800.0,
+        }
+    )
     assert codes(f, "recycle") == ["erasure_not_needed"]
     assert f.outcome("recycle").counts_toward_target == "no"
     assert state(f, "take_back") == "ruled_out"  # 10 years or older: out of the reuse scheme
     assert f.recommended.channel == "recycle"
 
 
-@pytest.mark.parametrize(("years", "expected"), [(9.99, "take_back"), (10.0, "recycle")])
-def test_take_back_stops_at_the_ten_year_limit(years: float, expected: str) -> None:
-    acquired = dt.date(2016, 11, 29) if years == 10.0 else years_ago(years)
+@pytest.mark.parametrize(
+    ("acquired", "expected"),
+    [(dt.date(2016, 11, 29), "take_back"), (dt.date(2016, 11, 28), "recycle")],
+)
+def test_take_back_stops_over_the_ten_year_limit(acquired: dt.date, expected: str) -> None:
     f = flag_of(
         {
             "category": "monitor",
@@ -241,7 +254,9 @@ def test_take_back_stops_at_the_ten_year_limit(years: float, expected: str) -> N
     ],
 )
 def test_erasure_blocks_every_channel_leaving_the_organisation(erasure, sensitive, code) -> None:
-    f = flag_of({"erasure": erasure, "sensitive_data": sensitive, "cpu_generation": 3})
+    f = flag_of(
+        {"erasure": erasure, "sensitive_data": sensitive, "cpu_generation": 3, "verified": True}
+    )
     for ch in ("donate_agent", "sell", "take_back", "recycle"):
         blocks = codes(f, ch, "block")
         assert blocks == ([code] if code else []), ch
@@ -251,7 +266,7 @@ def test_erasure_blocks_every_channel_leaving_the_organisation(erasure, sensitiv
 def test_network_gear_needs_a_factory_reset_monitors_nothing() -> None:
     sw = {"category": "switch", "cpu_generation": None, "tpm_version": None}
     assert "erasure_missing" in codes(flag_of(sw), "recycle", "block")
-    assert codes(flag_of({**sw, "erasure": "clear"}), "recycle", "block") == []
+    assert codes(flag_of({**sw, "erasure": "clear", "verified": True}), "recycle", "block") == []
     assert codes(flag_of({"category": "monitor"}), "recycle") == ["erasure_not_needed"]
 
 
@@ -355,11 +370,30 @@ def test_reuse_scope_category_age_at_retirement_and_sensitive_data() -> None:
         {"category": "printer"},
         {"sensitive_data": True},
         {"acquisition_date": dt.date(2014, 1, 1), "retirement_date": dt.date(2023, 12, 31)},
+        # exactly 10 years at retirement: still in ("plus de dix ans" is out)
         {"acquisition_date": dt.date(2014, 1, 1), "retirement_date": dt.date(2024, 1, 1)},
+        {"acquisition_date": dt.date(2014, 1, 1), "retirement_date": dt.date(2024, 1, 2)},
         {"acquisition_date": None},
     )
     ev = evaluate(f, policy, TODAY)
-    assert ev.in_scope.tolist() == [True, False, False, True, False, False]
+    assert ev.in_scope.tolist() == [True, False, False, True, True, False, False]
+
+
+def test_reuse_scope_decides_by_size_where_known_and_states_the_default() -> None:
+    # R543-172 II 6°: small IT equipment has no outer dimension over 50 cm.
+    policy = resolve_policy()
+    f = fleet(
+        {"category": "printer", "max_dimension_cm": 45.0},
+        {"category": "printer", "max_dimension_cm": 50.0},
+        {"category": "printer", "max_dimension_cm": 50.1},
+        {"category": "printer"},  # size unknown: the policy's default (out)
+        {"category": "desktop", "max_dimension_cm": 62.0},  # a large tower: category 4
+        {"category": "monitor", "max_dimension_cm": 70.0},  # screens: category 2
+    )
+    ev = evaluate(f, policy, TODAY)
+    assert ev.in_scope.tolist() == [True, True, False, False, False, True]
+    assert policy.reuse_rate.unknown_size_in_scope.for_category("printer") is False
+    assert "R543-172" in policy.reuse_rate.size_source
 
 
 def test_whole_fleet_evaluation_equals_device_by_device() -> None:
@@ -390,7 +424,7 @@ def test_whole_fleet_evaluation_equals_device_by_device() -> None:
     assert len(set(ev.recommended.tolist())) >= 5, "the sample exercises several channels"
     for i in range(0, n, 7):
         one: ReuseFleet = whole.take([i])
-        single = evaluate(one, policy, TODAY)
+        single = evaluate(one, policy, TODAY, stock=ev.stock)
         assert (single.out[:, 0] == ev.out[:, i]).all()
         assert (single.blocked[:, 0] == ev.blocked[:, i]).all()
         assert single.recommended[0] == ev.recommended[i]

@@ -41,7 +41,9 @@ def device(engine: Engine, tag: str) -> Device:
 
 
 def erase(app: Sobriety, tag: str, level: str = "purge", method: str = "cryptographic_erase"):
-    record = ErasureInput(method, level, "BitLocker", "tech-7", TODAY, True, f"C-{tag}")
+    record = ErasureInput(
+        method, level, "BitLocker", "tech-7", TODAY, True, f"C-{tag}", encrypted_from_install=True
+    )
     return reuse.record_erasure(app, tag, record)
 
 
@@ -66,7 +68,14 @@ def fleet(engine: Engine) -> Engine:
     )
     add_devices(
         engine,
-        {"asset_tag": "MON-OLD", "category": "monitor", "acquisition_date": years_ago(12)},
+        {
+            "asset_tag": "MON-OLD",
+            "category": "monitor",
+            "acquisition_date": years_ago(12),
+            # broken beyond the repair ceiling: a working old monitor would be kept
+            "condition": "broken",
+            "repair_estimate_eur": 900.0,
+        },
         {
             "asset_tag": "PHONE",
             "category": "smartphone",
@@ -199,7 +208,16 @@ def test_erasure_record_is_checked_then_stored_with_an_event(app: Sobriety, flee
     with db.session_scope(fleet) as s:
         assert repository.device_history(session=s, device_id=d.id)[-1].date == NOON
     assert reuse.erasures(app, "SENS") == [
-        ErasureInput("destruction", "destroy", "BitLocker", "tech-7", TODAY, True, "C-SENS")
+        ErasureInput(
+            "destruction",
+            "destroy",
+            "BitLocker",
+            "tech-7",
+            TODAY,
+            True,
+            "C-SENS",
+            encrypted_from_install=True,
+        )
     ]
 
 
@@ -218,7 +236,7 @@ def test_lot_from_creation_to_closing(app: Sobriety, fleet: Engine, tmp_path) ->
     text = str(err.value)
     assert "OLD-CPU: erasure not recorded" in text
     assert "SENS: sensitive data: excluded from this channel" in text
-    assert "MON-OLD: 12 years old, at or over the 10-year limit" in text
+    assert "MON-OLD: 12 years old, over the 10-year limit" in text
     assert "GHOST: no such device" in text
     assert device(fleet, "OLD-CPU").lot_id is None
 
@@ -425,6 +443,11 @@ def test_sqlite_fast_read_rounds_down_without_changing_any_decision(sqlite_url: 
             "purchase_price_eur": 999.99,
             "repair_estimate_eur": 499.995,
         },
+        # a printer just over 50 cm: rounded up to the mm, it stays large equipment
+        {"asset_tag": "EDGE-5", "category": "printer", "max_dimension_cm": 50.04},
+        {"asset_tag": "EDGE-6", "category": "printer", "max_dimension_cm": 50.0},
+        {"asset_tag": "EDGE-7", "storage_type": "hdd"},
+        {"asset_tag": "EDGE-8", "storage_type": None},
     )
     _, fast = fleet_read.read_fleet_sqlite(engine)
     _, slow = fleet_read.read_fleet_generic(engine)
@@ -433,6 +456,11 @@ def test_sqlite_fast_read_rounds_down_without_changing_any_decision(sqlite_url: 
     np.testing.assert_array_equal(a.blocked, b.blocked)
     np.testing.assert_array_equal(a.recommended, b.recommended)
     assert fast.storage_gb[0] == 63.0 and fast.battery_health_pct[0] == pytest.approx(64.9)
+    np.testing.assert_array_equal(a.in_scope, b.in_scope)
+    assert a.in_scope[4:6].tolist() == [False, True]
+    assert fast.max_dimension_cm[4] == pytest.approx(50.1)
+    np.testing.assert_array_equal(fast.storage_type, slow.storage_type)
+    assert fast.storage_type[7] == -1 and slow.storage_type[6] == 0
     engine.dispose()
 
 

@@ -199,7 +199,12 @@ async def test_assign_move_repair_upgrade_erase_retire_are_recorded(fleet_engine
             app,
             "w",
             {"tool": "Blancco 8", "certificate_id": "CERT-42"},
-            {"method": "cryptographic_erase", "level": "purge", "verified": True},
+            {
+                "method": "cryptographic_erase",
+                "level": "purge",
+                "verified": True,
+                "encrypted_from_install": True,  # a cryptographic erase is then a purge
+            },
         )
         # a refused value keeps the dialog open with the reason
         await _act(pilot, app, "t", {"reason": "", "date": "2026-03-01"})
@@ -251,7 +256,7 @@ async def test_an_erasure_the_policy_refuses_comes_back_with_every_reason(
         dialog = app.screen
         assert isinstance(dialog, ActionDialog)
         problems = str(dialog.query_one("#dialog-problems", Static).render())
-        assert "method factory_reset cannot reach the destroy level (it reaches: clear)" in problems
+        assert "factory reset cannot reach the destroy level (it reaches: clear)" in problems
         assert "the erasure tool is required" in problems
         # what was entered is kept, and nothing was written
         assert dialog.query_one("#row-method", FieldRow).raw == "factory_reset"

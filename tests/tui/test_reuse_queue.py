@@ -60,7 +60,7 @@ def _ready_for_donation(engine: Engine, tag: str) -> None:
             changes={"battery_health_pct": 95.0},
             actor="tech-2",
         )
-        record = ErasureInput("overwrite", "purge", "nwipe", "tech-2", TODAY, True, f"C-{tag}")
+        record = ErasureInput("sanitize", "purge", "nvme-cli", "tech-2", TODAY, True, f"C-{tag}")
         reuse.record_erasure(sobriety, tag, record, session=session)
 
 
@@ -184,15 +184,35 @@ async def test_a_lot_is_refused_per_device_then_built_closed_and_its_slip_writte
         rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
         assert rows[0][0] == "D000016" and ["D000006"] not in [r[:1] for r in rows]
         assert any("sensitive data" in r[1] for r in rows)
+        # no lot code is quoted: no lot exists; the device left out is named
+        text = shown(problems.query_one("#problems-text", Static))
+        assert "LOT-" not in text and "Left out: D000016" in text
+        # the reason under the cursor is shown whole, wrapped
+        assert shown(problems.query_one("#problems-detail", Static)).startswith("D000016: ")
         with Session(sqlite_fleet) as session:
             assert session.execute(select(Lot)).first() is None  # nothing written
+        # closing the refusal reopens the form with what was typed
         await pilot.press("escape")
         await settle(pilot, app)
-        # keep only the ready device
-        await _go_to(pilot, screen, "D000016")
-        await pilot.press("space")
-        assert screen.selected == {"D000006"}
-        await fill_lot()
+        form = app.screen
+        assert isinstance(form, ActionDialog)
+        assert form.query_one("#field-recipient_name", Input).value == "Emmaüs Connect"
+        assert form.query_one("#field-recipient_kind", Select).value == "association"
+        assert "Not recorded" in shown(form.query_one("#dialog-problems", Static))
+        # the recipient kind follows the channel: a transfer lot goes to a public body
+        form.query_one("#field-channel", Select).value = "transfer"
+        await settle(pilot, app)
+        assert form.query_one("#field-recipient_kind", Select).value == "public_body"
+        form.query_one("#field-channel", Select).value = "donate_association"
+        await settle(pilot, app)
+        form.query_one("#field-recipient_kind", Select).value = "association"
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        # refused again: this time add only the eligible device
+        assert isinstance(app.screen, ProblemsDialog)
+        await pilot.click("#action-eligible")
+        await settle(pilot, app)
+        assert screen.selected == set()  # the eligible one is in the lot, the other deselected
         assert app.screen is screen
         assert screen.query_one(TabbedContent).active == "tab-lots"
         assert [(lot.status, lot.devices) for lot in screen.lots] == [("open", 1)]

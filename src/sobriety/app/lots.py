@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sobriety.app.reuse import (
@@ -97,6 +96,19 @@ def _named_devices(
             problems.append(_("{tag}: no such device").format(tag=tag))
 
 
+#: Statuses of a device that has left service: retired, or accepted for a channel.
+_OUT_OF_SERVICE = (Status.RETIRED, Status.IN_REUSE_CHANNEL)
+
+
+def _in_service(d: Device) -> str:
+    from sobriety.domain.labels import inline
+
+    return _(
+        "{tag}: {status}: a lot takes only devices that have left service; retire it or "
+        "accept a channel for it first"
+    ).format(tag=d.asset_tag, status=inline("status", d.status))
+
+
 # ------------------------------------------------------------------ create
 def _create(
     app: Sobriety,
@@ -110,8 +122,16 @@ def _create(
     notes: str | None,
     commitment_ref: str | None,
     on: dt.date,
+    recipient_address: str | None = None,
+    price_eur: float | None = None,
+    supplier_contract_ref: str | None = None,
 ) -> str:
-    from sobriety.domain.reuse.lots import check_recipient, lot_code, normalise_siret
+    from sobriety.domain.reuse.lots import (
+        check_recipient,
+        lot_code,
+        normalise_siret,
+        recipient_problems,
+    )
     from sobriety.storage import lots as store
 
     policy = app.policy
@@ -127,6 +147,15 @@ def _create(
         norm_siret = normalise_siret(siret)
     except LotRuleError as exc:
         problems.append(str(exc))
+    problems += recipient_problems(
+        policy,
+        channel,
+        recipient_kind,
+        recipient_name or "",
+        on=on,
+        price_eur=price_eur,
+        supplier_contract_ref=supplier_contract_ref,
+    )
     if code is not None and store.find_lot(session, code) is not None:
         problems.append(_("a lot with code {code!r} already exists").format(code=code))
     if problems:
@@ -149,6 +178,9 @@ def _create(
         status=LotStatus.OPEN.value,
         notes=notes,
         commitment_ref=commitment_ref or None,
+        recipient_address=(recipient_address or "").strip() or None,
+        price_eur=price_eur,
+        supplier_contract_ref=(supplier_contract_ref or "").strip() or None,
         created_at=app.now(),
     )
     return code
@@ -166,13 +198,22 @@ def create(
     commitment_ref: str | None = None,
     on: dt.date | None = None,
     session: Session | None = None,
+    recipient_address: str | None = None,
+    price_eur: float | None = None,
+    supplier_contract_ref: str | None = None,
 ) -> str:
     """Open a lot for one recipient and one channel (checked against the policy).
 
     The code defaults to ``LOT-<year of on>-NNNN``, the next free number.
+    ``price_eur`` is the sale price of the whole lot (None: free of charge); a
+    take-back by the initial supplier needs ``supplier_contract_ref``, its
+    contract with an approved eco-organisme or approved individual system.
     Returns the lot's code.
     """
     values = {
+        "recipient_address": recipient_address,
+        "price_eur": price_eur,
+        "supplier_contract_ref": supplier_contract_ref,
         "channel": channel,
         "recipient_name": recipient_name,
         "recipient_kind": recipient_kind,
@@ -203,10 +244,10 @@ def _problems_for(
     from sobriety.domain.reuse.explain import channel_problems
     from sobriety.domain.reuse.rules import evaluate
     from sobriety.domain.reuse.text import render_reason
-    from sobriety.storage.decisions import fleet_of
+    from sobriety.storage.decisions import fleet_of, open_requests, ready_stock
 
     fleet = fleet_of(session, devices)
-    ev = evaluate(fleet, policy, on)
+    ev = evaluate(fleet, policy, on, stock=ready_stock(session), requests=open_requests(session))
     return [
         f"{d.asset_tag}: {render_reason(r)}"
         for i, d in enumerate(devices)
@@ -230,6 +271,8 @@ def _add(app: Sobriety, session: Session, code: str, asset_tags: Sequence[str], 
         elif d.lot_id is not None:
             other = code_of_lot(session, d.lot_id) or "?"
             problems.append(_("{tag}: already in lot {lot}").format(tag=tag, lot=other))
+        elif d.status not in _OUT_OF_SERVICE:
+            problems.append(_in_service(d))
         elif d.reuse_channel and d.reuse_channel != channel:
             problems.append(
                 _(
@@ -324,20 +367,56 @@ def build(
     recipient_kind: str,
     siret: str | None = None,
     on: dt.date | None = None,
+    **extra: Any,
 ) -> str:
-    """Create a lot and put the devices in it, all or nothing (ReuseError lists why not)."""
+    """Create a lot and put the devices in it, all or nothing (ReuseError lists why not).
+
+    A refusal names no lot code (none exists); its ``problems`` are ``"TAG: reason"``
+    per device refused, so that :func:`eligible` can offer the others.
+    """
+    from sobriety.domain.reuse.text import channel_name
+
     day = on or app.today()
 
     def write(s: Session) -> str:
         code = _create(
             app, s, channel=channel, recipient_name=recipient_name,
             recipient_kind=recipient_kind, siret=siret, code=None, notes=None,
-            commitment_ref=None, on=day,
+            commitment_ref=None, on=day, **extra,
         )  # fmt: skip
-        _add(app, s, code, list(asset_tags), day)
+        try:
+            _add(app, s, code, list(asset_tags), day)
+        except ReuseError as exc:  # rolled back: the code is not the lot's
+            raise ReuseError(
+                _("cannot build a lot of {channel}:").format(channel=channel_name(channel)),
+                exc.problems,
+            ) from exc
         return code
 
     return app.in_transaction(None, write)
+
+
+def default_recipient_kind(app: Sobriety, channel: str | None) -> str | None:
+    """The recipient kind a lot of ``channel`` goes to first under the policy
+    (a transfer lot: a public body)."""
+    if not channel:
+        return None
+    cp = app.policy.channels.get(Channel(channel))
+    return str(cp.recipient_kinds[0]) if cp is not None and cp.recipient_kinds else None
+
+
+def recipient_kinds(app: Sobriety, channel: str | None) -> list[str]:
+    """The recipient kinds the policy allows for a lot of ``channel``."""
+    if not channel:
+        return []
+    cp = app.policy.channels.get(Channel(channel))
+    return [str(k) for k in cp.recipient_kinds] if cp is not None else []
+
+
+def eligible(asset_tags: Sequence[str], exc: ReuseError) -> list[str]:
+    """The devices of ``asset_tags`` that a refused :func:`build` did not refuse."""
+    refused = {p.partition(": ")[0] for p in exc.problems}
+    return [t for t in asset_tags if t not in refused]
 
 
 # ------------------------------------------------------------------ handover
@@ -355,6 +434,7 @@ def close(
     Take-back counts as reuse only with the taker's prior commitment: closing
     such a lot needs its reference (given now or when the lot was created).
     """
+    from sobriety.domain.reuse.text import channel_name
     from sobriety.storage import devices as store
     from sobriety.storage import lots as lot_store
 
@@ -370,14 +450,16 @@ def close(
         problems: list[str] = []
         if not leaving:
             problems.append(_("the lot holds no device"))
+        problems += [_in_service(d) for d in leaving if d.status not in _OUT_OF_SERVICE]
         commitment = commitment_ref or lot.commitment_ref
         cp = policy.channels.get(channel)
         if cp is not None and cp.counts_as_reuse == "with_proof" and not commitment:
             problems.append(
                 _(
-                    "take-back counts as reuse only with the taker's prior commitment: "
-                    "give its reference (--commitment)"
-                )
+                    "a {channel} counts as reuse only with the taker's prior commitment to "
+                    "reuse the devices (décret 2023-266 art. 2): give its reference "
+                    "(--commitment)"
+                ).format(channel=channel_name(channel))
             )
         problems += _problems_for(s, policy, leaving, channel, day)
         if problems:
@@ -388,7 +470,7 @@ def close(
                 session=s,
                 asset_tag=d.asset_tag,
                 expected_version=d.version,
-                changes={"status": Status.GONE.value},
+                changes={"status": Status.GONE.value, "assignee": None},
                 actor=app.actor,
                 event_kind=EventKind.TRANSFERRED,
                 event_details=details,
@@ -414,17 +496,27 @@ def record_proof(
     session: Session | None = None,
 ) -> None:
     """Record the taker's proof of reuse for a lot (needed for take-back to count)."""
+    from sobriety.domain.reuse.text import channel_name
     from sobriety.storage.lots import update_lot
 
     if not reference or not reference.strip():
         raise ReuseError(_("a proof of reuse needs a reference"))
     day = on or app.today()
-    app.in_transaction(
-        session,
-        lambda s: update_lot(
-            s, _get(s, code), proof_of_reuse_ref=reference.strip(), proof_date=day
-        ),
-    )
+    policy = app.policy
+
+    def write(s: Session) -> None:
+        lot = _get(s, code)
+        cp = policy.channels.get(Channel(lot.channel))
+        if cp is None or cp.counts_as_reuse != "with_proof":
+            raise ReuseError(
+                _(
+                    "lot {code} is a {channel}: it needs no proof of reuse (only a sale "
+                    "or a take-back does, décret 2023-266 art. 2)"
+                ).format(code=code, channel=channel_name(lot.channel))
+            )
+        update_lot(s, lot, proof_of_reuse_ref=reference.strip(), proof_date=day)
+
+    app.in_transaction(session, write)
 
 
 def update_refs(
@@ -475,59 +567,4 @@ def list_lots(app: Sobriety) -> list[LotRow]:
     return app.in_transaction(None, read)
 
 
-# ------------------------------------------------------------------ slips
-def _with_suffix(stem: Path, suffix: str) -> Path:
-    return stem.with_name(stem.name + suffix)
-
-
-def slip_paths(
-    code: str,
-    target: str | Path | None = None,
-    *,
-    pdf: str | Path | None = None,
-    csv: str | Path | None = None,
-) -> tuple[Path, Path]:
-    """The PDF and CSV files of lot ``code``'s slip: the one rule of every caller.
-
-    ``target`` is a folder (an existing one, or a name ending with "/" that is
-    made): ``CODE.pdf`` and ``CODE.csv`` in it; or a file name: ``FILE.pdf`` and
-    ``FILE.csv``; None: ``CODE.pdf`` and ``CODE.csv`` in the current folder.
-    ``pdf`` or ``csv`` name that file instead.
-    """
-    if target is None:
-        stem = Path(code)
-    else:
-        folder = str(target).endswith(("/", "\\"))
-        path = Path(target).expanduser()
-        if folder or path.is_dir():
-            stem = path / code
-        else:
-            stem = path.with_suffix("") if path.suffix.lower() in (".pdf", ".csv") else path
-    return (
-        Path(pdf).expanduser() if pdf else _with_suffix(stem, ".pdf"),
-        Path(csv).expanduser() if csv else _with_suffix(stem, ".csv"),
-    )
-
-
-def write_slip(
-    app: Sobriety,
-    code: str,
-    *,
-    target: str | Path | None = None,
-    pdf: str | Path | None = None,
-    csv: str | Path | None = None,
-) -> tuple[Path, Path]:
-    """Write the lot's transfer slip, PDF and CSV, ready to sign; returns both paths.
-
-    Where: :func:`slip_paths`; missing folders are made.
-    """
-    from sobriety.reports.slip import write_slip_csv, write_slip_pdf
-
-    view = show(app, code)
-    pdf_path, csv_path = slip_paths(code, target, pdf=pdf, csv=csv)
-    for path in (pdf_path, csv_path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-    policy = app.policy
-    write_slip_pdf(view, pdf_path, policy)
-    write_slip_csv(view, csv_path, policy)
-    return pdf_path, csv_path
+from sobriety.app.slips import slip_paths, write_slip  # noqa: E402, F401 - re-exported

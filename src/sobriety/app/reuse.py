@@ -75,6 +75,27 @@ class FlagRun:
 
         return np.flatnonzero(self.evaluation.flagged)
 
+    def review_order(self, rows: np.ndarray) -> np.ndarray:
+        """``rows`` with the devices a technician can act on first: retired ones awaiting
+        a decision, then those decided and awaiting a lot, then broken devices in use,
+        then ageing ones to move on, and last the in-use devices recommended to keep."""
+        import numpy as np
+
+        from sobriety.domain.reuse.rules import CONDITION_CODE, STATUS_CODE
+        from sobriety.domain.vocab import Condition
+
+        rows = np.asarray(rows, dtype=np.int64)
+        ev = self.evaluation
+        status = self.fleet.status[rows]
+        keep = [i for i, c in enumerate(ev.channels) if c == Channel.KEEP]
+        kept = np.isin(ev.recommended[rows], keep)
+        rank = np.full(len(rows), 3, dtype=np.int8)
+        rank[kept] = 4
+        rank[self.fleet.condition[rows] == CONDITION_CODE[Condition.BROKEN]] = 2
+        rank[status == STATUS_CODE[Status.IN_REUSE_CHANNEL]] = 1
+        rank[status == STATUS_CODE[Status.RETIRED]] = 0
+        return rows[np.lexsort((rows, rank))]
+
     def rows(self, every: bool = False) -> np.ndarray:
         """Every row (``every``), else the flagged ones."""
         import numpy as np
@@ -180,17 +201,21 @@ def flag_fleet(
                     _("no device with asset tag {tags}").format(tags=", ".join(sorted(missing)))
                 )
         factors, error = loading.result() if loading is not None else (None, None)
-    ev = evaluate(fleet, policy, on or app.today())
+    # the need rules compare with the whole organisation's stock, not the devices asked
+    stock = None if site is None and asset_tags is None else store.ready_stock(app.engine)
+    asked = store.open_requests(app.engine)
+    ev = evaluate(fleet, policy, on or app.today(), stock=stock, requests=asked)
     return FlagRun(ids=ids, fleet=fleet, evaluation=ev, factors=factors, factor_error=error)
 
 
 def _flag_in(session: Session, policy: Policy, device: Device, on: dt.date) -> DeviceFlag:
     from sobriety.domain.reuse.explain import explain
     from sobriety.domain.reuse.rules import evaluate
-    from sobriety.storage.decisions import fleet_of
+    from sobriety.storage.decisions import fleet_of, open_requests, ready_stock
 
     fleet = fleet_of(session, [device])
-    return explain(evaluate(fleet, policy, on), fleet, 0)
+    ev = evaluate(fleet, policy, on, stock=ready_stock(session), requests=open_requests(session))
+    return explain(ev, fleet, 0)
 
 
 def flag_device(
@@ -232,6 +257,8 @@ class Decision:
     #: What is still to do before the device can leave through ``channel``.
     to_do: tuple[Reason, ...]
     version: int
+    #: The device was already decided for ``channel``: nothing was written.
+    already: bool = False
 
 
 def _held(session: Session, asset_tag: str) -> Device:
@@ -316,6 +343,21 @@ def _accept(
     policy = app.policy
     device = _held(session, asset_tag)
     flag = _flag_in(session, policy, device, on)
+    rec = flag.recommended
+    if device.lot_id is None and rec is not None and device.reuse_channel == rec.channel:
+        # accepted already: say so, write nothing
+        decision = Decision(
+            asset_tag, str(rec.channel), str(rec.channel), rec.blockers, device.version, True
+        )
+        return device, decision
+    if device.lot_id is not None:
+        from sobriety.storage.lots import code_of_lot
+
+        raise ReuseError(
+            _("device {tag} is in lot {lot}: remove it from the lot first").format(
+                tag=device.asset_tag, lot=code_of_lot(session, device.lot_id) or device.lot_id
+            )
+        )
     rec = flag.recommended
     if rec is None:
         raise ReuseError(
@@ -477,7 +519,12 @@ def _record_erasure(
 
     device = _held(session, asset_tag)
     problems = erasure_problems(
-        app.policy, record, today=app.today(), acquired=device.acquisition_date
+        app.policy,
+        record,
+        today=app.today(),
+        acquired=device.acquisition_date,
+        category=device.category,
+        storage_type=device.storage_type,
     )
     if problems:
         raise ReuseError(_("erasure of {tag} not recorded:").format(tag=asset_tag), problems)
@@ -489,6 +536,7 @@ def _record_erasure(
         "date": record.date.isoformat(),
         "verified": record.verified,
         "certificate_id": record.certificate_id,
+        "encrypted_from_install": record.encrypted_from_install or None,
     }
     device = devices.update_device(
         session=session,
@@ -545,6 +593,7 @@ def erasure_record(values: dict[str, Any]) -> ErasureInput:
         date=values["date"],
         verified=bool(values.get("verified")),
         certificate_id=values.get("certificate_id"),
+        encrypted_from_install=bool(values.get("encrypted_from_install")),
     )
 
 
@@ -592,3 +641,11 @@ def check_policy(app: Sobriety, path: Any = None) -> Policy:
     from sobriety.domain.reuse.policy import resolve_policy
 
     return resolve_policy(path or app.policy_path)
+
+
+from sobriety.app.reuse_requests import (  # noqa: E402, F401 - re-exported
+    Request,
+    add_request,
+    close_request,
+    requests,
+)

@@ -140,6 +140,8 @@ def rate_to_dict(result: ReuseRate) -> dict[str, Any]:
         "target_pct": result.target_pct,
         "met": result.met,
         "a_by_channel": result.a_by_channel,
+        "a_from_stock": result.a_from_stock,
+        "a_retired_in_year": result.a_retired_in_year,
         "pending_proof": result.pending_proof,
         "excluded_from_b": result.excluded,
         "undated_retired": result.undated_retired,
@@ -160,8 +162,9 @@ def lot_to_dict(view: LotView) -> dict[str, Any]:
     """A lot with its recipient, references and devices (erasure of each), JSON-ready."""
     lot = view.lot
     fields = (
-        "code", "channel", "recipient_name", "recipient_kind", "recipient_siret", "status",
-        "created_at", "closed_at", "notes", "deed_ref", "commitment_ref", "proof_of_reuse_ref",
+        "code", "channel", "recipient_name", "recipient_kind", "recipient_siret",
+        "recipient_address", "price_eur", "status", "created_at", "closed_at", "notes",
+        "deed_ref", "commitment_ref", "supplier_contract_ref", "proof_of_reuse_ref",
         "proof_date",
     )  # fmt: skip
     out = {name: _iso(getattr(lot, name)) for name in fields}

@@ -44,6 +44,16 @@ def record(
     certificate: Annotated[
         str | None, typer.Option("--certificate", "-c", help=_("Erasure certificate id."))
     ] = None,
+    encrypted: Annotated[
+        bool,
+        typer.Option(
+            "--encrypted-from-install",
+            help=_(
+                "The storage was encrypted from installation (a cryptographic erase, or a "
+                "factory reset of a phone, is then a purge)."
+            ),
+        ),
+    ] = False,
 ) -> None:
     from sobriety.app import reuse
     from sobriety.domain.labels import inline
@@ -57,6 +67,7 @@ def record(
         date=day,
         verified=verified,
         certificate_id=certificate,
+        encrypted_from_install=encrypted,
     )
     with reuse_common.refusals():
         reuse.record_erasure(context.app(ctx), tag, entry)
@@ -95,6 +106,7 @@ def list_(
                     e.operator or "-",
                     _("verified") if e.verified else _("not verified"),
                     e.certificate_id or "-",
+                    *([_("encrypted from installation")] if e.encrypted_from_install else []),
                 ]
             )
         )

@@ -198,6 +198,7 @@ def flag(
     )
     if fmt == "table":
         lines = [] if tags else _header(run, scope)
+        rows = run.review_order(rows)  # what a technician can act on first
         shown = rows if (limit <= 0 or tags) else rows[:limit]
         infos = reuse.device_infos(sobriety, run, shown)
         for info, flag_obj in zip(infos, run.explained(shown), strict=True):
@@ -247,9 +248,19 @@ def accept(
     with reuse_common.refusals():
         decisions = reuse.accept_all(context.app(ctx), tags, on=day)
     for d in decisions:
-        typer.echo(
-            _("{tag}: {channel} accepted").format(tag=d.asset_tag, channel=channel_name(d.channel))
-        )
+        if d.already:
+            typer.echo(
+                _(
+                    "{tag}: {channel} was already accepted; nothing changed "
+                    "(flag override chooses another channel)"
+                ).format(tag=d.asset_tag, channel=channel_name(d.channel))
+            )
+        else:
+            typer.echo(
+                _("{tag}: {channel} accepted").format(
+                    tag=d.asset_tag, channel=channel_name(d.channel)
+                )
+            )
         _to_do(d.to_do)
 
 
@@ -295,3 +306,64 @@ def repair_estimate(
     typer.echo(
         _("{tag}: repair estimate {amount} EUR").format(tag=tag, amount=fmt_number(amount, 2))
     )
+
+
+need_app = typer.Typer(
+    help=_(
+        "Redeployment requests: while one is open, a retired device of its category may be "
+        "kept for it."
+    ),
+    no_args_is_help=True,
+)
+app.add_typer(need_app, name="need")
+
+
+@need_app.command("add", help=_("Record a need for devices of a category."))
+def need_add(
+    ctx: typer.Context,
+    category: Annotated[str, typer.Argument(help=_("Category code (laptop, monitor...)."))],
+    count: Annotated[int, typer.Option("--count", "-n", help=_("Devices asked."))] = 1,
+    site: Annotated[str | None, typer.Option("--site", "-s", help=_("Site asking (code)."))] = None,
+    note: Annotated[str | None, typer.Option("--note", help=_("Who asks and why."))] = None,
+) -> None:
+    from sobriety.app import reuse
+
+    with reuse_common.refusals():
+        request_id = reuse.add_request(context.app(ctx), category, count, site=site, note=note)
+    typer.echo(
+        _("Request {id} recorded: {n} × {category}").format(
+            id=request_id, n=fmt_number(count), category=category
+        )
+    )
+
+
+@need_app.command("list", help=_("The open redeployment requests."))
+def need_list(
+    ctx: typer.Context,
+    every: Annotated[bool, typer.Option("--all", help=_("Closed ones too."))] = False,
+) -> None:
+    from sobriety.app import reuse
+    from sobriety.domain.reuse.text import category_name
+
+    rows = reuse.requests(context.app(ctx), every=every)
+    if not rows:
+        typer.echo(_("No open redeployment request."))
+        return
+    for r in rows:
+        state = _("closed on {date}").format(date=fmt_date(r.closed_on)) if r.closed_on else ""
+        typer.echo(
+            f"{r.id:>4}  {fmt_date(r.requested_on)}  {category_name(r.category):<18} "
+            f"{fmt_number(r.quantity):>4}  {r.site or '-':<10} {r.note or ''} {state}".rstrip()
+        )
+
+
+@need_app.command("close", help=_("Close a redeployment request (met or withdrawn)."))
+def need_close(
+    ctx: typer.Context,
+    request_id: Annotated[int, typer.Argument(help=_("Request number."))],
+) -> None:
+    from sobriety.app import reuse
+
+    with reuse_common.refusals():
+        reuse.close_request(context.app(ctx), request_id)
+    typer.echo(_("Request {id} closed").format(id=request_id))

@@ -54,6 +54,23 @@ def create(
     ] = None,
     commitment: Commitment = None,
     notes: Annotated[str | None, typer.Option("--notes", help=_("Free notes."))] = None,
+    address: Annotated[
+        str | None, typer.Option("--address", help=_("Recipient's postal address."))
+    ] = None,
+    price: Annotated[
+        float | None,
+        typer.Option("--price", help=_("Sale price of the whole lot in EUR (default: free).")),
+    ] = None,
+    supplier_contract: Annotated[
+        str | None,
+        typer.Option(
+            "--supplier-contract",
+            help=_(
+                "Take-back by the initial supplier: its contract with an approved "
+                "eco-organisme or approved individual system."
+            ),
+        ),
+    ] = None,
 ) -> None:
     from sobriety.app import lots
     from sobriety.domain.reuse.text import channel_name
@@ -68,6 +85,9 @@ def create(
             code=code,
             notes=notes,
             commitment_ref=commitment,
+            recipient_address=address,
+            price_eur=price,
+            supplier_contract_ref=supplier_contract,
         )
     typer.echo(
         _("Lot {code} opened: {channel} to {recipient}").format(
@@ -146,9 +166,13 @@ def show(ctx: typer.Context, code: LotCode, fmt: Format = "table") -> None:
             siret=f", SIRET {lot.recipient_siret}" if lot.recipient_siret else "",
         )
     )
+    price = _("free of charge") if not lot.price_eur else fmt_number(lot.price_eur, 2) + " EUR"
     for name, value in (
+        (_("Recipient's address"), lot.recipient_address),
+        (_("Price"), price),
         (_("Deed"), lot.deed_ref),
         (_("Reuse commitment"), lot.commitment_ref),
+        (_("Supplier's contract"), lot.supplier_contract_ref),
         (_("Proof of reuse"), lot.proof_of_reuse_ref),
     ):
         if value:
@@ -222,9 +246,17 @@ def slip(
     csv_path: Annotated[
         Path | None, typer.Option("--csv", help=_("CSV file (default CODE.csv)."))
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help=_("Replace a slip already written."))
+    ] = False,
 ) -> None:
     from sobriety.app import lots
 
     with reuse_common.refusals():
-        pdf_path, csv_file = lots.write_slip(context.app(ctx), code, pdf=pdf, csv=csv_path)
+        try:
+            pdf_path, csv_file = lots.write_slip(
+                context.app(ctx), code, pdf=pdf, csv=csv_path, force=force
+            )
+        except FileExistsError as exc:
+            raise context.fail(str(exc)) from exc
     typer.echo(_("Slip written: {pdf}, {csv}").format(pdf=pdf_path, csv=csv_file))

@@ -13,9 +13,10 @@ from sobriety.i18n import N_, _, fmt_number, fmt_percent
 
 EXCLUDED = {
     "category": N_("category out of scope"),
+    "size": N_("large equipment (over 50 cm, or size unknown)"),
     "sensitive": N_("sensitive data"),
     "age_unknown": N_("acquisition date unknown"),
-    "too_old": N_("10 years or older at retirement"),
+    "too_old": N_("over 10 years old at retirement"),
 }
 
 
@@ -44,6 +45,14 @@ def reuse_rate(
             a=fmt_number(result.a), year=year
         )
     )
+    split = (
+        (_("from the 1 January stock"), result.a_from_stock),
+        (_("retired during the year"), result.a_retired_in_year),
+    )
+    for name, n in split:
+        typer.echo(f"      {name:<30} {fmt_number(n):>8}")
+    if result.a_by_channel:
+        typer.echo("    " + _("by channel:"))
     for ch, n in result.a_by_channel.items():
         typer.echo(f"      {channel_name(ch):<30} {fmt_number(n):>8}")
     typer.echo(
@@ -69,7 +78,8 @@ def reuse_rate(
         typer.echo(
             "  "
             + _(
-                "{n} take-back device(s) not counted yet: commitment or proof of reuse missing"
+                "{n} sold or taken-back device(s) not counted yet: the taker's commitment "
+                "or proof of reuse is missing (décret 2023-266 art. 2)"
             ).format(n=fmt_number(result.pending_proof))
         )
     if result.undated_retired:
@@ -84,7 +94,7 @@ def reuse_rate(
         typer.echo("  " + _("Retired devices held but outside the scope:"))
         for k, v in left_out.items():
             reason = _(EXCLUDED[k])
-            typer.echo(f"      {reason:<34} {fmt_number(v):>8}")
+            typer.echo(f"      {reason:<48} {fmt_number(v):>8}")
 
 
 policy_app = typer.Typer(
@@ -129,14 +139,22 @@ def show(ctx: typer.Context) -> None:
         state = "" if cp.enabled else " [" + _("disabled") + "]"
         text = _(cp.label)
         typer.echo(f"{k}. {channel_name(cp.channel)}{state}: {text}")
-        for name in ("max_age_years", "max_value_eur", "min_value_eur", "repair_cost_ceiling_pct"):
+        for name in (
+            "max_age_years",
+            "max_value_eur",
+            "min_value_eur",
+            "repair_cost_ceiling_pct",
+            "need_stock_below",
+        ):
             t = getattr(cp, name)
             if t is None:
                 continue
             values = dict(t.by_category)
             if t.default is not None:
                 values["default"] = t.default
-            shown = ", ".join(f"{c}={v:g}" for c, v in values.items())
+            shown = ", ".join(
+                f"{c}={_('no limit') if v is None else format(v, 'g')}" for c, v in values.items()
+            )
             typer.echo(f"     {name}: {shown}  [{t.source or cp.source}, {t.date or cp.date}]")
         if cp.source:
             typer.echo(

@@ -100,6 +100,8 @@ class ErasureMethod(StrEnum):
     CRYPTOGRAPHIC_ERASE = "cryptographic_erase"
     OVERWRITE = "overwrite"
     SECURE_ERASE = "secure_erase"
+    #: The drive's own sanitize command (ATA/SCSI/NVMe SANITIZE: block, crypto or overwrite).
+    SANITIZE = "sanitize"
     DESTRUCTION = "destruction"
     FACTORY_RESET = "factory_reset"
 
@@ -126,12 +128,20 @@ class Channel(StrEnum):
 
 
 class RecipientKind(StrEnum):
+    #: Parents', school-support or student association (CGPPP L3212-2 3°): may not resell.
     ASSOCIATION = "association"
+    #: Association recognised as public-utility (RUP) or of general interest: may resell
+    #: at the solidarity prices capped by décret 2022-1413.
+    SOLIDARITY_ASSOCIATION = "solidarity_association"
+    #: Reuse organisation approved "entreprise solidaire d'utilité sociale": may not resell.
+    ESUS = "esus"
     SCHOOL = "school"
     AGENT = "agent"
     PUBLIC_BODY = "public_body"
     REFURBISHER = "refurbisher"
     ECO_ORGANISME = "eco_organisme"
+    #: The initial supplier (take-back under a contract with an approved eco-organisme).
+    SUPPLIER = "supplier"
 
 
 class LotStatus(StrEnum):

@@ -95,6 +95,73 @@ def fleet_of(session: Session, devices: Sequence[Device]) -> ReuseFleet:
     return ReuseFleet.from_columns(cols, best, verified)
 
 
+def ready_stock(bind: Engine | Session) -> np.ndarray:
+    """Ready devices (in stock, working) per category code, over the whole organisation:
+    the stock the need rules compare with, whatever devices are evaluated."""
+    from sobriety.domain.reuse.policy import CATEGORIES, CATEGORY_INDEX
+    from sobriety.domain.vocab import Condition, Status
+
+    stmt = (
+        select(Device.category, func.count())
+        .where(Device.status == Status.IN_STOCK.value, Device.condition == Condition.WORKING.value)
+        .group_by(Device.category)
+    )
+    if isinstance(bind, Session):
+        rows = bind.execute(stmt).all()
+    else:
+        with bind.connect() as conn:
+            rows = conn.execute(stmt).all()
+    out = np.zeros(len(CATEGORIES), dtype=np.int64)
+    for category, n in rows:
+        out[CATEGORY_INDEX.get(category, CATEGORY_INDEX["other"])] += int(n)
+    return out
+
+
+def open_requests(bind: Engine | Session) -> np.ndarray:
+    """Devices asked by the open redeployment requests, per category code."""
+    from sobriety.domain.reuse.policy import CATEGORIES, CATEGORY_INDEX
+    from sobriety.storage.models import RedeploymentRequest as R
+
+    stmt = (
+        select(R.category, func.sum(R.quantity)).where(R.closed_on.is_(None)).group_by(R.category)
+    )
+    if isinstance(bind, Session):
+        rows = bind.execute(stmt).all()
+    else:
+        with bind.connect() as conn:
+            rows = conn.execute(stmt).all()
+    out = np.zeros(len(CATEGORIES), dtype=np.int64)
+    for category, n in rows:
+        out[CATEGORY_INDEX.get(category, CATEGORY_INDEX["other"])] += int(n or 0)
+    return out
+
+
+def add_request(session: Session, **values: Any) -> int:
+    """Store a redeployment request; returns its id."""
+    from sobriety.storage.models import RedeploymentRequest
+
+    request = RedeploymentRequest(**values)
+    session.add(request)
+    session.flush()
+    return int(request.id)
+
+
+def list_requests(session: Session, *, every: bool = False) -> list[Any]:
+    """The redeployment requests (open ones unless ``every``), oldest first."""
+    from sobriety.storage.models import RedeploymentRequest as R
+
+    stmt = select(R).order_by(R.requested_on, R.id)
+    if not every:
+        stmt = stmt.where(R.closed_on.is_(None))
+    return list(session.execute(stmt).scalars())
+
+
+def get_request(session: Session, request_id: int) -> Any:
+    from sobriety.storage.models import RedeploymentRequest
+
+    return session.get(RedeploymentRequest, request_id)
+
+
 # --------------------------------------------------------------------------
 # Display fields
 
@@ -200,6 +267,7 @@ def add_erasure(session: Session, device_id: int, record: ErasureInput) -> Erasu
         date=record.date,
         verified=record.verified,
         certificate_id=record.certificate_id or None,
+        encrypted_from_install=record.encrypted_from_install,
     )
     session.add(erasure)
     session.flush()
@@ -217,6 +285,7 @@ def erasure_records(session: Session, device_id: int) -> list[ErasureInput]:
             date=e.date,
             verified=bool(e.verified),
             certificate_id=e.certificate_id,
+            encrypted_from_install=bool(e.encrypted_from_install),
         )
         for e in repository.erasures(session=session, device_id=device_id)
     ]

@@ -36,6 +36,9 @@ class LotDevice:
     erasure_level: str | None
     erasure_date: dt.date | None
     certificate_id: str | None
+    erasure_verified: bool = False
+    erasure_operator: str | None = None
+    encrypted_from_install: bool = False
 
 
 @dataclass
@@ -155,6 +158,9 @@ def lot_view(session: Session, lot: Lot) -> LotView:
                 erasure_level=e.level if e else None,
                 erasure_date=e.date if e else None,
                 certificate_id=e.certificate_id if e else None,
+                erasure_verified=bool(e.verified) if e else False,
+                erasure_operator=e.operator if e else None,
+                encrypted_from_install=bool(e.encrypted_from_install) if e else False,
             )
         )
     return view

@@ -59,6 +59,8 @@ class DeviceBase(SQLModel):
     os: str | None = Field(default=None, max_length=80)
     sensitive_data: bool = False
     weight_kg: float | None = Field(default=None, ge=0)
+    #: Largest outer dimension in cm (WEEE category 6 "small IT" is at most 50 cm).
+    max_dimension_cm: float | None = Field(default=None, ge=0)
     measured_power_w: float | None = Field(default=None, ge=0)
     retirement_date: dt.date | None = None
     #: Residual value declared by the user; overrides straight-line depreciation.
@@ -125,6 +127,8 @@ class Erasure(SQLModel, table=True):
     date: dt.date
     verified: bool = False
     certificate_id: str | None = Field(default=None, max_length=120)
+    #: The storage was encrypted from installation (a cryptographic erase is then a purge).
+    encrypted_from_install: bool = False
 
 
 class Lot(SQLModel, table=True):
@@ -138,6 +142,12 @@ class Lot(SQLModel, table=True):
     recipient_name: str = Field(max_length=200)
     recipient_kind: str = Field(max_length=32)
     recipient_siret: str | None = Field(default=None, max_length=14)
+    recipient_address: str | None = Field(default=None, sa_column=Column(Text))
+    #: Sale price of the whole lot in EUR (None: free of charge).
+    price_eur: float | None = Field(default=None, ge=0)
+    #: Take-back by the initial supplier: its contract with an approved eco-organisme or
+    #: its approved individual system (décret 2023-266 art. 2).
+    supplier_contract_ref: str | None = Field(default=None, max_length=200)
     status: str = Field(default="open", max_length=10)
     created_at: dt.datetime = Field(default_factory=utcnow)
     closed_at: dt.datetime | None = None
@@ -149,6 +159,21 @@ class Lot(SQLModel, table=True):
     #: Proof of reuse supplied by the taker, and its date.
     proof_of_reuse_ref: str | None = Field(default=None, max_length=200)
     proof_date: dt.date | None = None
+
+
+class RedeploymentRequest(SQLModel, table=True):
+    """A need for devices of a category (a redeployment request): while open, a retired
+    device of that category may be kept for it (the policy's need rules)."""
+
+    __tablename__ = "redeployment_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    category: str = Field(max_length=32, index=True)
+    quantity: int = Field(default=1, ge=1)
+    site_id: int | None = Field(default=None, foreign_key="site.id")
+    requested_on: dt.date
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    closed_on: dt.date | None = None
 
 
 class ModelFactor(SQLModel, table=True):

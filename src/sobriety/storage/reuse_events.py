@@ -7,8 +7,8 @@ events (retired, left the organisation, back in service) and transfers;
 History conventions read here: ``retired`` events; ``transferred`` events with
 ``{"channel", "lot", "recipient_kind"}``; any event whose ``changes`` hold a
 ``status`` change. Devices imported without history count as retired on their
-``retirement_date`` (and gone then, when their status is ``gone``). Take-back
-transfers count only when their lot records both a commitment and a proof.
+``retirement_date`` (and gone then, when their status is ``gone``). Sale and
+take-back transfers count only when their lot records both a commitment and a proof.
 """
 
 from __future__ import annotations
@@ -42,7 +42,15 @@ def read_history(engine: Engine) -> rr.History:
     """Devices and their retire / leave / return events, for the reuse rate."""
     cols = read_columns(
         engine,
-        ["id", "category", "acquisition_date", "sensitive_data", "status", "retirement_date"],
+        [
+            "id",
+            "category",
+            "acquisition_date",
+            "sensitive_data",
+            "status",
+            "retirement_date",
+            "max_dimension_cm",
+        ],
     )
     ids = cols["id"].astype(np.int64)
     other = CATEGORY_INDEX[Category.OTHER]
@@ -121,4 +129,5 @@ def read_history(engine: Engine) -> rr.History:
         transfer_channel=np.array(t_chan, dtype=object),
         transfer_proven=np.array(t_proven, dtype=bool),
         undated_retired=undated_retired,
+        max_dimension_cm=np.asarray(cols["max_dimension_cm"], dtype=np.float64),
     )

@@ -12,7 +12,8 @@ Two paths, same result:
   numpy parses the texts in C and unpacks the bits. No Python object is made
   per device. Amounts are read exactly; battery health to 0.1 %, RAM to
   0.25 GB and storage to the GB, rounded down (a 63.9 GB disk reads 63 GB:
-  still under a 64 GB minimum).
+  still under a 64 GB minimum); the largest outer dimension to the mm, rounded
+  up (a 50.04 cm printer reads 50.1 cm: still over 50 cm).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from sobriety.domain.reuse.rules import (
     CONDITIONS,
     STATUS_CODE,
     STATUSES,
+    STORAGE_TYPES,
     ReuseFleet,
 )
 from sobriety.domain.vocab import Category, Condition, Status
@@ -118,7 +120,14 @@ def _packed_columns() -> dict[str, str]:
     return {
         "id": "id",
         "specs": specs,
-        "dates": f"({_day('acquisition_date')} | ({_day('retirement_date')} << 17))",
+        "dates": (
+            f"({_day('acquisition_date')} | ({_day('retirement_date')} << 17)"
+            f" | ({_case('storage_type', STORAGE_TYPES, 7)} << 34)"
+            # rounded up to the mm: a 50.04 cm printer stays over 50 cm
+            " | (COALESCE(MIN(CAST(max_dimension_cm * 10 AS INTEGER)"
+            " + (max_dimension_cm * 10 > CAST(max_dimension_cm * 10 AS INTEGER)), 16382), 16383)"
+            " << 37))"
+        ),
         # Amounts stay exact (they meet legal caps to the cent): plain REAL text.
         "purchase_price_eur": "COALESCE(purchase_price_eur, -1)",
         "declared_value_eur": "COALESCE(declared_value_eur, -1)",
@@ -206,6 +215,10 @@ def _unpack(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         "storage_gb": scaled(_bits(specs, 45, 16), 65535, 1.0),
         "acquisition_date": day(_bits(dates, 0, 17)),
         "retirement_date": day(_bits(dates, 17, 17)),
+        "storage_type": np.where(
+            (st := _bits(dates, 34, 3).astype(np.int16)) == 7, np.int16(-1), st
+        ),
+        "max_dimension_cm": scaled(_bits(dates, 37, 14), 16383, 10.0),
         "purchase_price_eur": amount("purchase_price_eur"),
         "declared_value_eur": amount("declared_value_eur"),
         "repair_estimate_eur": amount("repair_estimate_eur"),

@@ -129,6 +129,7 @@ def action_form(
             DialogField("operator", _("Operator"), value=actor, parser=fp.text(64)),
             DialogField("date", _("Date"), value=today.isoformat(), parser=_date_not_future(today)),
             DialogField("verified", _("Verified"), kind="bool"),
+            DialogField("encrypted_from_install", _("Encrypted from installation"), kind="bool"),
             DialogField("certificate_id", _("Certificate id"), parser=fp.text(120)),
         ]
     elif action == "retire":

@@ -228,6 +228,10 @@ class LotRefused(Message):
 
     title: str
     refused: dict[str, list[str]]
+    #: A lot being built: the devices asked, what the form held, those not refused.
+    asset_tags: list[str] | None = None
+    values: dict[str, Any] | None = None
+    eligible: list[str] | None = None
 
 
 @dataclass

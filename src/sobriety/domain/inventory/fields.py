@@ -92,6 +92,7 @@ DEVICE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("os", TEXT, max_length=80),
     FieldSpec("sensitive_data", BOOL, default=False),
     FieldSpec("weight_kg", FLOAT, unit="kg", minimum=0, maximum=1000),
+    FieldSpec("max_dimension_cm", FLOAT, unit="cm", minimum=0, maximum=1000),
     FieldSpec("measured_power_w", FLOAT, unit="W", minimum=0, maximum=100_000),
     FieldSpec("retirement_date", DATE),
     FieldSpec("declared_value_eur", FLOAT, unit="EUR", minimum=0, maximum=10_000_000),

@@ -20,6 +20,8 @@ from sobriety.domain.reuse.policy import CATEGORIES, LEVEL_RANK, ChannelPolicy, 
 from sobriety.domain.reuse.rules import (
     CONDITION_CODE,
     CONDITIONS,
+    NO_STORAGE,
+    STATUS_CODE,
     STATUSES,
     Block,
     Evaluation,
@@ -27,7 +29,7 @@ from sobriety.domain.reuse.rules import (
     ReuseFleet,
     counts_toward_target,
 )
-from sobriety.domain.vocab import Channel, Condition
+from sobriety.domain.vocab import Channel, Condition, Status
 
 # Explanations for the devices shown
 
@@ -214,6 +216,19 @@ def _channel_reasons(
             add("sensitive_excluded", "out", t)
         else:
             add("no_sensitive_data", "pass", t)
+    if cp.need_stock_below is not None and ev.stock is not None:
+        below = cp.need_stock_below.for_category(cat)
+        if below is not None and fleet.status[i] == STATUS_CODE[Status.RETIRED]:
+            code = int(fleet.category[i])
+            stock = int(ev.stock[code])
+            asked = int(ev.requests[code]) if ev.requests is not None else 0
+            params = {"stock": stock, "below": below, "category": cat, "asked": asked}
+            if has_out(Out.NO_NEED):
+                add("no_need", "out", cp.need_stock_below, **params)
+            elif asked and stock >= below:
+                add("need_requested", "pass", cp.need_stock_below, **params)
+            else:
+                add("need_exists", "pass", cp.need_stock_below, **params)
     if cp.requires_erasure:
         _erasure_reasons(policy, fleet, i, cat, has_blk, reasons)
     if cp.counts_as_reuse == "with_proof":
@@ -273,6 +288,9 @@ def _erasure_reasons(policy, fleet, i, cat, has_blk, reasons) -> None:
     level = str(level)
     if LEVEL_RANK[need] == 0:
         reasons.append(Reason("erasure_not_needed", "pass", {"category": cat}, src, date))
+        return
+    if len(fleet.storage_type) == len(fleet) and int(fleet.storage_type[i]) == NO_STORAGE:
+        reasons.append(Reason("no_storage", "pass", {"category": cat}, src, date))
         return
     if has_blk(Block.SENSITIVE_DESTROY_STORAGE):
         reasons.append(

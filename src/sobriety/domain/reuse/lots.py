@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from stdnum.exceptions import ValidationError
 from stdnum.fr import siret as _siret
 
+from sobriety.domain.labels import inline
 from sobriety.domain.reuse.policy import Policy
 from sobriety.domain.vocab import Channel, ErasureLevel, ErasureMethod, RecipientKind
 from sobriety.i18n import _
@@ -90,10 +91,75 @@ def check_recipient(policy: Policy, channel: Channel | str, kind: RecipientKind 
         )
     if rk not in cp.recipient_kinds:
         raise LotRuleError(
-            _("a {kind} cannot receive a {channel} lot (policy allows: {allowed})").format(
-                kind=rk, channel=ch, allowed=", ".join(cp.recipient_kinds)
+            _("a {kind} cannot receive a lot of {channel} (policy allows: {allowed})").format(
+                kind=inline("recipient_kind", rk),
+                channel=inline("reuse_channel", ch),
+                allowed=", ".join(inline("recipient_kind", k) for k in cp.recipient_kinds),
             )
         )
+
+
+def recipient_problems(
+    policy: Policy,
+    channel: Channel | str,
+    kind: RecipientKind | str,
+    name: str,
+    *,
+    on: dt.date,
+    price_eur: float | None = None,
+    supplier_contract_ref: str | None = None,
+) -> list[str]:
+    """What the law asks of this recipient beyond its kind (décret 2023-266 art. 2).
+
+    A take-back goes to an eco-organisme approved for professional IT (the
+    policy's ``[eco_organismes]``, with the end of their approval), or to the
+    initial supplier under a contract with one (or an approved individual
+    system); a price belongs to a sale only.
+    """
+    problems: list[str] = []
+    try:
+        ch, rk = Channel(channel), RecipientKind(kind)
+    except ValueError:
+        return problems  # check_recipient names it
+    eco = policy.eco_organismes
+    if ch == Channel.TAKE_BACK and rk == RecipientKind.ECO_ORGANISME and eco is not None:
+        allowed = ", ".join(eco.names)
+        if name.strip() and not eco.approved(name):
+            problems.append(
+                _(
+                    "{name} is not an eco-organisme approved for professional IT "
+                    "equipment (approved: {allowed})"
+                ).format(name=name.strip(), allowed=allowed)
+            )
+        if eco.valid_until and on.isoformat() > eco.valid_until:
+            problems.append(
+                _(
+                    "the approvals of {allowed} ended on {date}: update [eco_organismes] "
+                    "in the policy file"
+                ).format(allowed=allowed, date=eco.valid_until)
+            )
+    if (
+        ch == Channel.TAKE_BACK
+        and rk == RecipientKind.SUPPLIER
+        and not (supplier_contract_ref or "").strip()
+    ):
+        problems.append(
+            _(
+                "the initial supplier counts only under a contract with an approved "
+                "eco-organisme or an approved individual system (décret 2023-266 art. 2): "
+                "give its reference"
+            )
+        )
+    if price_eur is not None:
+        if price_eur != price_eur or price_eur < 0:
+            problems.append(_("a price is an amount >= 0 EUR"))
+        elif ch != Channel.SELL and price_eur > 0:
+            problems.append(
+                _("only a sale has a price: a {channel} lot is free of charge").format(
+                    channel=inline("reuse_channel", ch)
+                )
+            )
+    return problems
 
 
 def lot_code(year: int, sequence: int) -> str:
@@ -109,6 +175,72 @@ class ErasureInput:
     date: dt.date
     verified: bool = False
     certificate_id: str | None = None
+    #: The storage was encrypted from installation (recorded: it makes a
+    #: cryptographic erase a purge).
+    encrypted_from_install: bool = False
+
+
+def _storage_name(storage_type: str | None) -> str:
+    return inline("storage_type", storage_type) if storage_type else _("not recorded")
+
+
+def method_problems(
+    policy: Policy,
+    record: ErasureInput,
+    *,
+    category: str | None = None,
+    storage_type: str | None = None,
+) -> list[str]:
+    """Why ``record``'s method cannot reach its level on this device, with the reason
+    (NIST SP 800-88 Rev. 2, IEEE 2883, ANSSI 2023 as the policy's [erasure.methods])."""
+    rule = policy.erasure.methods.get(record.method)
+    if rule is None:
+        return []
+    method = inline("erasure_method", record.method)
+    level = inline("erasure_level", record.level)
+    problems: list[str] = []
+    restricted = rule.storage_types is not None and storage_type != "none"
+    if restricted and storage_type not in rule.storage_types:
+        allowed = ", ".join(inline("storage_type", t) for t in sorted(rule.storage_types))
+        if storage_type is None:
+            why = _(
+                "{method} is valid on {allowed} storage only and this device's storage "
+                "type is not recorded: record it first"
+            )
+        else:
+            why = _("{method} is not valid on {storage} storage (valid on {allowed} only)")
+        text = why.format(method=method, storage=_storage_name(storage_type), allowed=allowed)
+        if record.method == "overwrite":
+            text += ": " + _(
+                "on flash storage, wear levelling and spare blocks keep cells that a "
+                "software overwrite never reaches; use the drive's sanitize command or "
+                "a cryptographic erase"
+            )
+        problems.append(text)
+    reachable = set(rule.levels)
+    encrypted = record.encrypted_from_install
+    if category is not None and category in rule.purge_when_encrypted and encrypted:
+        reachable.add("purge")
+    if record.level in reachable:
+        if rule.purge_needs_encryption and record.level == "purge" and not encrypted:
+            problems.append(
+                _(
+                    "a cryptographic erase is a purge only when the storage was encrypted "
+                    "from installation (ANSSI 2023): record that it was, or use the drive's "
+                    "sanitize command"
+                )
+            )
+        return problems
+    text = _("{method} cannot reach the {level} level (it reaches: {allowed})").format(
+        method=method, level=level, allowed=", ".join(sorted(reachable))
+    )
+    if record.level == "purge" and rule.purge_when_encrypted and not encrypted:
+        text += "; " + _(
+            "a factory reset of a phone or tablet encrypted from installation is a "
+            "cryptographic erase, a purge: record that it was encrypted"
+        )
+    problems.append(text)
+    return problems
 
 
 def erasure_problems(
@@ -117,12 +249,14 @@ def erasure_problems(
     *,
     today: dt.date,
     acquired: dt.date | None = None,
+    category: str | None = None,
+    storage_type: str | None = None,
 ) -> list[str]:
     """Why an erasure record is refused: every reason, none when it holds.
 
-    Unknown method or level, a method that cannot reach the level under
-    ``policy``, a date in the future or before the acquisition, no operator,
-    no tool.
+    Unknown method or level, a method that cannot reach the level on this
+    device's storage under ``policy`` (:func:`method_problems`, which says
+    why), a date in the future or before the acquisition, no operator, no tool.
     """
     problems: list[str] = []
     known = True
@@ -140,13 +274,8 @@ def erasure_problems(
                 value=record.level, allowed=", ".join(ErasureLevel)
             )
         )
-    reachable = policy.erasure.method_levels.get(record.method)
-    if known and reachable is not None and record.level not in reachable:
-        problems.append(
-            _("method {method} cannot reach the {level} level (it reaches: {allowed})").format(
-                method=record.method, level=record.level, allowed=", ".join(sorted(reachable))
-            )
-        )
+    if known:
+        problems += method_problems(policy, record, category=category, storage_type=storage_type)
     if record.date > today:
         problems.append(
             _("erasure date {date} is in the future").format(date=record.date.isoformat())

@@ -10,338 +10,43 @@ path, the value found and what was expected.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from sobriety.domain.reuse.policy_reader import Reader as _Reader
+from sobriety.domain.reuse.policy_types import (  # noqa: F401 - the policy's public names
+    BATTERY_ACTIONS,
+    CATEGORIES,
+    CATEGORY_INDEX,
+    COUNTS_AS_REUSE,
+    LEVEL_RANK,
+    MISSING,
+    SPEC_PARTS,
+    ChannelPolicy,
+    EcoOrganismes,
+    ErasureMethodRule,
+    ErasurePolicy,
+    Policy,
+    PolicyError,
+    ReuseRatePolicy,
+    SpecProfile,
+    Threshold,
+)
 from sobriety.domain.vocab import (
-    Category,
     Channel,
     Condition,
     ErasureLevel,
     ErasureMethod,
     RecipientKind,
     Status,
+    StorageType,
 )
 from sobriety.i18n import _
 
-#: Rank of each erasure level (0 = nothing recorded / nothing needed).
-LEVEL_RANK = {"none": 0, ErasureLevel.CLEAR: 1, ErasureLevel.PURGE: 2, ErasureLevel.DESTROY: 3}
-#: Order of the category codes used by the vectorised engine.
-CATEGORIES: tuple[str, ...] = tuple(c.value for c in Category)
-CATEGORY_INDEX = {c: i for i, c in enumerate(CATEGORIES)}
-SPEC_PARTS = ("cpu_generation", "ram_gb", "storage_gb", "tpm")
-COUNTS_AS_REUSE = ("yes", "no", "with_proof")
-BATTERY_ACTIONS = ("replace", "exclude")
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-
-class PolicyError(ValueError):
-    """An invalid policy file: where, what was found, what was expected."""
-
-    def __init__(self, file: str, key: str, value: object, expected: str) -> None:
-        self.file = file
-        self.key = key
-        self.value = value
-        self.expected = expected
-        shown = _("(missing)") if value is _MISSING else repr(value)
-        super().__init__(
-            _("{file}: {key} = {shown}: expected {expected}").format(
-                file=file, key=key, shown=shown, expected=expected
-            )
-        )
-
-
-_MISSING = object()
-
-
-@dataclass(frozen=True)
-class Threshold:
-    """A number (or a per-category table of numbers) with its source and date."""
-
-    default: Any
-    by_category: Mapping[str, Any] = field(default_factory=dict)
-    source: str | None = None
-    date: str | None = None
-
-    def for_category(self, category: str) -> Any:
-        return self.by_category.get(category, self.default)
-
-    def per_category_array(self) -> np.ndarray:
-        """Values indexed by category code (``nan`` where none applies)."""
-        return np.array(
-            [np.nan if (v := self.for_category(c)) is None else float(v) for c in CATEGORIES],
-            dtype=np.float64,
-        )
-
-
-@dataclass(frozen=True)
-class SpecProfile:
-    name: str
-    label: str
-    source: str | None
-    date: str | None
-    categories: frozenset[str]
-    cpu_generation_min: float | None = None
-    ram_gb_min: float | None = None
-    storage_gb_min: float | None = None
-    tpm_min: float | None = None
-    upgradeable: frozenset[str] = frozenset()
-
-    def minimum(self, part: str) -> float | None:
-        return getattr(self, f"{part}_min")
-
-
-@dataclass(frozen=True)
-class ChannelPolicy:
-    channel: Channel
-    label: str
-    source: str | None
-    date: str | None
-    enabled: bool = True
-    external: bool = True
-    counts_as_reuse: str = "no"
-    recipient_kinds: tuple[RecipientKind, ...] = ()
-    categories: frozenset[str] | None = None
-    statuses: frozenset[str] | None = None
-    conditions: frozenset[str] | None = None
-    max_age_years: Threshold | None = None
-    min_value_eur: Threshold | None = None
-    max_value_eur: Threshold | None = None
-    specs: str | None = None
-    min_battery_grade: Threshold | None = None
-    battery_action: str = "replace"
-    repair_cost_ceiling_pct: Threshold | None = None
-    exclude_sensitive: Threshold | None = None
-    requires_erasure: bool = False
-
-
-@dataclass(frozen=True)
-class ErasurePolicy:
-    source: str | None
-    date: str | None
-    sensitive_level: str
-    require_verified: bool
-    min_level: Mapping[str, str]
-    method_levels: Mapping[str, frozenset[str]]
-
-    def min_rank_array(self) -> np.ndarray:
-        """Minimum erasure rank by category code."""
-        return np.array(
-            [LEVEL_RANK[self.min_level.get(c, "purge")] for c in CATEGORIES], dtype=np.int8
-        )
-
-
-@dataclass(frozen=True)
-class ReuseRatePolicy:
-    source: str | None
-    date: str | None
-    targets_pct: Mapping[int, float]
-    max_age_years: float
-    exclude_sensitive: bool
-    categories: frozenset[str]
-
-    def target_for(self, year: int) -> float | None:
-        """The target in force in ``year`` (the latest one set at or before it)."""
-        years = [y for y in self.targets_pct if y <= year]
-        return self.targets_pct[max(years)] if years else None
-
-
-@dataclass(frozen=True)
-class Policy:
-    path: str
-    name: str
-    reviewed: str | None
-    order: tuple[Channel, ...]
-    channels: Mapping[Channel, ChannelPolicy]
-    review_age_years: Threshold
-    flag_broken: bool
-    accounting_life_years: Threshold
-    battery_categories: frozenset[str]
-    battery_grades: Threshold  # by_category holds grade -> lower bound
-    specs: Mapping[str, SpecProfile]
-    erasure: ErasurePolicy
-    reuse_rate: ReuseRatePolicy
-
-    def channel(self, channel: Channel | str) -> ChannelPolicy:
-        return self.channels[Channel(channel)]
-
-    def ordered(self) -> list[ChannelPolicy]:
-        return [self.channels[c] for c in self.order]
-
-    def grade_bound(self, grade: str) -> float | None:
-        return self.battery_grades.by_category.get(grade)
-
-    def battery_grade(self, pct: float | None) -> str | None:
-        """The grade of a battery health percentage (``None`` when unknown)."""
-        if pct is None or pct != pct:
-            return None
-        for grade, bound in sorted(self.battery_grades.by_category.items(), key=lambda kv: -kv[1]):
-            if pct >= bound:
-                return grade
-        return "D"
-
-
-# --------------------------------------------------------------------------
-# Parsing
-
-
-class _Reader:
-    """Typed access to the raw TOML tree with located errors."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-
-    def fail(self, key: str, value: object, expected: str) -> PolicyError:
-        return PolicyError(self.file, key, value, expected)
-
-    def table(self, raw: Mapping[str, Any], key: str, path: str) -> Mapping[str, Any]:
-        value = raw.get(key, _MISSING)
-        if not isinstance(value, Mapping):
-            raise self.fail(_join(path, key), value, _("a table"))
-        return value
-
-    def check_keys(self, raw: Mapping[str, Any], path: str, allowed: set[str]) -> None:
-        for key in raw:
-            if key not in allowed:
-                raise self.fail(
-                    _join(path, key),
-                    raw[key],
-                    _("one of the keys {keys}").format(keys=", ".join(sorted(allowed))),
-                )
-
-    def text(
-        self, raw: Mapping[str, Any], key: str, path: str, required: bool = False
-    ) -> str | None:
-        value = raw.get(key, _MISSING)
-        if value is _MISSING and not required:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(_join(path, key), value, _("a non-empty string"))
-        return value
-
-    def date(self, raw: Mapping[str, Any], key: str, path: str) -> str | None:
-        value = raw.get(key, _MISSING)
-        if value is _MISSING:
-            return None
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        if not isinstance(value, str) or not _DATE.match(value):
-            raise self.fail(_join(path, key), value, _("a date YYYY, YYYY-MM or YYYY-MM-DD"))
-        return value
-
-    def boolean(self, raw: Mapping[str, Any], key: str, path: str, default: bool) -> bool:
-        value = raw.get(key, _MISSING)
-        if value is _MISSING:
-            return default
-        if not isinstance(value, bool):
-            raise self.fail(_join(path, key), value, _("true or false"))
-        return value
-
-    def choice(
-        self, raw: Mapping[str, Any], key: str, path: str, allowed: tuple[str, ...], default: str
-    ) -> str:
-        value = raw.get(key, _MISSING)
-        if value is _MISSING:
-            return default
-        if value not in allowed:
-            raise self.fail(
-                _join(path, key), value, _("one of {values}").format(values=", ".join(allowed))
-            )
-        return value
-
-    def names(
-        self, raw: Mapping[str, Any], key: str, path: str, allowed: tuple[str, ...]
-    ) -> frozenset[str] | None:
-        value = raw.get(key, _MISSING)
-        if value is _MISSING:
-            return None
-        return frozenset(self.name_list(value, _join(path, key), allowed))
-
-    def name_list(self, value: object, path: str, allowed: tuple[str, ...]) -> list[str]:
-        if not isinstance(value, list):
-            raise self.fail(path, value, _("a list of {values}").format(values=", ".join(allowed)))
-        for i, item in enumerate(value):
-            if item not in allowed:
-                raise self.fail(
-                    f"{path}[{i}]", item, _("one of {values}").format(values=", ".join(allowed))
-                )
-        return list(value)
-
-    def number(
-        self, value: object, path: str, low: float = 0.0, high: float | None = None
-    ) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.fail(path, value, _range_text(low, high))
-        if value < low or (high is not None and value > high):
-            raise self.fail(path, value, _range_text(low, high))
-        return float(value)
-
-    def threshold(
-        self,
-        raw: Mapping[str, Any],
-        key: str,
-        path: str,
-        *,
-        kind: str = "number",
-        per_category: bool = True,
-        keys: tuple[str, ...] | None = None,
-        high: float | None = None,
-    ) -> Threshold | None:
-        """A bare value, or ``{value, source, date}``; ``value`` may be per category."""
-        value = raw.get(key, _MISSING)
-        if value is _MISSING:
-            return None
-        here = _join(path, key)
-        source = date = None
-        if isinstance(value, Mapping) and "value" in value:
-            self.check_keys(value, here, {"value", "source", "date"})
-            source = self.text(value, "source", here)
-            date = self.date(value, "date", here)
-            value = value["value"]
-            here = f"{here}.value"
-        if isinstance(value, Mapping):
-            allowed = keys if keys is not None else (*CATEGORIES, "default")
-            if not per_category and keys is None:
-                raise self.fail(here, value, _("a single value, not a table"))
-            items: dict[str, Any] = {}
-            for cat, v in value.items():
-                if cat not in allowed:
-                    raise self.fail(
-                        f"{here}.{cat}", v, _("a key among {keys}").format(keys=", ".join(allowed))
-                    )
-                items[cat] = self._scalar(v, f"{here}.{cat}", kind, high)
-            default = items.pop("default", None)
-            return Threshold(default=default, by_category=items, source=source, date=date)
-        return Threshold(default=self._scalar(value, here, kind, high), source=source, date=date)
-
-    def _scalar(self, value: object, path: str, kind: str, high: float | None) -> Any:
-        if kind == "bool":
-            if not isinstance(value, bool):
-                raise self.fail(path, value, _("true or false"))
-            return value
-        if kind == "grade":
-            if value not in ("A", "B", "C", "D"):
-                raise self.fail(path, value, _("a battery grade A, B, C or D"))
-            return value
-        return self.number(value, path, 0.0, high)
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
-def _range_text(low: float, high: float | None) -> str:
-    if high is None:
-        return _("a number >= {low}").format(low=f"{low:g}")
-    return _("a number between {low} and {high}").format(low=f"{low:g}", high=f"{high:g}")
-
+_MISSING = MISSING
 
 _CHANNEL_KEYS = {
     "label",
@@ -363,8 +68,19 @@ _CHANNEL_KEYS = {
     "repair_cost_ceiling_pct",
     "exclude_sensitive",
     "requires_erasure",
+    "need_stock_below",
 }
-_TOP_KEYS = {"policy", "flagging", "value", "battery", "specs", "erasure", "reuse_rate", "channels"}
+_TOP_KEYS = {
+    "policy",
+    "flagging",
+    "value",
+    "battery",
+    "specs",
+    "erasure",
+    "reuse_rate",
+    "eco_organismes",
+    "channels",
+}
 _LEVELS = tuple(str(level) for level in ErasureLevel)
 
 
@@ -415,6 +131,7 @@ def _channel(
             raw, "exclude_sensitive", path, kind="bool", per_category=False
         ),
         requires_erasure=r.boolean(raw, "requires_erasure", path, False),
+        need_stock_below=r.threshold(raw, "need_stock_below", path),
     )
 
 
@@ -447,12 +164,42 @@ def _spec(r: _Reader, name: str, raw: Mapping[str, Any]) -> SpecProfile:
     )
 
 
+_METHOD_KEYS = {
+    "levels",
+    "storage_types",
+    "purge_needs_encryption",
+    "purge_when_encrypted",
+    "source",
+    "date",
+}
+
+
+def _method(r: _Reader, method: str, raw: Mapping[str, Any], path: str) -> ErasureMethodRule:
+    if method not in tuple(ErasureMethod):
+        raise r.fail(
+            path, "...", _("an erasure method: {values}").format(values=", ".join(ErasureMethod))
+        )
+    r.check_keys(raw, path, _METHOD_KEYS)
+    levels = r.names(raw, "levels", path, _LEVELS)
+    if not levels:
+        raise r.fail(f"{path}.levels", raw.get("levels", _MISSING), _("a list of levels"))
+    return ErasureMethodRule(
+        method=method,
+        levels=levels,
+        storage_types=r.names(raw, "storage_types", path, tuple(StorageType)),
+        purge_needs_encryption=r.boolean(raw, "purge_needs_encryption", path, False),
+        purge_when_encrypted=r.names(raw, "purge_when_encrypted", path, CATEGORIES) or frozenset(),
+        source=r.text(raw, "source", path),
+        date=r.date(raw, "date", path),
+    )
+
+
 def _erasure(r: _Reader, raw: Mapping[str, Any]) -> ErasurePolicy:
     path = "erasure"
     r.check_keys(
         raw,
         path,
-        {"source", "date", "sensitive_level", "require_verified", "min_level", "method_levels"},
+        {"source", "date", "sensitive_level", "require_verified", "min_level", "methods"},
     )
     min_level_raw = r.table(raw, "min_level", path)
     min_level: dict[str, str] = {}
@@ -463,24 +210,18 @@ def _erasure(r: _Reader, raw: Mapping[str, Any]) -> ErasurePolicy:
         if level not in ("none", *_LEVELS):
             raise r.fail(key, level, _("one of none, {values}").format(values=", ".join(_LEVELS)))
         min_level[cat] = level
-    methods_raw = r.table(raw, "method_levels", path)
-    methods: dict[str, frozenset[str]] = {}
-    for method, levels in methods_raw.items():
-        key = f"{path}.method_levels.{method}"
-        if method not in tuple(ErasureMethod):
-            raise r.fail(
-                key,
-                levels,
-                _("an erasure method: {values}").format(values=", ".join(ErasureMethod)),
-            )
-        methods[method] = frozenset(r.name_list(levels, key, _LEVELS))
+    methods_raw = r.table(raw, "methods", path)
+    methods = {
+        m: _method(r, m, r.table(methods_raw, m, f"{path}.methods"), f"{path}.methods.{m}")
+        for m in methods_raw
+    }
     return ErasurePolicy(
         source=r.text(raw, "source", path),
         date=r.date(raw, "date", path),
         sensitive_level=r.choice(raw, "sensitive_level", path, _LEVELS, "destroy"),
         require_verified=r.boolean(raw, "require_verified", path, False),
         min_level=min_level,
-        method_levels=methods,
+        methods=methods,
     )
 
 
@@ -489,7 +230,17 @@ def _reuse_rate(r: _Reader, raw: Mapping[str, Any]) -> ReuseRatePolicy:
     r.check_keys(
         raw,
         path,
-        {"source", "date", "targets_pct", "max_age_years", "exclude_sensitive", "categories"},
+        {
+            "source",
+            "date",
+            "targets_pct",
+            "max_age_years",
+            "exclude_sensitive",
+            "categories",
+            "max_dimension_cm",
+            "size_exempt",
+            "unknown_size_in_scope",
+        },
     )
     targets_raw = r.table(raw, "targets_pct", path)
     targets: dict[int, float] = {}
@@ -505,6 +256,7 @@ def _reuse_rate(r: _Reader, raw: Mapping[str, Any]) -> ReuseRatePolicy:
         raise r.fail(
             f"{path}.categories", raw.get("categories", _MISSING), _("a list of categories")
         )
+    size = r.threshold(raw, "max_dimension_cm", path, per_category=False)
     return ReuseRatePolicy(
         source=r.text(raw, "source", path),
         date=r.date(raw, "date", path),
@@ -512,6 +264,24 @@ def _reuse_rate(r: _Reader, raw: Mapping[str, Any]) -> ReuseRatePolicy:
         max_age_years=r.number(raw.get("max_age_years", _MISSING), f"{path}.max_age_years"),
         exclude_sensitive=r.boolean(raw, "exclude_sensitive", path, True),
         categories=categories,
+        max_dimension_cm=None if size is None else size.default,
+        size_exempt=r.names(raw, "size_exempt", path, CATEGORIES) or frozenset(),
+        unknown_size_in_scope=r.threshold(raw, "unknown_size_in_scope", path, kind="bool"),
+        size_source=None if size is None else size.source,
+    )
+
+
+def _eco_organismes(r: _Reader, raw: Mapping[str, Any]) -> EcoOrganismes:
+    path = "eco_organismes"
+    r.check_keys(raw, path, {"approved", "valid_until", "source", "date"})
+    names = raw.get("approved", _MISSING)
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise r.fail(f"{path}.approved", names, _("a list of names"))
+    return EcoOrganismes(
+        names=tuple(names),
+        valid_until=r.date(raw, "valid_until", path),
+        source=r.text(raw, "source", path),
+        date=r.date(raw, "date", path),
     )
 
 
@@ -590,6 +360,11 @@ def parse_policy(data: Mapping[str, Any], file: str = "<policy>") -> Policy:
         specs=specs,
         erasure=_erasure(r, r.table(data, "erasure", "")),
         reuse_rate=_reuse_rate(r, r.table(data, "reuse_rate", "")),
+        eco_organismes=(
+            _eco_organismes(r, r.table(data, "eco_organismes", ""))
+            if "eco_organismes" in data
+            else None
+        ),
     )
 
 

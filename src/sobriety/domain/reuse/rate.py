@@ -3,12 +3,16 @@
 Résultat = A / B x 100 (décret 2023-266 art. 3):
 
 - A = in-scope devices sent to reuse during year N (transfer to a public body,
-  donation, sale; take-back only with the taker's commitment and proof of reuse);
+  donation; sale and take-back only with the taker's prior commitment and proof
+  of reuse, art. 2), split into those held on 1 January (in B) and those retired
+  during the year (not in B: so A can exceed B);
 - B = in-scope retired devices held ("en stock") on 1 January N.
 
-In scope (art. 1): categories 2 and 6 of R543-172, under 10 years old at the
-retirement date, no data under specific security obligations. The thresholds
-come from the policy file.
+In scope (art. 1): categories 2 and 6 of R543-172 (small equipment: no outer
+dimension over 50 cm where recorded, the policy's default where not), not over
+10 years old at the retirement date ("plus de dix ans" is out: exactly 10 is
+in), no data under specific security obligations. The thresholds come from
+the policy file.
 
 The history is given as flat arrays of *state events* (retired, left the
 organisation, back in service) so the state of every device on 1 January is
@@ -23,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sobriety.domain.reuse.policy import CATEGORIES, Policy
-from sobriety.domain.reuse.rules import calendar_years
+from sobriety.domain.reuse.rules import calendar_years, small_equipment
 from sobriety.domain.vocab import Channel
 
 #: State-event kinds.
@@ -54,6 +58,8 @@ class History:
     transfer_proven: np.ndarray
     #: Devices retired now whose retirement date is unknown (left out of B).
     undated_retired: int = 0
+    #: Largest outer dimension in cm per device (nan: not recorded; empty: none read).
+    max_dimension_cm: np.ndarray = field(default_factory=lambda: np.array([], np.float64))
 
 
 @dataclass(frozen=True)
@@ -68,8 +74,12 @@ class ReuseRate:
     target_pct: float | None
     #: A by channel.
     a_by_channel: dict[str, int] = field(default_factory=dict)
-    #: Take-back transfers of the year still missing a commitment or proof of reuse.
+    #: Sale and take-back transfers of the year still missing a commitment or proof.
     pending_proof: int = 0
+    #: Part of A held on 1 January (also counted in B).
+    a_from_stock: int = 0
+    #: Part of A retired during the year (not in B).
+    a_retired_in_year: int = 0
     #: Retired devices held on 1 January left out of B, by reason.
     excluded: dict[str, int] = field(default_factory=dict)
     source: str | None = None
@@ -116,22 +126,26 @@ def compute_reuse_rate(h: History, policy: Policy, year: int) -> ReuseRate:
     jan1 = np.datetime64(dt.date(year, 1, 1), "D")
     next_jan1 = np.datetime64(dt.date(year + 1, 1, 1), "D")
     in_cat = np.array([c in rr.categories for c in CATEGORIES], dtype=bool)[h.category]
+    dims = h.max_dimension_cm if len(h.max_dimension_cm) == n else np.full(n, np.nan)
+    small = small_equipment(rr, h.category, dims)
     sensitive = h.sensitive if rr.exclude_sensitive else np.zeros(n, dtype=bool)
 
     def age_ok(at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         unknown = np.isnat(h.acquisition_date) | np.isnat(at)
         age = calendar_years(h.acquisition_date, at)
-        return ~unknown & (age < rr.max_age_years), unknown
+        return ~unknown & (age <= rr.max_age_years), unknown
 
     # B: retired and still held on 1 January.
     held = _last_event_before(h, jan1, n) == RETIRE
     b_ok, b_unknown = age_ok(_retirement_date(h, n, jan1))
     excluded = {
         "category": int((held & ~in_cat).sum()),
-        "sensitive": int((held & in_cat & sensitive).sum()),
-        "age_unknown": int((held & in_cat & ~sensitive & b_unknown).sum()),
-        "too_old": int((held & in_cat & ~sensitive & ~b_unknown & ~b_ok).sum()),
+        "size": int((held & in_cat & ~small).sum()),
+        "sensitive": int((held & in_cat & small & sensitive).sum()),
+        "age_unknown": int((held & in_cat & small & ~sensitive & b_unknown).sum()),
+        "too_old": int((held & in_cat & small & ~sensitive & ~b_unknown & ~b_ok).sum()),
     }
+    in_cat = in_cat & small
     b_mask = held & in_cat & ~sensitive & b_ok
 
     # A: transfers of the year through a channel that counts as reuse.
@@ -155,6 +169,7 @@ def compute_reuse_rate(h: History, policy: Policy, year: int) -> ReuseRate:
         by_channel[str(c)] = by_channel.get(str(c), 0) + 1
     a = len(a_rows)
     b = int(b_mask.sum())
+    from_stock = int(b_mask[a_rows].sum()) if a else 0
     return ReuseRate(
         year=year,
         a=a,
@@ -163,6 +178,8 @@ def compute_reuse_rate(h: History, policy: Policy, year: int) -> ReuseRate:
         target_pct=rr.target_for(year),
         a_by_channel={str(c): by_channel[str(c)] for c in Channel if str(c) in by_channel},
         pending_proof=len(np.unique(rows[pending])),
+        a_from_stock=from_stock,
+        a_retired_in_year=a - from_stock,
         excluded=excluded,
         source=rr.source,
         undated_retired=h.undated_retired,
@@ -174,4 +191,4 @@ def age_ok_rows(
 ) -> tuple[np.ndarray, np.ndarray]:
     acq = h.acquisition_date[rows]
     unknown = np.isnat(acq) | np.isnat(at)
-    return ~unknown & (calendar_years(acq, at) < max_age), unknown
+    return ~unknown & (calendar_years(acq, at) <= max_age), unknown

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from sobriety.domain.reuse.ages import DAYS_PER_YEAR, calendar_years  # noqa: F401
 from sobriety.domain.reuse.policy import (
     CATEGORIES,
     CATEGORY_INDEX,
@@ -33,15 +34,18 @@ from sobriety.domain.reuse.policy import (
     SpecProfile,
     Threshold,
 )
-from sobriety.domain.vocab import Category, Channel, Condition, Status
+from sobriety.domain.vocab import Category, Channel, Condition, Status, StorageType
 
 STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
 CONDITIONS: tuple[str, ...] = tuple(c.value for c in Condition)
-DAYS_PER_YEAR = 365.25
 #: Code of each status in :attr:`ReuseFleet.status` (what a database read encodes to).
 STATUS_CODE: Mapping[str, int] = {s: i for i, s in enumerate(STATUSES)}
 #: Code of each condition in :attr:`ReuseFleet.condition`.
 CONDITION_CODE: Mapping[str, int] = {c: i for i, c in enumerate(CONDITIONS)}
+STORAGE_TYPES: tuple[str, ...] = tuple(t.value for t in StorageType)
+#: Code of each storage type in :attr:`ReuseFleet.storage_type` (-1: not recorded).
+STORAGE_CODE: Mapping[str, int] = {t: i for i, t in enumerate(STORAGE_TYPES)}
+NO_STORAGE = STORAGE_CODE[StorageType.NONE]
 #: Statuses of a device still in use (leaving for an outside channel retires it first).
 ACTIVE_STATUSES: tuple[Status, ...] = (Status.IN_SERVICE, Status.IN_STOCK, Status.IN_REPAIR)
 _ST = STATUS_CODE
@@ -67,6 +71,7 @@ class Out(IntEnum):
     REPAIR_OVER_CEILING = 12
     SENSITIVE_EXCLUDED = 13
     DEVICE_GONE = 14
+    NO_NEED = 15
 
 
 class Block(IntEnum):
@@ -141,6 +146,10 @@ class ReuseFleet:
     erasure_rank: np.ndarray
     erasure_verified: np.ndarray
     retirement_date: np.ndarray = field(default_factory=lambda: np.array([], "datetime64[D]"))
+    #: Storage type codes (index in :data:`STORAGE_TYPES`, -1 not recorded).
+    storage_type: np.ndarray = field(default_factory=lambda: np.array([], np.int16))
+    #: Largest outer dimension in cm (nan: not recorded).
+    max_dimension_cm: np.ndarray = field(default_factory=lambda: np.array([], np.float64))
 
     #: Columns of the device table a fleet is built from.
     COLUMNS = (
@@ -158,6 +167,8 @@ class ReuseFleet:
         "tpm_version",
         "sensitive_data",
         "repair_estimate_eur",
+        "storage_type",
+        "max_dimension_cm",
     )
 
     def __len__(self) -> int:
@@ -199,6 +210,12 @@ class ReuseFleet:
             tpm=_tpm(cols["tpm_version"]) if "tpm_version" in cols else np.full(n, np.nan),
             sensitive=np.asarray(cols.get("sensitive_data", np.zeros(n, bool)), dtype=bool),
             repair_estimate_eur=floats("repair_estimate_eur"),
+            storage_type=(
+                _codes(cols["storage_type"], STORAGE_CODE, -1)
+                if "storage_type" in cols
+                else np.full(n, -1, dtype=np.int16)
+            ),
+            max_dimension_cm=floats("max_dimension_cm"),
             erasure_rank=(
                 np.zeros(n, np.int8) if erasure_rank is None else erasure_rank.astype(np.int8)
             ),
@@ -210,64 +227,18 @@ class ReuseFleet:
     def take(self, index: np.ndarray | list[int]) -> ReuseFleet:
         """The sub-fleet of the rows in ``index``."""
         idx = np.asarray(index)
-        return ReuseFleet(**{name: getattr(self, name)[idx] for name in self.__dataclass_fields__})
+        n = len(self)
+        return ReuseFleet(
+            **{
+                name: (arr[idx] if len(arr) == n else arr)
+                for name in self.__dataclass_fields__
+                if (arr := getattr(self, name)) is not None
+            }
+        )
 
 
 # --------------------------------------------------------------------------
 # Derived figures
-
-
-def _civil(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Year, month, day of days since 1970-01-01 (H. Hinnant's civil_from_days)."""
-    z = days + 719468
-    era = np.floor_divide(z, 146097)
-    doe = z - era * 146097
-    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    d = doy - (153 * mp + 2) // 5 + 1
-    m = np.where(mp < 10, mp + 3, mp - 9)
-    y = yoe + era * 400 + (m <= 2)
-    return y, m, d
-
-
-def _days_from_civil(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
-    y = y - (m <= 2)
-    era = np.floor_divide(y, 400)
-    yoe = y - era * 400
-    mp = np.where(m > 2, m - 3, m + 9)
-    doy = (153 * mp + 2) // 5 + d - 1
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    return era * 146097 + doe - 719468
-
-
-def calendar_years(start: np.ndarray, end: np.ndarray | np.datetime64) -> np.ndarray:
-    """Age in years between dates, exact on anniversaries (``nan`` where unknown).
-
-    Whole months between the dates count as twelfths of a year, so a device
-    bought on 29 November 2016 is exactly 10 years old on 29 November 2026 and
-    2.5 years old 30 months after purchase; the days since the last monthly
-    anniversary add their share of a 365.25-day year. Integer arithmetic only
-    (no calendar conversions through numpy's datetime units).
-    """
-    start = np.asarray(start, dtype="datetime64[D]")
-    end = np.broadcast_to(np.asarray(end, dtype="datetime64[D]"), start.shape)
-    unknown = np.isnat(start) | np.isnat(end)
-    s_days = np.where(unknown, 0, start.view(np.int64))
-    e_days = np.where(unknown, 0, end.view(np.int64))
-    sy, sm, sd = _civil(s_days)
-    ey, em, ed = _civil(e_days)
-    months = (ey * 12 + em) - (sy * 12 + sm) - (ed < sd)
-    total = sy * 12 + (sm - 1) + months
-    ay, am = total // 12, total % 12 + 1
-    next_y, next_m = np.where(am == 12, ay + 1, ay), np.where(am == 12, 1, am + 1)
-    month_len = _days_from_civil(next_y, next_m, np.ones_like(sd)) - _days_from_civil(
-        ay, am, np.ones_like(sd)
-    )
-    anniversary = _days_from_civil(ay, am, np.minimum(sd, month_len))
-    out = months / 12.0 + (e_days - anniversary) / DAYS_PER_YEAR
-    out[unknown] = np.nan
-    return out
 
 
 def age_years(fleet: ReuseFleet, on: dt.date) -> np.ndarray:
@@ -340,8 +311,12 @@ class Evaluation:
     value: np.ndarray
     #: Retired devices awaiting a decision, and ageing or broken devices in use.
     flagged: np.ndarray
-    #: In the décret 2023-266 scope (category, age at retirement, no sensitive data).
+    #: In the décret 2023-266 scope (category, size, age at retirement, no sensitive data).
     in_scope: np.ndarray
+    #: Ready devices (in stock, working) per category code, for the need rules.
+    stock: np.ndarray | None = None
+    #: Devices asked by open redeployment requests per category code.
+    requests: np.ndarray | None = None
 
     def open_mask(self) -> np.ndarray:
         """``[c, i]``: channel possible (not ruled out)."""
@@ -400,6 +375,8 @@ def _channel_masks(
     age: np.ndarray,
     value: np.ndarray,
     battery_rank: np.ndarray,
+    stock: np.ndarray | None = None,
+    requests: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     n = len(fleet)
     out = np.zeros(n, dtype=np.uint32)
@@ -418,7 +395,8 @@ def _channel_masks(
     if limit is not None:
         lim = limit[cat]
         has = ~np.isnan(lim)
-        _set(out, has & (age >= lim), Out.AGE_OVER_LIMIT)
+        # "Plus de dix ans": over the limit; a device exactly at it is still within.
+        _set(out, has & (age > lim), Out.AGE_OVER_LIMIT)
         _set(blocked, has & np.isnan(age), Block.AGE_UNKNOWN)
     for threshold, over in ((cp.max_value_eur, True), (cp.min_value_eur, False)):
         arr = _threshold_array(threshold)
@@ -457,11 +435,20 @@ def _channel_masks(
         _set(blocked, broken & ~known, Block.REPAIR_ESTIMATE_MISSING)
     if cp.exclude_sensitive is not None and cp.exclude_sensitive.default:
         _set(out, fleet.sensitive, Out.SENSITIVE_EXCLUDED)
+    need = _threshold_array(cp.need_stock_below)
+    if need is not None and stock is not None:
+        below = need[cat]
+        has = ~np.isnan(below)
+        retired = fleet.status == _ST[Status.RETIRED]
+        asked = requests[cat] > 0 if requests is not None else np.zeros(n, dtype=bool)
+        _set(out, retired & has & (stock[cat] >= below) & ~asked, Out.NO_NEED)
     if cp.requires_erasure:
         er = policy.erasure
         min_rank = er.min_rank_array()[cat]
         sens_rank = LEVEL_RANK[er.sensitive_level]
         needs = min_rank > 0
+        if len(fleet.storage_type) == n:  # no storage: nothing to erase
+            needs &= fleet.storage_type != NO_STORAGE
         sensitive = fleet.sensitive & needs
         rank = fleet.erasure_rank
         _set(blocked, sensitive & (rank < sens_rank), Block.SENSITIVE_DESTROY_STORAGE)
@@ -473,8 +460,28 @@ def _channel_masks(
     return out, blocked
 
 
-def evaluate(fleet: ReuseFleet, policy: Policy, on: dt.date) -> Evaluation:
-    """Evaluate every channel of ``policy`` for every device of ``fleet`` at date ``on``."""
+def stock_by_category(fleet: ReuseFleet) -> np.ndarray:
+    """Ready devices (in stock and working) per category code."""
+    ready = (fleet.status == _ST[Status.IN_STOCK]) & (fleet.condition == _CO[Condition.WORKING])
+    return np.bincount(fleet.category[ready], minlength=len(CATEGORIES))
+
+
+def evaluate(
+    fleet: ReuseFleet,
+    policy: Policy,
+    on: dt.date,
+    stock: np.ndarray | None = None,
+    requests: np.ndarray | None = None,
+) -> Evaluation:
+    """Evaluate every channel of ``policy`` for every device of ``fleet`` at date ``on``.
+
+    ``stock`` holds the ready devices (in stock, working) per category code of the
+    whole organisation, for the channels' ``need_stock_below``; by default it is
+    counted in ``fleet``. ``requests`` holds the devices asked by open redeployment
+    requests per category code: a request is a need too.
+    """
+    if stock is None:
+        stock = stock_by_category(fleet)
     age = age_years(fleet, on)
     value = residual_value(fleet, policy, age)
     battery_rank = battery_grade_rank(policy, fleet.battery_health_pct)
@@ -484,7 +491,7 @@ def evaluate(fleet: ReuseFleet, policy: Policy, on: dt.date) -> Evaluation:
     blocked = np.zeros((len(channels), n), dtype=np.uint32)
     for k, channel in enumerate(channels):
         out[k], blocked[k] = _channel_masks(
-            fleet, policy, policy.channels[channel], age, value, battery_rank
+            fleet, policy, policy.channels[channel], age, value, battery_rank, stock, requests
         )
     possible = out == 0
     recommended = np.where(possible.any(axis=0), possible.argmax(axis=0), -1).astype(np.int16)
@@ -507,6 +514,8 @@ def evaluate(fleet: ReuseFleet, policy: Policy, on: dt.date) -> Evaluation:
         value=value,
         flagged=flagged,
         in_scope=in_reuse_scope(fleet, policy, on, age),
+        stock=stock,
+        requests=requests,
     )
 
 
@@ -526,10 +535,27 @@ def in_reuse_scope(
         dated = ~np.isnat(ref)
         age[dated] = calendar_years(fleet.acquisition_date[dated], ref[dated])
     scope = _cat_mask(rr.categories)[fleet.category] & ~np.isnat(fleet.acquisition_date)
-    scope &= age < rr.max_age_years
+    scope &= age <= rr.max_age_years  # "plus de dix ans" is out: exactly 10 is in
     if rr.exclude_sensitive:
         scope &= ~fleet.sensitive
+    if len(fleet.max_dimension_cm) == len(fleet):
+        scope &= small_equipment(rr, fleet.category, fleet.max_dimension_cm)
     return scope
+
+
+def small_equipment(rr: Any, category: np.ndarray, dimension_cm: np.ndarray) -> np.ndarray:
+    """R543-172 II 6°: no outer dimension over the limit where it is recorded; the
+    policy's stated default by category where it is not; screens whatever their size."""
+    if rr.max_dimension_cm is None:
+        return np.ones(len(category), dtype=bool)
+    exempt = _cat_mask(rr.size_exempt)[category]
+    known = ~np.isnan(dimension_cm)
+    ok = np.ones(len(category), dtype=bool)
+    ok[known] = dimension_cm[known] <= rr.max_dimension_cm
+    if rr.unknown_size_in_scope is not None:
+        default = rr.unknown_size_in_scope.per_category_array()[category]
+        ok[~known] = np.nan_to_num(default[~known], nan=1.0) > 0
+    return ok | exempt
 
 
 def counts_toward_target(policy: Policy, channel: Channel | str | None, in_scope: bool) -> str:

@@ -110,11 +110,24 @@ _TEMPLATES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "age_unknown": lambda p: _(
         "age unknown (acquisition date not recorded); limit {limit} years"
     ).format(limit=_years(p["limit"])),
-    "age_over_limit": lambda p: _("{age} years old, at or over the {limit}-year limit").format(
+    "age_over_limit": lambda p: _("{age} years old, over the {limit}-year limit").format(
         age=_years(p["age"]), limit=_years(p["limit"])
     ),
-    "age_under_limit": lambda p: _("{age} years old, under the {limit}-year limit").format(
+    "age_under_limit": lambda p: _("{age} years old, within the {limit}-year limit").format(
         age=_years(p["age"]), limit=_years(p["limit"])
+    ),
+    "no_need": lambda p: _(
+        "no need: {stock} ready in stock ({category}), at or over the {below} kept as spares"
+    ).format(
+        stock=_n(p["stock"]), category=inline("category", p["category"]), below=_n(p["below"])
+    ),
+    "need_requested": lambda p: _(
+        "needed: open redeployment requests ask for {asked} ({category})"
+    ).format(asked=_n(p["asked"]), category=inline("category", p["category"])),
+    "need_exists": lambda p: _(
+        "needed: {stock} ready in stock ({category}), under the {below} kept as spares"
+    ).format(
+        stock=_n(p["stock"]), category=inline("category", p["category"]), below=_n(p["below"])
     ),
     "value_unknown": lambda p: _(
         "residual value unknown (no purchase price or declared value); cap {cap} EUR"
@@ -181,6 +194,7 @@ _TEMPLATES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "sensitive_excluded": lambda p: _("sensitive data: excluded from this channel"),
     "no_sensitive_data": lambda p: _("no sensitive data"),
     "erasure_not_needed": lambda p: _("no user data to erase"),
+    "no_storage": lambda p: _("no storage: nothing to erase"),
     "sensitive_destroy_storage": lambda p: _(
         "sensitive data: destroy the storage (best erasure recorded: {level})"
     ).format(level=inline("erasure_level", p["level"])),

@@ -29,13 +29,13 @@ from sobriety.app import lots, reuse_queue
 from sobriety.app.lots import LotRow
 from sobriety.app.reuse_queue import QueueRow
 from sobriety.domain.inventory.form import FieldError
-from sobriety.domain.labels import choices, label
-from sobriety.domain.reuse.lots import LotRuleError, normalise_siret
+from sobriety.domain.labels import label
 from sobriety.domain.reuse.text import channel_name, counts_text
-from sobriety.domain.vocab import Channel
+from sobriety.domain.vocab import RecipientKind
 from sobriety.i18n import N_, _, fmt_number, pgettext
 from sobriety.tui import field_parsers as fp
 from sobriety.tui.host import host
+from sobriety.tui.lot_forms import LotDialog, lot_form
 from sobriety.tui.messages import (
     DataChanged,
     DecisionsRecorded,
@@ -57,13 +57,6 @@ TODO_LABELS = {
     "declare_value": N_("value to declare"),
 }
 MARK = "✓"
-
-
-def _siret(text: str) -> str | None:
-    try:
-        return normalise_siret(text)
-    except LotRuleError as exc:
-        raise FieldError("", str(exc)) from exc
 
 
 def _slip_target(text: str) -> str:
@@ -98,6 +91,8 @@ class ReuseQueueScreen(Screen[None]):
         self.lots: list[LotRow] = []
         self.last_slip: tuple[Path, Path] | None = None
         self._generation_shown = -1
+        #: What the lot form held when the lot was refused (kept until one is built).
+        self._lot_values: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -405,43 +400,31 @@ class ReuseQueueScreen(Screen[None]):
         if not rows:
             self.notify(_("Select devices first (space)."))
             return
-        channel = reuse_queue.most_common_channel(rows)
-        form = ActionForm(
-            "lot",
-            _("Build a lot of {n} device(s)").format(n=len(rows)),
-            [
-                DialogField(
-                    "recipient_name",
-                    _("Recipient"),
-                    parser=fp.text(200, required=True),
-                    allow_blank=False,
-                ),
-                DialogField(
-                    "recipient_kind",
-                    _("Kind"),
-                    kind="choice",
-                    choices=choices("recipient_kind"),
-                    parser=fp.required,
-                    allow_blank=False,
-                ),
-                DialogField("siret", _("SIRET"), parser=_siret, placeholder=_("14 digits")),
-                DialogField(
-                    "channel",
-                    _("Channel"),
-                    kind="choice",
-                    value=channel,
-                    choices=[(channel_name(c), str(c)) for c in Channel],
-                    parser=fp.required,
-                    allow_blank=False,
-                ),
-            ],
-        )
         tags = [r.asset_tag for r in rows]
+        values = dict(self._lot_values)
+        if not values.get("channel"):
+            values["channel"] = reuse_queue.most_common_channel(rows)
+        self._open_lot_form(tags, values)
+
+    def _open_lot_form(
+        self, tags: list[str], values: dict[str, Any], problems: list[str] | None = None
+    ) -> None:
+        app = host(self).sobriety
+
+        def kinds_of(channel: str | None) -> list[str]:
+            try:
+                return lots.recipient_kinds(app, channel)
+            except ValueError:  # an invalid policy file: every kind, the rules will say
+                return [str(k) for k in RecipientKind]
+
+        form = lot_form(len(tags), values, kinds_of)
         self.app.push_screen(
-            ActionDialog(form), lambda v: None if v is None else self._start_build_lot(tags, v)
+            LotDialog(form, kinds_of, problems=problems or ()),
+            lambda v: None if v is None else self._start_build_lot(tags, v),
         )
 
     def _start_build_lot(self, tags: list[str], values: dict[str, Any]) -> None:
+        self._lot_values = dict(values)  # kept until a lot is built
         self.query_one(WorkProgress).begin(_("Checking every device against the lot…"))
         self._build_lot(tags, values)
 
@@ -450,25 +433,51 @@ class ReuseQueueScreen(Screen[None]):
         try:
             code = lots.build(host(self).sobriety, tags, **values)
         except (ValueError, LookupError, lots.ConflictError) as exc:  # refused: nothing written
-            self.post_message(LotRefused(*reuse_queue.refusals(exc)))
+            title, refused = reuse_queue.refusals(exc)
+            ok = lots.eligible(tags, exc) if isinstance(exc, lots.ReuseError) else []
+            self.post_message(LotRefused(title, refused, tags, values, ok))
             return
         self.post_message(LotBuilt(code, tags))
 
     def on_lot_refused(self, message: LotRefused) -> None:
         message.stop()
         self.query_one(WorkProgress).done()
+        tags, values = message.asset_tags, message.values
+        left_out = [t for t in message.refused if t]
+        actions: list[tuple[str, str]] = []
+        text = message.title + " " + _("Nothing was written.")
+        eligible = message.eligible or []
+        if tags and eligible and left_out and not message.refused.get(""):
+            actions.append(
+                ("eligible", _("Add only the eligible devices ({n})").format(n=len(eligible)))
+            )
+            text += "\n" + _("Left out: {tags}").format(tags=", ".join(left_out))
+
+        def then(choice: str | None) -> None:
+            if tags is None or values is None:
+                return
+            if choice == "eligible":
+                self.selected -= set(left_out)
+                self._mark(set(left_out))
+                self._start_build_lot(eligible, values)
+            else:  # back to the form, with what was typed and why it was refused
+                self._open_lot_form(tags, values, [message.title, *message.refused.get("", [])])
+
         self.app.push_screen(
             ProblemsDialog(
                 _("Lot refused"),
-                message.title + " " + _("Nothing was written."),
+                text,
                 [_("Device"), _("Blocking check")],
                 refusal_rows(message.refused),
-            )
+                actions=actions,
+            ),
+            then,
         )
 
     def on_lot_built(self, message: LotBuilt) -> None:
         message.stop()
         self.query_one(WorkProgress).done()
+        self._lot_values = {}
         self.selected -= set(message.asset_tags)
         self.notify(
             _("Lot {code} created with {n} device(s).").format(
@@ -536,7 +545,8 @@ class ReuseQueueScreen(Screen[None]):
                     value=str(Path.cwd()),
                     parser=_slip_target,
                     allow_blank=False,
-                )
+                ),
+                DialogField("force", _("Replace a slip already written there"), kind="bool"),
             ],
             text=_(
                 "Writes {code}.pdf and {code}.csv in a folder, or FILE.pdf and FILE.csv."
@@ -549,7 +559,9 @@ class ReuseQueueScreen(Screen[None]):
     @work(thread=True, exit_on_error=False, group="queue-write")
     def _write_slip(self, code: str, values: dict[str, Any]) -> None:
         try:
-            pdf, csv = lots.write_slip(host(self).sobriety, code, target=values["target"])
+            pdf, csv = lots.write_slip(
+                host(self).sobriety, code, target=values["target"], force=bool(values.get("force"))
+            )
         except (OSError, LookupError) as exc:
             self.post_message(SlipWritten(code, error=str(exc)))
             return
