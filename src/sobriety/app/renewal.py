@@ -100,7 +100,9 @@ def prices(app: Sobriety, on: dt.date | None = None) -> PriceTable:
         table = load_price_table(app.settings.renewal_prices)
     except PriceTableError as exc:
         raise SettingError(str(exc)) from exc
-    return derive_prices(table, *purchase_prices(app.engine), on or app.today())
+    on = on or app.today()
+    since = dt.date(on.year - table.derive_years - 1, 12, 31)  # a little before the window
+    return derive_prices(table, *purchase_prices(app.engine, since), on)
 
 
 def price_rows(table: PriceTable) -> list[dict[str, Any]]:
