@@ -145,6 +145,7 @@ def renewal_plan(
 ) -> RenewalPlan:
     """The devices proposed for renewal in ``year`` (default: next year) within ``budget``."""
     from sobriety.domain.report.renewal import STRATEGIES, make_plan, summary
+    from sobriety.domain.texts import shown
     from sobriety.storage.reuse_fleet import read_fleet
 
     if strategy not in STRATEGIES:
@@ -162,11 +163,11 @@ def renewal_plan(
         fleet, app.policy, app.factors, table, year=year, budget_eur=amount, strategy=strategy
     )
     out = summary(plan, extend)
-    out["price_source"] = table.source
+    out["price_source"] = shown(table.source)
     out["prices"] = price_rows(table)
     out["derive_years"] = table.derive_years
     out["derive_min_devices"] = table.derive_min_devices
-    out["budget_source"] = table.budget_source if budget is None else None
+    out["budget_source"] = shown(table.budget_source) if budget is None else None
     return RenewalPlan(plan, extend, out, table, ids)
 
 

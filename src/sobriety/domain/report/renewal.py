@@ -43,6 +43,7 @@ from sobriety.domain.reuse.rules import (
     ReuseFleet,
     evaluate,
 )
+from sobriety.domain.texts import text_of
 from sobriety.domain.vocab import Channel, Condition, Status
 from sobriety.i18n import N_, _
 
@@ -112,9 +113,11 @@ def load_price_table(path: Path | str | None = None) -> PriceTable:
     table = data.get("renewal")
     if not isinstance(table, dict):
         raise PriceTableError(where, "[renewal]", table, _("a table"))
-    source = table.get("source")
-    if not isinstance(source, str) or not source.strip():
-        raise PriceTableError(where, "renewal.source", source, _("the source of the prices"))
+    if not isinstance(table.get("source"), str) or not table["source"].strip():
+        raise PriceTableError(
+            where, "renewal.source", table.get("source"), _("the source of the prices")
+        )
+    source = text_of(table, "source")
     prices = table.get("prices")
     if not isinstance(prices, dict) or not prices:
         raise PriceTableError(where, "renewal.prices", prices, _("a table of categories"))
@@ -151,8 +154,8 @@ def load_price_table(path: Path | str | None = None) -> PriceTable:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise PriceTableError(where, f"renewal.derive.{key}", value, _("a whole number (>= 0)"))
     return PriceTable(
-        where, new, refurb, frozenset(allowed), source.strip(), str(table.get("date", "")),
-        None if budget is None else float(budget), str(table.get("budget_source", "")),
+        where, new, refurb, frozenset(allowed), source, str(table.get("date", "")),
+        None if budget is None else float(budget), text_of(table, "budget_source"),
         derive_years=years, derive_min_devices=least,
     )  # fmt: skip
 

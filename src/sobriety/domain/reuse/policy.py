@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from sobriety.domain.texts import text_of
 from sobriety.domain.vocab import (
     Category,
     Channel,
@@ -489,7 +490,15 @@ def _reuse_rate(r: _Reader, raw: Mapping[str, Any]) -> ReuseRatePolicy:
     r.check_keys(
         raw,
         path,
-        {"source", "date", "targets_pct", "max_age_years", "exclude_sensitive", "categories"},
+        {
+            "source",
+            "source_fr",
+            "date",
+            "targets_pct",
+            "max_age_years",
+            "exclude_sensitive",
+            "categories",
+        },
     )
     targets_raw = r.table(raw, "targets_pct", path)
     targets: dict[int, float] = {}
@@ -505,8 +514,12 @@ def _reuse_rate(r: _Reader, raw: Mapping[str, Any]) -> ReuseRatePolicy:
         raise r.fail(
             f"{path}.categories", raw.get("categories", _MISSING), _("a list of categories")
         )
+    source = r.text(raw, "source", path)
+    if "source_fr" in raw:
+        r.text(raw, "source_fr", path)
     return ReuseRatePolicy(
-        source=r.text(raw, "source", path),
+        # With its French translation (source_fr), shown in the report's language.
+        source=text_of(raw, "source") if source is not None else None,
         date=r.date(raw, "date", path),
         targets_pct=targets,
         max_age_years=r.number(raw.get("max_age_years", _MISSING), f"{path}.max_age_years"),
