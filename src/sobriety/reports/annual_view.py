@@ -218,6 +218,8 @@ def _build(fig: dict[str, Any]) -> list[Section]:
                  num(p["target_pct"], "%"), _yes_no(p["met"])]
                 for p in fig["purchases"]["years"]
             ],
+            # "Reconditionnés ou donnés", "Reconditionné (EUR)": room for the French words.
+            weights=[0.7, 1.1, 1.5, 1.1, 1.5, 0.8, 0.8, 0.8],
         )
     )  # fmt: skip
     out.append(pu)
@@ -414,14 +416,16 @@ def _price_table(rows: list[dict[str, Any]]) -> Table:
     from sobriety.domain.labels import label
 
     kinds = {"new": _("new"), "refurbished": _("refurbished")}
+    lines = [[label("category", x["category"]), kinds.get(x["kind"], x["kind"]), _price_origin(x),
+              num(x["price_eur"], "EUR")] for x in rows]  # fmt: skip
+    lines.sort(key=lambda r: (r[0].casefold(), r[1] != kinds["new"]))
     return Table(
-        [_("Category"), _("Bought"), _("Price (EUR excl. VAT)"), _("Where the price comes from")],
-        [[label("category", x["category"]), kinds.get(x["kind"], x["kind"]),
-          num(x["price_eur"], "EUR"), _price_origin(x)] for x in rows],
+        [_("Category"), _("Bought"), _("Where the price comes from"), _("Price (EUR excl. VAT)")],
+        lines,
         _("Replacement prices used"),
-        weights=[1.4, 1.0, 1.1, 3.0],
-        text_columns=2,
-    )  # fmt: skip
+        weights=[1.4, 1.0, 3.0, 1.1],
+        text_columns=3,
+    )
 
 
 def _methodology(fig: dict[str, Any]) -> Section:
