@@ -423,7 +423,7 @@ def _price_table(rows: list[dict[str, Any]]) -> Table:
         [_("Category"), _("Bought"), _("Where the price comes from"), _("Price (EUR excl. VAT)")],
         lines,
         _("Replacement prices used"),
-        weights=[1.4, 1.0, 3.0, 1.1],
+        weights=[1.4, 1.0, 3.0, 1.5],
         text_columns=3,
     )
 
