@@ -16,7 +16,10 @@ Each is printed with its ratio to the floor, after the modules are imported (a
 fresh ``sobriety report`` process also pays about 1-2 s of imports, measured
 apart as ``imports``). The reuse history read (:func:`sobriety.storage.
 reuse_events.read_history`, shared with ``sobriety reuse-rate`` and the
-dashboard) is timed apart too: it is most of the JSON's time. Usage:
+dashboard) is timed apart too. It used to be most of the JSON's time (SQLAlchemy
+rows, a JSON decode and a ``numpy.datetime64`` per event); it now reads the events
+in one raw query into arrays and decodes only the transfers' and status changes'
+details. Usage:
 ``python bench/bench_report.py [--devices 100000] [--db PATH]`` (the database is
 created with the demo fleet when PATH does not exist).
 """

@@ -71,8 +71,8 @@ def test_the_plan_stays_within_budget_worst_first(fleet_app) -> None:
     assert ranks == sorted(ranks, reverse=True)
     working = [r for r in rows if conditions[r["asset_tag"]] == "working"]
     assert working[0]["asset_tag"] == "D000003" and "supported OS" in working[0]["reasons"]
-    # Prices from the table, refurbished where allowed.
-    prices = load_price_table()
+    # Prices from the table (derived from the inventory), refurbished where allowed.
+    prices = plan.prices
     for r in rows:
         assert r["cost_eur"] in set(prices.new_eur.values()) | set(prices.refurbished_eur.values())
     # Everything taken fits; anything left out would not have fitted in what was left.
@@ -114,3 +114,62 @@ def test_bad_budget_and_strategy_are_clear_errors(fleet_app) -> None:
         renewal.renewal_plan(fleet_app, 2027, "lots")
     with pytest.raises(renewal.RenewalInputError, match="new-only"):
         renewal.renewal_plan(fleet_app, 2027, "10 EUR", "cheapest")
+
+
+def test_prices_are_the_inventorys_median_purchase_of_the_last_three_years(fleet_app) -> None:
+    """Hand-computed: laptops new 800/1000/1200 -> 1000, refurbished 400/500/700 -> 500;
+    a laptop of 2020 (9999) is outside the 3 years; only 2 desktops: the table's 750."""
+    with fleet_app.engine.begin() as conn:
+        conn.execute(text("UPDATE device SET purchase_price_eur = NULL"))
+        laptops = [
+            r[0] for r in conn.execute(
+                text("SELECT id FROM device WHERE category = 'laptop' ORDER BY id LIMIT 7")
+            )
+        ]  # fmt: skip
+        desktops = [
+            r[0] for r in conn.execute(
+                text("SELECT id FROM device WHERE category = 'desktop' ORDER BY id LIMIT 2")
+            )
+        ]  # fmt: skip
+        bought = [
+            ("2024-01-10", "new", 800), ("2025-03-01", "new", 1200), ("2026-05-30", "new", 1000),
+            ("2023-09-01", "refurbished", 700), ("2024-02-02", "refurbished", 400),
+            ("2025-11-11", "refurbished", 500), ("2020-01-01", "new", 9999),
+        ]  # fmt: skip
+        for dev, (day, kind, price) in zip(laptops, bought, strict=True):
+            conn.execute(
+                text(
+                    "UPDATE device SET acquisition_date = :d, acquisition_type = :k, "
+                    "purchase_price_eur = :p WHERE id = :id"
+                ),
+                {"d": day, "k": kind, "p": price, "id": dev},
+            )
+        for dev in desktops:
+            conn.execute(
+                text(
+                    "UPDATE device SET acquisition_date = '2025-01-01', "
+                    "acquisition_type = 'new', purchase_price_eur = 5000 WHERE id = :id"
+                ),
+                {"id": dev},
+            )
+    plan = renewal.renewal_plan(fleet_app, 2027, "20 000 EUR")
+    table = plan.prices
+    assert table.new_eur["laptop"] == 1000
+    assert table.refurbished_eur["laptop"] == 500
+    assert table.new_eur["desktop"] == load_price_table().new_eur["desktop"] == 750
+    shown = {(r["category"], r["kind"]): r for r in plan.summary["prices"]}
+    assert shown["laptop", "new"] == {
+        "category": "laptop",
+        "kind": "new",
+        "price_eur": 1000,
+        "from": "inventory",
+        "devices": 3,
+    }
+    assert shown["desktop", "new"]["from"] == "table" and shown["desktop", "new"]["devices"] == 2
+    # The plan uses them: refurbished-first buys laptops at 500, new-only at 1000.
+    laptops_planned = [r for r in plan.rows(fleet_app) if r["category"] == "Laptop"]
+    assert laptops_planned and {r["cost_eur"] for r in laptops_planned} == {500}
+    assert plan.plan.spent_eur <= 20_000
+    new = renewal.renewal_plan(fleet_app, 2027, "20 000 EUR", "new-only")
+    assert {r["cost_eur"] for r in new.rows(fleet_app) if r["category"] == "Laptop"} == {1000}
+    assert new.plan.spent_eur <= 20_000

@@ -157,3 +157,29 @@ def test_bad_options_write_nothing(report_app, tmp_path) -> None:
     with pytest.raises(report.ReportInputError, match="de"):
         report.write_report(report_app, YEAR, tmp_path / "x", lang="de")
     assert not (tmp_path / "x").exists()
+
+
+def test_the_data_files_sources_read_in_the_reports_language(report_app, tmp_path) -> None:
+    """The sources and notes read from the data files (AGEC, reuse rate, renewal prices,
+    objectives) come from their ``*_fr`` keys in the French PDF and HTML page."""
+    fr = report.write_report(report_app, YEAR, tmp_path / "fr", lang="fr")
+    en = report.write_report(report_app, YEAR, tmp_path / "en", lang="en")
+    for result, present, absent in (
+        (fr, ["en vigueur depuis le 1er juillet 2024", "du 12 avril 2023, art. 1 et 3",
+              "Prix d'achat médian des 3 dernières années"],
+         ["in force from 1 July 2024", "of 12 April 2023", "Median purchase price of the"]),
+        (en, ["in force from 1 July 2024", "of 12 April 2023", "Median purchase price of the"],
+         ["en vigueur depuis", "du 12 avril 2023, art. 1 et 3"]),
+    ):  # fmt: skip
+        paths = {p.suffix: p for p in result.paths}
+        pdf = _norm(_pdf_text(paths[".pdf"]))
+        parser = _Text()
+        parser.feed(paths[".html"].read_text(encoding="utf-8"))
+        html = _norm(" ".join(parser.parts))
+        for words in present:
+            assert _norm(words) in pdf, words
+            assert _norm(words) in html, words
+        for words in absent:
+            assert _norm(words) not in pdf and _norm(words) not in html, words
+    fig = json.loads(next(p for p in fr.paths if p.suffix == ".json").read_text("utf-8"))
+    assert all("(policy choice)" not in o["source"] for o in fig["objectives"]["items"])

@@ -11,6 +11,7 @@ annual report's section.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -85,13 +86,35 @@ class RenewalPlan:
         return out
 
 
-def prices(app: Sobriety) -> PriceTable:
-    from sobriety.domain.report.renewal import PriceTableError, load_price_table
+def prices(app: Sobriety, on: dt.date | None = None) -> PriceTable:
+    """The price table, each price derived from the inventory's purchases up to ``on``.
+
+    See :func:`sobriety.domain.report.renewal.derive_prices`: the median recorded
+    price of the last years' purchases of each category, the file's price where
+    too few are recorded.
+    """
+    from sobriety.domain.report.renewal import PriceTableError, derive_prices, load_price_table
+    from sobriety.storage.report_data import purchase_prices
 
     try:
-        return load_price_table(app.settings.renewal_prices)
+        table = load_price_table(app.settings.renewal_prices)
     except PriceTableError as exc:
         raise SettingError(str(exc)) from exc
+    on = on or app.today()
+    since = dt.date(on.year - table.derive_years - 1, 12, 31)  # a little before the window
+    return derive_prices(table, *purchase_prices(app.engine, since), on)
+
+
+def price_rows(table: PriceTable) -> list[dict[str, Any]]:
+    """The prices used, per category and kind, and where each comes from (JSON-ready)."""
+    rows = []
+    for cat in sorted(table.new_eur):
+        for kind, prices in (("new", table.new_eur), ("refurbished", table.refurbished_eur)):
+            if cat not in prices:
+                continue
+            how = table.provenance.get(cat, {}).get(kind, {"from": "table", "devices": 0})
+            rows.append({"category": cat, "kind": kind, "price_eur": prices[cat], **how})
+    return rows
 
 
 def budget_of(text: str | float | None, table: PriceTable) -> float:
@@ -122,6 +145,7 @@ def renewal_plan(
 ) -> RenewalPlan:
     """The devices proposed for renewal in ``year`` (default: next year) within ``budget``."""
     from sobriety.domain.report.renewal import STRATEGIES, make_plan, summary
+    from sobriety.domain.texts import shown
     from sobriety.storage.reuse_fleet import read_fleet
 
     if strategy not in STRATEGIES:
@@ -130,16 +154,20 @@ def renewal_plan(
                 value=strategy, choices=", ".join(STRATEGIES)
             )
         )
-    table = prices(app)
-    amount = budget_of(budget, table)
     year = year or app.today().year + 1
+    # Prices from the purchases recorded up to the end of the year before the plan's.
+    table = prices(app, min(app.today(), dt.date(year - 1, 12, 31)))
+    amount = budget_of(budget, table)
     ids, fleet = read_fleet(app.engine)
     plan, extend = make_plan(
         fleet, app.policy, app.factors, table, year=year, budget_eur=amount, strategy=strategy
     )
     out = summary(plan, extend)
-    out["price_source"] = table.source
-    out["budget_source"] = table.budget_source if budget is None else None
+    out["price_source"] = shown(table.source)
+    out["prices"] = price_rows(table)
+    out["derive_years"] = table.derive_years
+    out["derive_min_devices"] = table.derive_min_devices
+    out["budget_source"] = shown(table.budget_source) if budget is None else None
     return RenewalPlan(plan, extend, out, table, ids)
 
 

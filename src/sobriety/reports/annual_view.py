@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sobriety.i18n import N_, _, fmt_date, fmt_number
+from sobriety.i18n import N_, _, fmt_date, fmt_number, ngettext
 
 #: Decimals shown for each unit.
 DIGITS = {"tCO2e": 2, "%": 1, "years": 1, "t": 3, "ratio": 2, "devices": 0, "EUR": 0}
@@ -218,6 +218,8 @@ def _build(fig: dict[str, Any]) -> list[Section]:
                  num(p["target_pct"], "%"), _yes_no(p["met"])]
                 for p in fig["purchases"]["years"]
             ],
+            # "Reconditionnés ou donnés", "Reconditionné (EUR)": room for the French words.
+            weights=[0.7, 1.1, 1.5, 1.1, 1.5, 0.8, 0.8, 0.8],
         )
     )  # fmt: skip
     out.append(pu)
@@ -384,6 +386,8 @@ def _renewal(r: dict[str, Any]) -> Section:
         )
     )  # fmt: skip
     re_.paragraphs.append(r.get("price_source") or "")
+    if r.get("prices"):
+        re_.tables.append(_price_table(r["prices"]))
     re_.tables.append(
         Table(
             [_("Rank"), _("Asset tag"), _("Category"), _("Reasons"), _("Replacement"),
@@ -398,6 +402,32 @@ def _renewal(r: dict[str, Any]) -> Section:
     return re_
 
 
+def _price_origin(row: dict[str, Any]) -> str:
+    if row.get("from") == "inventory":
+        return ngettext(
+            "median of {n} purchase recorded", "median of {n} purchases recorded", row["devices"]
+        ).format(n=num(row["devices"], "devices"))
+    return _("price table (too few purchases recorded: {n})").format(
+        n=num(row.get("devices", 0), "devices")
+    )
+
+
+def _price_table(rows: list[dict[str, Any]]) -> Table:
+    from sobriety.domain.labels import label
+
+    kinds = {"new": _("new"), "refurbished": _("refurbished")}
+    lines = [[label("category", x["category"]), kinds.get(x["kind"], x["kind"]), _price_origin(x),
+              num(x["price_eur"], "EUR")] for x in rows]  # fmt: skip
+    lines.sort(key=lambda r: (r[0].casefold(), r[1] != kinds["new"]))
+    return Table(
+        [_("Category"), _("Bought"), _("Where the price comes from"), _("Price (EUR excl. VAT)")],
+        lines,
+        _("Replacement prices used"),
+        weights=[1.4, 1.0, 3.0, 1.5],
+        text_columns=3,
+    )
+
+
 def _methodology(fig: dict[str, Any]) -> Section:
     m = fig["methodology"]
     me = Section("methodology", _("Appendix: methodology and sources"))
@@ -406,6 +436,18 @@ def _methodology(fig: dict[str, Any]) -> Section:
         _("Accounting modes: {modes}.").format(modes="; ".join(x["label"] for x in m["modes"]))
     )
     me.paragraphs.extend(x for x in m["legal"] if x)
+    r = fig.get("renewal")
+    if r and r.get("prices") is not None:
+        me.paragraphs.append(
+            _("Renewal prices: for each category, the median recorded purchase price "
+              "(EUR excl. VAT) of the devices bought new, and of those bought refurbished, "
+              "acquired in the {years} years before the plan's year; where fewer than {least} "
+              "such purchases are recorded, the price of the editable table {path} is used "
+              "instead ({source}).").format(
+                years=r.get("derive_years", 3), least=r.get("derive_min_devices", 3),
+                path="renewal_prices.toml", source=r.get("price_source") or "",
+            )
+        )  # fmt: skip
     me.tables.append(
         Table(
             [_("Source"), _("Publisher"), _("Year"), _("Licence")],

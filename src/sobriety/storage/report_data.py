@@ -168,3 +168,30 @@ def device_names(engine: Engine, ids: list[int]) -> dict[int, tuple[str, str, st
             for dev, tag, maker, model, site in conn.execute(stmt, {"ids": chunk}):
                 out[int(dev)] = (tag, f"{maker or ''} {model or ''}".strip(), site or "")
     return out
+
+
+def purchase_prices(
+    engine: Engine, since: dt.date | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(category, acquisition day, bought refurbished, price EUR) of the devices bought.
+
+    Devices bought new or refurbished with a recorded price (donated and leased
+    ones are left out), acquired after ``since`` when given; one query, no ORM objects.
+    """
+    after = f" AND acquisition_date > '{since.isoformat()}'" if since else ""
+    rows = _fetch(
+        engine,
+        "SELECT category, acquisition_date, acquisition_type, purchase_price_eur FROM device"
+        " WHERE purchase_price_eur IS NOT NULL AND acquisition_date IS NOT NULL"
+        f" AND acquisition_type IN ('new', 'refurbished'){after}",
+    )
+    if not rows:
+        return (np.array([], object), np.array([], "datetime64[D]"),
+                np.array([], bool), np.array([], float))  # fmt: skip
+    cats, dates, kinds, prices = zip(*rows, strict=True)
+    return (
+        np.array(cats, dtype=object),
+        np.array([str(d)[:10] for d in dates], dtype="datetime64[D]"),
+        np.array([k == "refurbished" for k in kinds], dtype=bool),
+        np.array(prices, dtype=float),
+    )

@@ -15,31 +15,53 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Engine
 
 from sobriety.domain.reuse import rate as rr
 from sobriety.domain.reuse.policy import CATEGORY_INDEX
 from sobriety.domain.reuse.rules import ACTIVE_STATUSES
 from sobriety.domain.vocab import Category, EventKind, Status
 from sobriety.storage.arrays import read_columns
-from sobriety.storage.models import DeviceEvent, Lot
 
 
-def _day(value: Any) -> np.datetime64:
-    if value is None:
-        return np.datetime64("NaT")
-    if isinstance(value, str):
-        return np.datetime64(value[:10], "D")
-    if isinstance(value, dt.datetime):
-        return np.datetime64(value.date(), "D")
-    return np.datetime64(value, "D")
+def _days(values: list | tuple) -> np.ndarray:
+    """Event dates as UTC days: ISO text (SQLite's raw cursor) or datetimes (PostgreSQL)."""
+    first = next((v for v in values if v is not None), None)
+    if first is None or isinstance(first, str):
+        return np.array([v[:10] if v else "NaT" for v in values], dtype="datetime64[D]")
+    utc = dt.UTC
+    return np.array(
+        [
+            "NaT" if v is None
+            else (v.astimezone(utc).date() if isinstance(v, dt.datetime) and v.utcoffset()
+                  is not None else (v.date() if isinstance(v, dt.datetime) else v))
+            for v in values
+        ],
+        dtype="datetime64[D]",
+    )  # fmt: skip
+
+
+def _fetch(engine: Engine, sql: str) -> list[tuple]:
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute(sql)
+        rows = cur.fetchall()
+        cur.close()
+    finally:
+        raw.close()
+    return rows
 
 
 def read_history(engine: Engine) -> rr.History:
-    """Devices and their retire / leave / return events, for the reuse rate."""
+    """Devices and their retire / leave / return events, for the reuse rate.
+
+    The events come in one query over the raw DB-API cursor (no ORM or Core row
+    objects); only the details of transfers and status changes are decoded (a
+    ``retired`` event needs none).
+    """
     cols = read_columns(
         engine,
         [
@@ -55,77 +77,89 @@ def read_history(engine: Engine) -> rr.History:
     ids = cols["id"].astype(np.int64)
     other = CATEGORY_INDEX[Category.OTHER]
     category = np.array([CATEGORY_INDEX.get(c, other) for c in cols["category"]], dtype=np.int16)
-    stmt = select(
-        DeviceEvent.device_id, DeviceEvent.kind, DeviceEvent.date, DeviceEvent.details
-    ).where(
-        or_(
-            DeviceEvent.kind.in_([EventKind.RETIRED.value, EventKind.TRANSFERRED.value]),
-            DeviceEvent.details.like('%"status"%'),
-        )
+    retired, transferred = EventKind.RETIRED.value, EventKind.TRANSFERRED.value
+    events = _fetch(
+        engine,
+        "SELECT device_id, kind, date,"
+        f" CASE WHEN kind = '{retired}' THEN NULL ELSE details END FROM device_event"
+        f" WHERE kind IN ('{retired}', '{transferred}') OR details LIKE '%\"status\"%'"
+        " ORDER BY id",
     )
-    with engine.connect() as conn:
-        events = conn.execute(stmt).all()
-        proven = {
-            code
-            for code, commit, proof in conn.execute(
-                select(Lot.code, Lot.commitment_ref, Lot.proof_of_reuse_ref)
-            ).all()
-            if commit and proof
-        }
-    e_dev: list[int] = []
-    e_date: list[np.datetime64] = []
-    e_kind: list[int] = []
-    t_dev: list[int] = []
-    t_date: list[np.datetime64] = []
+    proven = {
+        code
+        for code, commit, proof in _fetch(
+            engine, "SELECT code, commitment_ref, proof_of_reuse_ref FROM lot"
+        )
+        if commit and proof
+    }
+    if events:
+        ev_dev, ev_kind, ev_date, ev_details = zip(*events, strict=True)
+    else:
+        ev_dev, ev_kind, ev_date, ev_details = (), (), (), ()
+    dev_all = np.array(ev_dev, dtype=np.int64)
+    kind_all = np.array(ev_kind, dtype=object)
+    day_all = _days(ev_date)
+    is_retired = kind_all == retired
+    is_transfer = kind_all == transferred
+    # Every event is one of: a retirement, a transfer, or (maybe) a status change.
+    code = np.full(len(events), -1, dtype=np.int8)
+    code[is_retired] = rr.RETIRE
+    code[is_transfer] = rr.LEAVE
+    t_pos = np.flatnonzero(is_transfer)
     t_chan: list[str] = []
     t_proven: list[bool] = []
+    for pos in t_pos:
+        info = json.loads(ev_details[pos]) if ev_details[pos] else {}
+        t_chan.append(str(info.get("channel") or ""))
+        t_proven.append(info.get("lot") in proven)
     active = {str(s) for s in ACTIVE_STATUSES}
-    for dev, kind, date, details in events:
-        day = _day(date)
+    for pos in np.flatnonzero(~is_retired & ~is_transfer):
+        details = ev_details[pos]
         info = json.loads(details) if details else {}
-        if kind == EventKind.RETIRED:
-            e_dev.append(dev), e_date.append(day), e_kind.append(rr.RETIRE)
-        elif kind == EventKind.TRANSFERRED:
-            e_dev.append(dev), e_date.append(day), e_kind.append(rr.LEAVE)
-            t_dev.append(dev), t_date.append(day)
-            t_chan.append(str(info.get("channel") or ""))
-            t_proven.append(info.get("lot") in proven)
         change = (info.get("changes") or {}).get("status")
-        if kind not in (EventKind.RETIRED, EventKind.TRANSFERRED) and change:
+        if change:
             old, new = change
             if new == Status.RETIRED and old != Status.IN_REUSE_CHANNEL:
-                e_dev.append(dev), e_date.append(day), e_kind.append(rr.RETIRE)
+                code[pos] = rr.RETIRE
             elif new == Status.GONE:
-                e_dev.append(dev), e_date.append(day), e_kind.append(rr.LEAVE)
+                code[pos] = rr.LEAVE
             elif new in active and old in (Status.RETIRED, Status.IN_REUSE_CHANNEL):
-                e_dev.append(dev), e_date.append(day), e_kind.append(rr.RETURN)
+                code[pos] = rr.RETURN
+    kept = code >= 0
+    e_dev, e_date, e_kind = dev_all[kept], day_all[kept], code[kept]
     # Imported devices without history: retired on their retirement date
     # (and gone then too, when their status says so).
-    with_retire = {d for d, k in zip(e_dev, e_kind, strict=True) if k == rr.RETIRE}
-    with_leave = {d for d, k in zip(e_dev, e_kind, strict=True) if k == rr.LEAVE}
+    has_retire = np.isin(ids, e_dev[e_kind == rr.RETIRE])
+    has_leave = np.isin(ids, e_dev[e_kind == rr.LEAVE])
     ret = cols["retirement_date"]
-    retired_now = np.isin(cols["status"], [Status.RETIRED.value, Status.IN_REUSE_CHANNEL.value])
-    undated = retired_now & np.isnat(ret)
-    undated_retired = sum(1 for pos in np.flatnonzero(undated) if int(ids[pos]) not in with_retire)
-    for pos in np.flatnonzero(~np.isnat(ret)):
-        dev = int(ids[pos])
-        if dev not in with_retire:
-            e_dev.append(dev), e_date.append(ret[pos]), e_kind.append(rr.RETIRE)
-        if cols["status"][pos] == Status.GONE and dev not in with_leave:
-            e_dev.append(dev), e_date.append(ret[pos]), e_kind.append(rr.LEAVE)
-
-    def rows(devs: list[int]) -> np.ndarray:
-        return np.searchsorted(ids, np.array(devs, dtype=np.int64)).astype(np.int64)
+    status = cols["status"]
+    retired_now = np.isin(status, [Status.RETIRED.value, Status.IN_REUSE_CHANNEL.value])
+    undated_retired = int((retired_now & np.isnat(ret) & ~has_retire).sum())
+    dated = ~np.isnat(ret)
+    add_retire = dated & ~has_retire
+    add_leave = dated & (status == Status.GONE.value) & ~has_leave
+    # In device order, a device's retirement before its departure (as they were appended).
+    pos = np.concatenate([np.flatnonzero(add_retire), np.flatnonzero(add_leave)])
+    kinds = np.concatenate(
+        [np.full(int(add_retire.sum()), rr.RETIRE, np.int8),
+         np.full(int(add_leave.sum()), rr.LEAVE, np.int8)]
+    )  # fmt: skip
+    order = np.lexsort((kinds != rr.RETIRE, pos))
+    pos, kinds = pos[order], kinds[order]
+    event_row = np.concatenate([np.searchsorted(ids, e_dev), pos]).astype(np.int64)
+    event_date = np.concatenate([e_date, ret[pos]]).astype("datetime64[D]")
+    event_kind = np.concatenate([e_kind, kinds]).astype(np.int8)
+    t_dev, t_date = dev_all[t_pos], day_all[t_pos]
 
     return rr.History(
         category=category,
         acquisition_date=cols["acquisition_date"],
         sensitive=cols["sensitive_data"],
-        event_row=rows(e_dev),
-        event_date=np.array(e_date, dtype="datetime64[D]"),
-        event_kind=np.array(e_kind, dtype=np.int8),
-        transfer_row=rows(t_dev),
-        transfer_date=np.array(t_date, dtype="datetime64[D]"),
+        event_row=event_row,
+        event_date=event_date,
+        event_kind=event_kind,
+        transfer_row=np.searchsorted(ids, t_dev).astype(np.int64),
+        transfer_date=t_date.astype("datetime64[D]"),
         transfer_channel=np.array(t_chan, dtype=object),
         transfer_proven=np.array(t_proven, dtype=bool),
         undated_retired=undated_retired,

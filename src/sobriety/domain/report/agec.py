@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from sobriety.domain.carbon import engine as carbon
+from sobriety.domain.texts import shown, text_of
 from sobriety.domain.vocab import AcquisitionType, Category
 from sobriety.i18n import _
 
@@ -109,11 +110,11 @@ class PurchaseTargets:
         texts = []
         until = self.earlier_until
         if until is not None and year <= until.year and self._latest(self.earlier_pct, year):
-            texts.append(self.earlier_source)
+            texts.append(shown(self.earlier_source))
         if self._latest(self.targets_pct, year) is not None and (
             until is None or year >= until.year
         ):
-            texts.append(self.source)
+            texts.append(shown(self.source))
         return "; ".join(texts)
 
     def in_scope(self, category_order: Sequence[str]) -> np.ndarray:
@@ -199,17 +200,17 @@ def load_purchase_targets(path: Path | str | None = None) -> PurchaseTargets:
             ) from exc
     return PurchaseTargets(
         targets_pct=targets,
-        source=source.strip(),
+        source=text_of(table, "source"),
         scope=scope,
         basis=basis,
-        note=str(table.get("note", "")),
+        note=text_of(table, "note"),
         date=str(table.get("date", "")),
-        scope_source=str(table.get("scope_source", "")),
+        scope_source=text_of(table, "scope_source"),
         categories=dict(categories),
         earlier_pct=earlier_pct,
-        earlier_source=str(earlier.get("source", "")),
+        earlier_source=text_of(earlier, "source"),
         earlier_until=until,
-        earlier_note=str(earlier.get("note", "")),
+        earlier_note=text_of(earlier, "note"),
     )
 
 
@@ -402,7 +403,7 @@ def purchase_share(
         second_hand_eur=amounts.reuse_eur + amounts.donated_eur + recycled_eur,
         unpriced=amounts.unpriced,
         target_pct=targets.target_for(year),
-        source=targets.source_for(year) or targets.source,
+        source=targets.source_for(year) or shown(targets.source),
         scope=targets.scope,
         reuse_eur=amounts.reuse_eur,
         donated_devices=amounts.donated,

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sobriety.domain.labels import label
+from sobriety.domain.texts import shown, text_of
 from sobriety.i18n import N_, _
 
 #: Indicators an objective can follow (English labels, translated when shown), and units.
@@ -146,6 +147,7 @@ _KEYS = {
     "target_change_pct",
     "category",
     "source",
+    "source_fr",
 }
 
 
@@ -192,7 +194,8 @@ def _objective(raw: Any, k: int, path: str, categories: set[str] | None) -> Obje
             raise ObjectivesError(path, f"{at}.category", category, ", ".join(sorted(categories)))
     elif category is not None:
         raise ObjectivesError(path, f"{at}.category", category, _("no category here"))
-    source = _text(f"{at}.source", path, raw.get("source"), _("the source of the target (text)"))
+    _text(f"{at}.source", path, raw.get("source"), _("the source of the target (text)"))
+    source = text_of(raw, "source")
     return Objective(oid, indicator, direction, base, due, source, target, change, category)
 
 
@@ -277,7 +280,7 @@ class Assessment:
             "value": self.value,
             "expected": self.expected,
             "on_track": self.on_track,
-            "source": o.source,
+            "source": shown(o.source),
             "trajectory": [
                 {"year": p.year, "value": p.value, "expected": p.expected, "origin": p.origin}
                 for p in self.trajectory

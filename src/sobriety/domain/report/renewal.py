@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ from sobriety.domain.reuse.rules import (
     ReuseFleet,
     evaluate,
 )
+from sobriety.domain.texts import text_of
 from sobriety.domain.vocab import Channel, Condition, Status
 from sobriety.i18n import N_, _
 
@@ -79,6 +80,11 @@ class PriceTable:
     date: str
     default_budget_eur: float | None
     budget_source: str
+    #: Per category and kind ("new"/"refurbished"): how the price was set, e.g.
+    #: ``{"laptop": {"new": {"from": "inventory", "devices": 12}}}`` (empty: the file's).
+    provenance: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    derive_years: int = 3
+    derive_min_devices: int = 3
 
     def unit_price(self, category: str, refurbished: bool) -> tuple[float, bool]:
         """(price, bought refurbished) of a replacement of ``category``."""
@@ -107,9 +113,11 @@ def load_price_table(path: Path | str | None = None) -> PriceTable:
     table = data.get("renewal")
     if not isinstance(table, dict):
         raise PriceTableError(where, "[renewal]", table, _("a table"))
-    source = table.get("source")
-    if not isinstance(source, str) or not source.strip():
-        raise PriceTableError(where, "renewal.source", source, _("the source of the prices"))
+    if not isinstance(table.get("source"), str) or not table["source"].strip():
+        raise PriceTableError(
+            where, "renewal.source", table.get("source"), _("the source of the prices")
+        )
+    source = text_of(table, "source")
     prices = table.get("prices")
     if not isinstance(prices, dict) or not prices:
         raise PriceTableError(where, "renewal.prices", prices, _("a table of categories"))
@@ -137,10 +145,71 @@ def load_price_table(path: Path | str | None = None) -> PriceTable:
     budget = table.get("default_budget_eur")
     if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int | float)):
         raise PriceTableError(where, "renewal.default_budget_eur", budget, _("an amount in EUR"))
+    derive = table.get("derive", {})
+    if not isinstance(derive, dict):
+        raise PriceTableError(where, "renewal.derive", derive, _("a table"))
+    years = derive.get("years", 3)
+    least = derive.get("min_devices", 3)
+    for key, value in (("years", years), ("min_devices", least)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise PriceTableError(where, f"renewal.derive.{key}", value, _("a whole number (>= 0)"))
     return PriceTable(
-        where, new, refurb, frozenset(allowed), source.strip(), str(table.get("date", "")),
-        None if budget is None else float(budget), str(table.get("budget_source", "")),
+        where, new, refurb, frozenset(allowed), source, str(table.get("date", "")),
+        None if budget is None else float(budget), text_of(table, "budget_source"),
+        derive_years=years, derive_min_devices=least,
     )  # fmt: skip
+
+
+def derive_prices(
+    table: PriceTable,
+    category: np.ndarray,
+    acquired: np.ndarray,
+    refurbished: np.ndarray,
+    price_eur: np.ndarray,
+    on: dt.date,
+) -> PriceTable:
+    """The table with each price taken from the organisation's own purchases.
+
+    For each category and kind (new, refurbished): the median recorded purchase
+    price (EUR excl. VAT) of the devices of that category acquired in the
+    ``derive_years`` years up to ``on`` (acquisition date in ]on - years, on]),
+    when at least ``derive_min_devices`` such purchases are recorded; otherwise
+    the file's price stays (the stated fallback). A refurbished price is derived
+    only for the categories the purchasing policy lets you buy refurbished.
+    ``category`` holds category names, ``acquired`` datetime64[D] (NaT unknown),
+    ``refurbished`` whether the device was bought refurbished, ``price_eur``
+    (NaN unknown). Donated and leased devices are not passed in.
+    """
+    years = table.derive_years
+    new, refurb = dict(table.new_eur), dict(table.refurbished_eur)
+    prov: dict[str, dict[str, dict[str, Any]]] = {}
+    if years <= 0 or len(category) == 0:
+        return replace(table, provenance=prov)
+    end = np.datetime64(on, "D")
+    try:
+        start = np.datetime64(on.replace(year=on.year - years), "D")
+    except ValueError:  # 29 February
+        start = np.datetime64(dt.date(on.year - years, 2, 28), "D")
+    acquired = np.asarray(acquired, dtype="datetime64[D]")
+    price = np.asarray(price_eur, dtype=float)
+    recent = ~np.isnat(acquired) & (acquired > start) & (acquired <= end) & ~np.isnan(price)
+    cats = np.asarray(category, dtype=object)
+    refurbished = np.asarray(refurbished, dtype=bool)
+    for cat in CATEGORIES:
+        in_cat = recent & (cats == cat)
+        for kind, mask, prices in (
+            ("new", in_cat & ~refurbished, new),
+            ("refurbished", in_cat & refurbished, refurb),
+        ):
+            if kind == "refurbished" and cat not in table.refurbished_allowed:
+                continue
+            count = int(mask.sum())
+            if count and count >= table.derive_min_devices:
+                prices[cat] = float(np.median(price[mask]))
+                prov.setdefault(cat, {})[kind] = {"from": "inventory", "devices": count}
+            elif cat in prices:
+                prov.setdefault(cat, {})[kind] = {"from": "table", "devices": count}
+    return replace(table, new_eur=new, refurbished_eur=refurb, provenance=prov)
 
 
 def parse_budget(text: str) -> float:

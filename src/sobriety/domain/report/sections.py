@@ -18,6 +18,7 @@ from sobriety.domain.carbon.factors import DAYS_PER_YEAR
 from sobriety.domain.carbon.whatif import lifespan_what_if
 from sobriety.domain.labels import label
 from sobriety.domain.report import kpis
+from sobriety.domain.texts import shown
 from sobriety.domain.vocab import Channel, Condition, ErasureLevel, ErasureMethod, SiteKind, Status
 from sobriety.i18n import _
 
@@ -339,7 +340,7 @@ def purchase_section(inputs: ReportInputs, year: int) -> dict[str, Any]:
     return {
         "years": years,
         "targets": [{"year": y, "target_pct": v} for y, v in t.targets_pct.items()],
-        "source": t.source,
+        "source": shown(t.source),
     }
 
 
@@ -392,7 +393,7 @@ def outflow_section(inputs: ReportInputs, year: int) -> dict[str, Any]:
             "excluded": dict(rate.excluded),
             "pending_proof": rate.pending_proof,
             "undated_retired": rate.undated_retired,
-            "source": rate.source,
+            "source": shown(rate.source),
         },
         "weee_tonnes": weee_tonnes(inputs, year),
         "retired_awaiting_tonnes": weee_held["retired_awaiting"] / 1000.0,
@@ -494,7 +495,7 @@ def methodology_section(inputs: ReportInputs, year: int, objectives: Objectives)
             for s in fs.sources.values()
         ],
         "legal": [
-            inputs.policy.reuse_rate.source or "",
-            inputs.targets.source,
+            shown(inputs.policy.reuse_rate.source),
+            shown(inputs.targets.source),
         ],
     }

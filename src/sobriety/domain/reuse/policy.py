@@ -35,6 +35,7 @@ from sobriety.domain.reuse.policy_types import (  # noqa: F401 - the policy's pu
     SpecProfile,
     Threshold,
 )
+from sobriety.domain.texts import text_of
 from sobriety.domain.vocab import (
     Channel,
     Condition,
@@ -232,6 +233,7 @@ def _reuse_rate(r: _Reader, raw: Mapping[str, Any]) -> ReuseRatePolicy:
         path,
         {
             "source",
+            "source_fr",
             "date",
             "targets_pct",
             "max_age_years",
@@ -257,8 +259,12 @@ def _reuse_rate(r: _Reader, raw: Mapping[str, Any]) -> ReuseRatePolicy:
             f"{path}.categories", raw.get("categories", _MISSING), _("a list of categories")
         )
     size = r.threshold(raw, "max_dimension_cm", path, per_category=False)
+    source = r.text(raw, "source", path)
+    if "source_fr" in raw:
+        r.text(raw, "source_fr", path)
     return ReuseRatePolicy(
-        source=r.text(raw, "source", path),
+        # With its French translation (source_fr), shown in the report's language.
+        source=text_of(raw, "source") if source is not None else None,
         date=r.date(raw, "date", path),
         targets_pct=targets,
         max_age_years=r.number(raw.get("max_age_years", _MISSING), f"{path}.max_age_years"),
