@@ -18,6 +18,19 @@ Then a 1,000,000-row file is imported in a child process, whose peak memory
 
 Usage: ``python bench/bench_import.py [--rows 100000] [--big 1000000] [--repeat 2]``.
 Best of ``--repeat`` runs for the timed pair (the machine is shared).
+
+``--csv FILE`` measures instead the issue's regional-scale case on a given
+file (e.g. the 1,000,000-device demo fleet written by ``sobriety export``),
+each side in its own process, in the same run:
+
+- **floor**: Python's ``csv`` module reading FILE plus plain ``sqlite3``
+  ``executemany`` of its rows (as text) into a table with FILE's columns and
+  a unique index on the asset tag (WAL, synchronous=NORMAL), then commit;
+- **import**: :func:`sobriety.io.importer.import_file` of FILE into a freshly
+  migrated SQLite file (full validation, every index), with its peak memory.
+
+Make the file with ``sobriety --db sqlite:///demo.db demo --devices 1000000``
+then ``sobriety --db sqlite:///demo.db export fleet.csv``.
 """
 
 from __future__ import annotations
@@ -296,14 +309,91 @@ def child_big(rows: int, workdir: str) -> None:
     print(json.dumps({"seconds": elapsed, "peak_mib": peak, **summary}))
 
 
+def csv_floor(csv_path: Path, db_path: Path) -> float:
+    """Python's csv module plus plain sqlite3 executemany, unique index on the tag."""
+    start = time.perf_counter()
+    with csv_path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        con = sqlite3.connect(db_path)
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA synchronous=NORMAL")
+        names = ", ".join(f'"{h}"' for h in header)
+        con.execute(f"CREATE TABLE device (id INTEGER PRIMARY KEY, {names})")
+        con.execute('CREATE UNIQUE INDEX ix_tag ON device ("asset_tag")')
+        sql = f"INSERT INTO device ({names}) VALUES ({', '.join('?' * len(header))})"
+        con.executemany(sql, reader)
+        con.commit()
+        con.close()
+    return time.perf_counter() - start
+
+
+def child_csv(side: str, csv_path: Path, workdir: str) -> None:
+    """In a child process: one side of the --csv comparison, as JSON."""
+    db_path = Path(workdir) / f"{side}.db"
+    if side == "floor":
+        result: dict = {"seconds": csv_floor(csv_path, db_path)}
+    else:
+        seconds, summary = run_import(db_path, csv_path)
+        result = {"seconds": seconds, **summary}
+    result["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+def compare_csv(csv_path: Path, repeat: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
+        best: dict[str, dict] = {}
+        for n in range(repeat):
+            for side in ("floor", "import"):
+                out = subprocess.run(
+                    [
+                        sys.executable,
+                        __file__,
+                        "--child-csv",
+                        side,
+                        "--csv",
+                        str(csv_path),
+                        "--workdir",
+                        str(Path(tmp) / f"{side}{n}"),
+                    ],
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
+                if out.returncode:
+                    sys.exit(out.stderr)
+                result = json.loads(out.stdout.strip().splitlines()[-1])
+                seconds, peak = result["seconds"], result["peak_mib"]
+                print(f"run {n + 1} {side}: {seconds:.1f} s, peak {peak:.0f} MiB")
+                if side not in best or result["seconds"] < best[side]["seconds"]:
+                    best[side] = result
+        floor_s, imp = best["floor"]["seconds"], best["import"]
+        print(f"{csv_path.name}: {imp['rows']:,} rows, created {imp['created']:,}")
+        print(f"floor  (csv module + sqlite3 executemany, unique tag index): {floor_s:.1f} s")
+        print(
+            f"import (sobriety import, full validation): {imp['seconds']:.1f} s, "
+            f"peak memory {imp['peak_mib']:.0f} MiB (target < 1024 MiB)"
+        )
+        print(f"ratio import/floor: {imp['seconds'] / floor_s:.2f}x (target <= 5x)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--big", type=int, default=1_000_000, help="0 to skip")
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--child-big", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--csv", type=Path, help="compare on this file instead (see above)")
+    parser.add_argument("--child-csv", help=argparse.SUPPRESS)
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child_csv:
+        Path(args.workdir).mkdir(parents=True)
+        child_csv(args.child_csv, args.csv, args.workdir)
+        return
+    if args.csv:
+        compare_csv(args.csv, args.repeat)
+        return
     if args.child_big:
         child_big(args.child_big, args.workdir)
         return

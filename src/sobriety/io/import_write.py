@@ -46,6 +46,9 @@ class DeviceWrites:
     def _header(self, name: str) -> str:
         raise NotImplementedError
 
+    def _created(self) -> None:
+        """Called after each bulk insert of new devices."""
+
     def _fail_or_reject(self, problems, rows, lines) -> None:
         raise NotImplementedError
 
@@ -165,6 +168,7 @@ class DeviceWrites:
             },
         )
         self.report.created += m
+        self._created()
 
     def _update(self, pairs, values, tags, site_ids, lines) -> None:
         if not pairs:

@@ -90,6 +90,7 @@ from sobriety.io.import_write import SITE_COLUMNS, DeviceWrites
 from sobriety.io.profiles import ColumnError, ColumnMap, date_order_default, map_columns
 from sobriety.io.synonyms import load_synonyms
 from sobriety.io.tables import Table, UnreadableFile, open_table
+from sobriety.storage.sqlite_load import BulkLoad
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
@@ -103,6 +104,12 @@ __all__ = [
 ]
 
 DEFAULT_CHUNK_SIZE = 10_000
+#: New devices after which a SQLite import builds the secondary indexes once at
+#: the end (:mod:`sobriety.storage.sqlite_load`), when they are also a quarter
+#: or more of the devices already there.
+DEFER_INDEXES_ROWS = DEFAULT_CHUNK_SIZE
+#: Indexes kept during such a load: the import looks devices up by serial.
+KEPT_INDEXES = ("ix_device_serial",)
 
 
 def import_file(
@@ -247,7 +254,16 @@ class _Run(DeviceWrites):
 
     def execute(self, rows: Iterator[tuple[int, list[Any]]], chunk_size: int) -> None:
         trans = self.conn.begin()
+        self.load = BulkLoad(self.conn)
         try:
+            self._execute(trans, rows, chunk_size)
+        finally:
+            self.load.close()
+
+    def _execute(self, trans, rows: Iterator[tuple[int, list[Any]]], chunk_size: int) -> None:
+        self.deferred = False
+        try:
+            self.existing = store.device_count(self.conn)
             self.sites = store.SiteIndex(self.conn)
             if self.table.sites:
                 problems = import_sites(self.sites, self.table.sites, self.synonyms)
@@ -277,6 +293,8 @@ class _Run(DeviceWrites):
                 )
             if self.failed:
                 raise ImportFailed(self.report)
+            if not self.dry_run:
+                self.load.finish()
         except IntegrityError as exc:
             trans.rollback()
             self.rejects.close(keep_empty=False)
@@ -301,6 +319,13 @@ class _Run(DeviceWrites):
         else:
             trans.commit()
             self.report.committed = True
+
+    def _created(self) -> None:
+        """After each bulk insert: past a large size, build the indexes once at the end."""
+        if self.deferred or self.report.created < max(DEFER_INDEXES_ROWS, self.existing // 4):
+            return
+        self.deferred = True
+        self.load.defer_indexes([store.DEVICE, store.EVENT], keep=KEPT_INDEXES)
 
     def _finish(self) -> ImportReport:
         self.report.unknown_labels = sorted(self.labels.values(), key=lambda u: u.lines[0])

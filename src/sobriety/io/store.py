@@ -121,6 +121,11 @@ def devices_where(conn: Connection, column: str, keys: Iterable[str]) -> list[di
     return out
 
 
+def device_count(conn: Connection) -> int:
+    """The largest device id (cheap on both back-ends): about how many devices there are."""
+    return conn.execute(select(func.coalesce(func.max(DEVICE.c.id), 0))).scalar_one()
+
+
 def insert_devices(conn: Connection, columns: Mapping[str, Sequence[Any]]) -> dict[str, int]:
     """Insert new devices given column-wise; returns their ids by asset tag.
 

@@ -145,6 +145,8 @@ _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 def normalise_label(text: str) -> str:
     """Case-, accent-, space- and punctuation-insensitive key: "Borne Wi-Fi" -> "bornewifi"."""
+    if text.isascii():  # the same key, without decomposing (ASCII has no accents)
+        return text.lower() if text.isalnum() else _NOT_ALNUM.sub("", text.lower())
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _NOT_ALNUM.sub("", ascii_only.replace("œ", "oe").replace("æ", "ae"))
