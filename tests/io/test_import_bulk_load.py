@@ -68,15 +68,28 @@ def test_a_large_import_rebuilds_the_same_indexes(engine, write, big) -> None:
     if engine.dialect.name == "sqlite":
         [names] = big
         assert "ix_device_status" in names and "ix_device_event_device_id" in names
-        assert "ix_device_serial" not in names  # kept: the import looks serials up
+        assert "ix_device_serial" in names
         with engine.connect() as conn:
             plan = conn.execute(
                 text("EXPLAIN QUERY PLAN SELECT id FROM device WHERE status = 'in_service'")
             ).all()
         assert "ix_device_status" in " ".join(str(r) for r in plan)
-    # a second large import (updates and new rows) on top still matches by serial
+    # a second large import (updates and new rows) on top
     again = import_file(engine, write("more.csv", HEADER + _rows(30, start=31)), chunk_size=7)
     assert (again.created, again.unchanged) == (20, 10)
+    assert _indexes(engine) == before
+
+
+def test_rows_without_tag_in_a_large_import_are_matched_by_serial(engine, write, big) -> None:
+    import_file(engine, write("first.csv", HEADER + _rows(20)), chunk_size=7)
+    before = _indexes(engine)
+    # new tagged rows first (the indexes are dropped), then rows known by serial only
+    untagged = "".join(f";SN{i:05d};Portable;En stock;;Site 1\n" for i in range(1, 8))
+    path = write("mixed.csv", HEADER + _rows(14, start=21) + untagged)
+    report = import_file(engine, path, chunk_size=7)
+    assert (report.created, report.updated) == (14, 7)
+    got = devices(engine)
+    assert len(got) == 34 and got["PC-3"]["status"] == "in_stock"
     assert _indexes(engine) == before
 
 

@@ -108,8 +108,9 @@ DEFAULT_CHUNK_SIZE = 10_000
 #: the end (:mod:`sobriety.storage.sqlite_load`), when they are also a quarter
 #: or more of the devices already there.
 DEFER_INDEXES_ROWS = DEFAULT_CHUNK_SIZE
-#: Indexes kept during such a load: the import looks devices up by serial.
-KEPT_INDEXES = ("ix_device_serial",)
+#: The index the import's lookups of rows without asset tag need (restored
+#: at once when such a row comes during a deferred load).
+SERIAL_INDEX = "ix_device_serial"
 
 
 def import_file(
@@ -325,7 +326,10 @@ class _Run(DeviceWrites):
         if self.deferred or self.report.created < max(DEFER_INDEXES_ROWS, self.existing // 4):
             return
         self.deferred = True
-        self.load.defer_indexes([store.DEVICE, store.EVENT], keep=KEPT_INDEXES)
+        self.load.defer_indexes([store.DEVICE, store.EVENT])
+
+    def _serial_lookup(self) -> None:
+        self.load.restore(SERIAL_INDEX)
 
     def _finish(self) -> ImportReport:
         self.report.unknown_labels = sorted(self.labels.values(), key=lambda u: u.lines[0])
@@ -384,7 +388,8 @@ class _Run(DeviceWrites):
         problems: dict[int, list[LocatedProblem]] = defaultdict(list)
         for p in cols.problems:
             problems[p.row].append(self._locate(p, lines, raw))
-        for i, r in enumerate(rows):
+        long = n and max(map(len, rows)) > width
+        for i, r in enumerate(rows if long else ()):
             if len(r) > self.width and any(c not in (None, "") for c in r[self.width :]):
                 problems[i].append(
                     LocatedProblem(

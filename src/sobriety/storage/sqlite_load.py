@@ -8,8 +8,9 @@ asked, drops the tables' non-unique indexes inside the caller's transaction
 and creates them again, from the very ``CREATE INDEX`` text SQLite stored,
 before the commit (one sort per index instead of a million inserts):
 
-- unique indexes (they enforce constraints) and the ``keep`` ones (lookups
-  made during the load) stay in place;
+- unique indexes (they enforce constraints) and the ``keep`` ones stay in
+  place; :meth:`BulkLoad.restore` creates a dropped one again at once, when a
+  lookup of the load needs it;
 - the drops are part of the transaction: a rollback (bad input, dry run,
   cancel, a killed process) leaves every index as it was; other connections
   see the old indexes until the commit (WAL).
@@ -31,7 +32,7 @@ class BulkLoad:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.sqlite = conn.dialect.name == "sqlite"
-        self.dropped: list[str] = []
+        self.dropped: dict[str, str] = {}
         self.previous_cache: int | None = None
         if self.sqlite:
             self.previous_cache = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
@@ -61,14 +62,20 @@ class BulkLoad:
                     continue
                 quoted = self.conn.dialect.identifier_preparer.quote(name)
                 self.conn.exec_driver_sql(f"DROP INDEX {quoted}")
-                self.dropped.append(sql)
+                self.dropped[name] = sql
                 names.append(name)
         return names
 
+    def restore(self, name: str) -> None:
+        """Create the dropped index ``name`` again now (a lookup needs it)."""
+        sql = self.dropped.pop(name, None)
+        if sql is not None:
+            self.conn.exec_driver_sql(sql)
+
     def finish(self) -> None:
         """Create the dropped indexes again (call before the commit)."""
-        dropped, self.dropped = self.dropped, []
-        for sql in dropped:
+        dropped, self.dropped = self.dropped, {}
+        for sql in dropped.values():
             self.conn.exec_driver_sql(sql)
 
     def close(self) -> None:
