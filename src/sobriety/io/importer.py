@@ -366,7 +366,11 @@ class _Run(DeviceWrites):
         n = len(rows)
         self.report.rows += n
         width = self.width
-        padded = [r if len(r) >= width else [*r, *[None] * (width - len(r))] for r in rows]
+        padded = (
+            rows
+            if not n or min(map(len, rows)) >= width
+            else [r if len(r) >= width else [*r, *[None] * (width - len(r))] for r in rows]
+        )
         transposed = list(zip(*padded, strict=False)) if padded else []
         raw = {name: transposed[idx] for name, (idx, _header) in self.map.fields.items()}
         for name in IDENTIFIER_FIELDS:
@@ -469,13 +473,9 @@ def _chunks(rows: Iterator[tuple[int, list[Any]]], size: int):
 
 
 def _map_cached(func, values: list[Any]) -> list[Any]:
-    cache: dict[Any, Any] = {}
-    out = []
-    for v in values:
-        if v not in cache:
-            cache[v] = func(v)
-        out.append(cache[v])
-    return out
+    """``func`` of each value, called once per distinct value."""
+    cache = {v: func(v) for v in set(values)}
+    return list(map(cache.__getitem__, values))
 
 
 class _LabelProblem(LocatedProblem):

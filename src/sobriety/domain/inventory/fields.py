@@ -583,6 +583,11 @@ def duplicates(
     ``seen`` maps each key to the label (e.g. the file line) of the record
     where it first appeared, across batches; ``labels`` default to indexes.
     """
+    fresh = dict(zip(keys, labels if labels is not None else range(len(keys)), strict=True))
+    fresh.pop(None, None)
+    if len(fresh) == len(keys) - list(keys).count(None) and seen.keys().isdisjoint(fresh):
+        seen.update(fresh)  # the usual case, checked in one pass: no key seen twice
+        return []
     found: list[tuple[int, Any]] = []
     for i, key in enumerate(keys):
         if key is None:
