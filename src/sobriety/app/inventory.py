@@ -216,7 +216,9 @@ def save(
                 )
             version = device.version
     except ConflictError as exc:
-        return Conflicted(asset_tag, exc.expected, exc.current, changed_since(app, asset_tag, base))
+        return Conflicted(
+            asset_tag, exc.expected, exc.current, changed_since(app, asset_tag, base)
+        )
     except IntegrityError as exc:
         reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
         return Refused(asset_tag, reason)

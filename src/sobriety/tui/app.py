@@ -133,7 +133,9 @@ class SobrietyApp(App[None]):
         )
 
 
-def create_app(sobriety: Sobriety, *, dark: bool = True, start: str | None = None) -> SobrietyApp:
+def create_app(
+    sobriety: Sobriety, *, dark: bool = True, start: str | None = None
+) -> SobrietyApp:
     """The app on the application object ``sobriety``; used by the CLI, tests and bench.
 
     ``start`` names the section shown first (default: the dashboard).

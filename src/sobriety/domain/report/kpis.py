@@ -372,7 +372,9 @@ def dashboard(
             _("Estimating {year}: {mode}").format(year=year, mode=_(carbon.MODE_LABELS[mode])),
             1 + k,
         )
-        est = estimate_fleet(fleet, factor_set, year=year, mode=mode, as_of=on, grid_zone=grid_zone)
+        est = estimate_fleet(
+            fleet, factor_set, year=year, mode=mode, as_of=on, grid_zone=grid_zone
+        )
         footprints[mode] = Footprint(mode, est.total, est.agents)
         terms = est.terms
         if not notes:
