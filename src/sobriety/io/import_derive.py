@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,6 +25,7 @@ from sobriety.domain.inventory.fields import normalise_label, site_reference
 
 IDENTIFIER_FIELDS = ("asset_tag", "serial")
 PATH_SEPARATOR = ">"
+_NOT_ALNUM_OR_LINE = re.compile(r"[^0-9a-z\n]+")
 
 
 def is_placeholder(cell: Any) -> bool:
@@ -34,8 +36,33 @@ def is_placeholder(cell: Any) -> bool:
     return bool(key) and (key in PLACEHOLDERS or set(key) == {"0"})
 
 
+_ALL_ZEROS = re.compile(r"^0+$", re.MULTILINE)
+
+
+def _none_in_text(cells: Sequence[Any]) -> bool:
+    """Whether a column of text cells surely holds no placeholder (one pass in C).
+
+    The keys of ASCII cells are their lowercase letters and digits: the whole
+    column is normalised at once, one key a line; False when it cannot tell
+    (a cell that is not text, not ASCII or holds a line break).
+    """
+    try:
+        text = "\n".join(cells)
+    except TypeError:
+        return False
+    if not text.isascii():
+        return False
+    keys = _NOT_ALNUM_OR_LINE.sub("", text.lower())
+    lines = keys.split("\n")
+    if len(lines) != len(cells):
+        return False
+    return not PLACEHOLDERS.intersection(lines) and _ALL_ZEROS.search(keys) is None
+
+
 def drop_placeholders(cells: Sequence[Any]) -> tuple[list[Any], int]:
     """``cells`` with placeholders replaced by None, and how many there were."""
+    if _none_in_text(cells):
+        return list(cells), 0
     out = list(cells)
     count = 0
     cache: dict[Any, bool] = {}

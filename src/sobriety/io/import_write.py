@@ -46,6 +46,12 @@ class DeviceWrites:
     def _header(self, name: str) -> str:
         raise NotImplementedError
 
+    def _created(self) -> None:
+        """Called after each bulk insert of new devices."""
+
+    def _serial_lookup(self) -> None:
+        """Called before devices are looked up by serial number."""
+
     def _fail_or_reject(self, problems, rows, lines) -> None:
         raise NotImplementedError
 
@@ -59,6 +65,8 @@ class DeviceWrites:
         by_tag = {d["asset_tag"]: d for d in store.devices_where(conn, "asset_tag", keys)}
         wanted = {serials[i] for i in good if tags[i] is None}
         by_serial: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        if wanted:
+            self._serial_lookup()
         for d in store.devices_where(conn, "serial", wanted) if wanted else ():
             by_serial[d["serial"]].append(d)
         problems: dict[int, list[LocatedProblem]] = defaultdict(list)
@@ -165,6 +173,7 @@ class DeviceWrites:
             },
         )
         self.report.created += m
+        self._created()
 
     def _update(self, pairs, values, tags, site_ids, lines) -> None:
         if not pairs:
@@ -217,7 +226,8 @@ class DeviceWrites:
         names = [n for n, _col in present]
         keys = list(zip(*(col for _n, col in present), strict=True))
         resolved: dict[tuple[Any, ...], int | None] = {}
-        for key in {keys[i] for i in idx}:
+        wanted = set(keys) if len(idx) == len(keys) else {keys[i] for i in idx}
+        for key in wanted:
             given = dict(zip(names, key, strict=True))
             resolved[key] = self.sites.resolve(
                 given.get("site_code"),

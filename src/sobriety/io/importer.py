@@ -90,6 +90,7 @@ from sobriety.io.import_write import SITE_COLUMNS, DeviceWrites
 from sobriety.io.profiles import ColumnError, ColumnMap, date_order_default, map_columns
 from sobriety.io.synonyms import load_synonyms
 from sobriety.io.tables import Table, UnreadableFile, open_table
+from sobriety.storage.sqlite_load import BulkLoad
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
@@ -103,6 +104,13 @@ __all__ = [
 ]
 
 DEFAULT_CHUNK_SIZE = 10_000
+#: New devices after which a SQLite import builds the secondary indexes once at
+#: the end (:mod:`sobriety.storage.sqlite_load`), when they are also a quarter
+#: or more of the devices already there.
+DEFER_INDEXES_ROWS = DEFAULT_CHUNK_SIZE
+#: The index the import's lookups of rows without asset tag need (restored
+#: at once when such a row comes during a deferred load).
+SERIAL_INDEX = "ix_device_serial"
 
 
 def import_file(
@@ -247,7 +255,16 @@ class _Run(DeviceWrites):
 
     def execute(self, rows: Iterator[tuple[int, list[Any]]], chunk_size: int) -> None:
         trans = self.conn.begin()
+        self.load = BulkLoad(self.conn)
         try:
+            self._execute(trans, rows, chunk_size)
+        finally:
+            self.load.close()
+
+    def _execute(self, trans, rows: Iterator[tuple[int, list[Any]]], chunk_size: int) -> None:
+        self.deferred = False
+        try:
+            self.existing = store.device_count(self.conn)
             self.sites = store.SiteIndex(self.conn)
             if self.table.sites:
                 problems = import_sites(self.sites, self.table.sites, self.synonyms)
@@ -277,6 +294,8 @@ class _Run(DeviceWrites):
                 )
             if self.failed:
                 raise ImportFailed(self.report)
+            if not self.dry_run:
+                self.load.finish()
         except IntegrityError as exc:
             trans.rollback()
             self.rejects.close(keep_empty=False)
@@ -301,6 +320,16 @@ class _Run(DeviceWrites):
         else:
             trans.commit()
             self.report.committed = True
+
+    def _created(self) -> None:
+        """After each bulk insert: past a large size, build the indexes once at the end."""
+        if self.deferred or self.report.created < max(DEFER_INDEXES_ROWS, self.existing // 4):
+            return
+        self.deferred = True
+        self.load.defer_indexes([store.DEVICE, store.EVENT])
+
+    def _serial_lookup(self) -> None:
+        self.load.restore(SERIAL_INDEX)
 
     def _finish(self) -> ImportReport:
         self.report.unknown_labels = sorted(self.labels.values(), key=lambda u: u.lines[0])
@@ -337,7 +366,11 @@ class _Run(DeviceWrites):
         n = len(rows)
         self.report.rows += n
         width = self.width
-        padded = [r if len(r) >= width else [*r, *[None] * (width - len(r))] for r in rows]
+        padded = (
+            rows
+            if not n or min(map(len, rows)) >= width
+            else [r if len(r) >= width else [*r, *[None] * (width - len(r))] for r in rows]
+        )
         transposed = list(zip(*padded, strict=False)) if padded else []
         raw = {name: transposed[idx] for name, (idx, _header) in self.map.fields.items()}
         for name in IDENTIFIER_FIELDS:
@@ -359,7 +392,8 @@ class _Run(DeviceWrites):
         problems: dict[int, list[LocatedProblem]] = defaultdict(list)
         for p in cols.problems:
             problems[p.row].append(self._locate(p, lines, raw))
-        for i, r in enumerate(rows):
+        long = n and max(map(len, rows)) > width
+        for i, r in enumerate(rows if long else ()):
             if len(r) > self.width and any(c not in (None, "") for c in r[self.width :]):
                 problems[i].append(
                     LocatedProblem(
@@ -439,13 +473,9 @@ def _chunks(rows: Iterator[tuple[int, list[Any]]], size: int):
 
 
 def _map_cached(func, values: list[Any]) -> list[Any]:
-    cache: dict[Any, Any] = {}
-    out = []
-    for v in values:
-        if v not in cache:
-            cache[v] = func(v)
-        out.append(cache[v])
-    return out
+    """``func`` of each value, called once per distinct value."""
+    cache = {v: func(v) for v in set(values)}
+    return list(map(cache.__getitem__, values))
 
 
 class _LabelProblem(LocatedProblem):

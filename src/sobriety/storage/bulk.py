@@ -51,8 +51,14 @@ ColumnProcessor = Callable[[Sequence[Any]], list[Any]]
 
 
 def _memoised(proc: Processor) -> ColumnProcessor:
-    """Cache a bind processor: dates and flags repeat a lot in a fleet."""
+    """Cache a bind processor: dates and flags repeat a lot in a fleet.
+
+    A column of one type of value (and None) is looked up in that type's
+    cache in one pass; a column mixing types (``True`` and ``1`` are equal
+    keys) goes value by value, keyed by type and value.
+    """
     cache: dict[Any, Any] = {}
+    by_type: dict[type, dict[Any, Any]] = {}
 
     def process(value: Any) -> Any:
         if value is None:
@@ -66,7 +72,23 @@ def _memoised(proc: Processor) -> ColumnProcessor:
             out = cache[key] = proc(_plain(value))
             return out
 
-    return lambda values: list(map(process, values))
+    def column(values: Sequence[Any]) -> list[Any]:
+        kinds = set(map(type, values))
+        kinds.discard(type(None))
+        if len(kinds) != 1:
+            return list(map(process, values))
+        [kind] = kinds
+        table = by_type.get(kind)
+        if table is None or len(table) >= _CACHE_LIMIT:
+            table = by_type[kind] = {None: None}
+        try:
+            return list(map(table.__getitem__, values))
+        except KeyError:
+            for value in set(values).difference(table):
+                table[value] = proc(_plain(value))
+            return list(map(table.__getitem__, values))
+
+    return column
 
 
 # Faster twins of SQLAlchemy's bind processors for timestamps and booleans. A
@@ -147,6 +169,11 @@ def _twin(type_: Any, dialect: Any, slow: Processor) -> ColumnProcessor | None:
     return column
 
 
+#: Column processors kept from one writer to the next (their caches with them:
+#: an import writes chunk after chunk into the same columns).
+_KEPT: dict[tuple[Any, ...], tuple[Any, ColumnProcessor | None]] = {}
+
+
 def _processors(
     conn: Connection, table: Table, columns: Sequence[str]
 ) -> list[ColumnProcessor | None]:
@@ -154,11 +181,15 @@ def _processors(
     out: list[ColumnProcessor | None] = []
     for name in columns:
         type_ = table.c[name].type
+        key = (dialect.name, dialect.driver, table.name, name, id(type_))
+        kept = _KEPT.get(key)
+        if kept is not None and kept[0] is type_:
+            out.append(kept[1])
+            continue
         proc = type_._cached_bind_processor(dialect)
-        if proc is None:
-            out.append(None)
-        else:
-            out.append(_twin(type_, dialect, proc) or _memoised(proc))
+        column = None if proc is None else _twin(type_, dialect, proc) or _memoised(proc)
+        _KEPT[key] = (type_, column)
+        out.append(column)
     return out
 
 

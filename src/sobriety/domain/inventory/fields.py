@@ -146,6 +146,8 @@ _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 def normalise_label(text: str) -> str:
     """Case-, accent-, space- and punctuation-insensitive key: "Borne Wi-Fi" -> "bornewifi"."""
+    if text.isascii():  # the same key, without decomposing (ASCII has no accents)
+        return text.lower() if text.isalnum() else _NOT_ALNUM.sub("", text.lower())
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _NOT_ALNUM.sub("", ascii_only.replace("œ", "oe").replace("æ", "ae"))
@@ -582,6 +584,11 @@ def duplicates(
     ``seen`` maps each key to the label (e.g. the file line) of the record
     where it first appeared, across batches; ``labels`` default to indexes.
     """
+    fresh = dict(zip(keys, labels if labels is not None else range(len(keys)), strict=True))
+    fresh.pop(None, None)
+    if len(fresh) == len(keys) - list(keys).count(None) and seen.keys().isdisjoint(fresh):
+        seen.update(fresh)  # the usual case, checked in one pass: no key seen twice
+        return []
     found: list[tuple[int, Any]] = []
     for i, key in enumerate(keys):
         if key is None:
