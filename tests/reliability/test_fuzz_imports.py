@@ -213,7 +213,9 @@ def test_a_huge_file_of_bad_rows_ends_in_a_located_error(base_db: Path, tmp_path
     _run_import(base_db, tmp_path, data, ".csv", rows)
     result = cli("--db", f"sqlite:///{db_path}", "import", str(tmp_path / "input.csv"))
     assert result.exit_code == 1
-    assert "line 2" in result.stderr and "not-a-category" in result.stderr
+    # one label on 60,000 rows is reported once, with its row count and first lines
+    assert "on 60,000 rows (lines 2, 3," in result.stderr
+    assert "not-a-category" in result.stderr
 
 
 # ------------------------------------------------------------------ XLSX

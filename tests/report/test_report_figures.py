@@ -47,7 +47,13 @@ def test_outflows_reuse_rate_weee_and_erasures(fig) -> None:
     )
     assert rr["a_by_channel"] == [{"key": "donate_association", "label": "Donate (assoc.)",
                                    "devices": 1}]  # fmt: skip
-    assert rr["excluded"] == {"category": 0, "sensitive": 0, "age_unknown": 0, "too_old": 0}
+    assert rr["excluded"] == {
+        "category": 0,
+        "sensitive": 0,
+        "age_unknown": 0,
+        "too_old": 0,
+        "size": 0,
+    }
     # WEEE: L2 recycled, 2.5 kg recorded -> 0.0025 t.
     assert out["weee_tonnes"] == pytest.approx(0.0025)
     # Erasures of 2025 (M1's of 2024 left out).

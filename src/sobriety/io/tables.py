@@ -207,10 +207,11 @@ def _open_csv(path: Path) -> Table:
 
 def _open_xlsx(path: Path) -> Table:
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, InvalidFileException) as exc:
         raise UnreadableFile(
             _("{path}: cannot read the XLSX workbook ({error})").format(path=path, error=exc)
         ) from exc

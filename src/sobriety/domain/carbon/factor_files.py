@@ -414,7 +414,7 @@ def _grid(reader: _Reader, data: Mapping[str, Any] | None) -> dict[str, Grid] | 
         if grid is not None:
             grids[sid] = grid
     default = meta.get("default_series")
-    if default not in table:
+    if not isinstance(default, str) or default not in table:
         reader.problem(
             file, "meta.default_series", default, f"a series of this file ({', '.join(table)})"
         )
@@ -472,10 +472,13 @@ def _grid_series(
     fallback_zone = zones_meta.get("fallback_zone")
     where = prefix or "meta."
     for key, value in (("default_zone", default_zone), ("fallback_zone", fallback_zone)):
-        if value not in zones_raw:  # an invalid zone that is there is reported already
+        # an invalid zone that is there is reported already
+        if not isinstance(value, str) or value not in zones_raw:
             reader.problem(
                 file, f"{where}{key}", value, f"a zone of this file ({', '.join(zones)})"
             )
+    if not isinstance(default_zone, str) or not isinstance(fallback_zone, str):
+        return None
     if default_zone not in zones or fallback_zone not in zones:
         return None
     return Grid(
