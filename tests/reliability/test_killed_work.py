@@ -171,7 +171,7 @@ def _lot_setup(url: str, tmp_path: Path) -> list[str]:
         ids = (
             conn.execute(
                 select(device.c.id)
-                .where(device.c.status.in_(["retired", "in_stock"]))
+                .where(device.c.status == "retired")  # a lot takes only devices out of service
                 .order_by(device.c.id)
                 .limit(60)
             )

@@ -165,11 +165,11 @@ def test_the_data_files_sources_read_in_the_reports_language(report_app, tmp_pat
     fr = report.write_report(report_app, YEAR, tmp_path / "fr", lang="fr")
     en = report.write_report(report_app, YEAR, tmp_path / "en", lang="en")
     for result, present, absent in (
-        (fr, ["en vigueur depuis le 1er juillet 2024", "du 12 avril 2023, art. 1 et 3",
+        (fr, ["en vigueur depuis le 1er juillet 2024", "ce qui compte comme réemploi",
               "Prix d'achat médian des 3 dernières années"],
          ["in force from 1 July 2024", "of 12 April 2023", "Median purchase price of the"]),
         (en, ["in force from 1 July 2024", "of 12 April 2023", "Median purchase price of the"],
-         ["en vigueur depuis", "du 12 avril 2023, art. 1 et 3"]),
+         ["en vigueur depuis", "ce qui compte comme réemploi"]),
     ):  # fmt: skip
         paths = {p.suffix: p for p in result.paths}
         pdf = _norm(_pdf_text(paths[".pdf"]))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 from reliability.rows import fixed_rows, read_rows, reflected, write_rows
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect
 
 from sobriety.storage import db
 
@@ -40,10 +40,16 @@ def test_a_database_at_each_earlier_revision_migrates_to_the_latest_with_its_dat
         assert read_rows(engine, columns) == written
         # the columns added since are there, empty or at their server default
         after = read_rows(engine)
+        schema = inspect(engine)
         for name, table_rows in after.items():
             added = set(table_rows[0]) - set(columns.get(name, [])) if table_rows else set()
+            defaulted = {
+                c["name"] for c in schema.get_columns(name) if c.get("default") is not None
+            }
             for row in table_rows:
-                assert all(row[c] is None for c in added if c not in ("id",)), (name, added)
+                empty = added - defaulted - {"id"}
+                assert all(row[c] is None for c in empty), (name, added)
+                assert all(row[c] is not None for c in added & defaulted), (name, added)
     finally:
         engine.dispose()
 
