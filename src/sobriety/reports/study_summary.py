@@ -17,7 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sobriety.domain.labels import label
-from sobriety.domain.study.summary import Summary, by_category_condition, org_shares
+from sobriety.domain.study.summary import (
+    Summary,
+    by_category_condition,
+    capacity_words,
+    org_shares,
+)
 from sobriety.i18n import _, fmt_number, fmt_percent, language
 
 if TYPE_CHECKING:
@@ -314,12 +319,7 @@ def write_html(s: Summary, path: Path) -> Path:
                 "Busiest year: {d} devices/year (up to {dh}), {t} t/year (up to {th}); "
                 "refurbishable (working or degraded): {r} devices/year, {rt} t/year."
             ).format(
-                d=fmt_number(cap["devices"]),
-                dh=fmt_number(cap["devices_high"]),
-                t=fmt_number(cap["tonnes"], 1),
-                th=fmt_number(cap["tonnes_high"], 1),
-                r=fmt_number(cap["refurbishable_devices"]),
-                rt=fmt_number(cap["refurbishable_tonnes"], 1),
+                **capacity_words(cap)
             )
         )
         + "</p>"

@@ -157,12 +157,7 @@ def summary_lines(s: Summary) -> list[str]:
             "(up to {dh}), {t} t/year (up to {th}); refurbishable (working or degraded): "
             "{r} devices/year, {rt} t/year."
         ).format(
-            d=fmt_number(cap["devices"]),
-            dh=fmt_number(cap["devices_high"]),
-            t=fmt_number(cap["tonnes"], 1),
-            th=fmt_number(cap["tonnes_high"], 1),
-            r=fmt_number(cap["refurbishable_devices"]),
-            rt=fmt_number(cap["refurbishable_tonnes"], 1),
+            **capacity_words(cap)
         )
     )
     lines.append("")
@@ -189,3 +184,17 @@ def summary_lines(s: Summary) -> list[str]:
             )
         )
     return lines
+
+
+def capacity_words(cap: dict) -> dict[str, str]:
+    """The capacity figures as the summary's sentences write them (text and HTML alike)."""
+    from sobriety.i18n import fmt_number
+
+    return {
+        "d": fmt_number(cap["devices"]),
+        "dh": fmt_number(cap["devices_high"]),
+        "t": fmt_number(cap["tonnes"], 1),
+        "th": fmt_number(cap["tonnes_high"], 1),
+        "r": fmt_number(cap["refurbishable_devices"]),
+        "rt": fmt_number(cap["refurbishable_tonnes"], 1),
+    }
