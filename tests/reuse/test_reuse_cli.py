@@ -318,3 +318,30 @@ def test_policy_show_lists_channels_with_sources(seeded: str) -> None:
     out = run(seeded, "policy", "show").output
     assert out.index("keep / repair") < out.index("recycling (WEEE)")
     assert "max_value_eur: default=300" in out and "2022-791" in out
+
+
+def test_lot_and_erasure_commands_refuse_a_stale_version_and_keep_a_history(seeded: str) -> None:
+    url = seeded
+    run(url, "erasure", "record", "PC-001", "--method", "sanitize", "--level", "purge",
+        "--tool", "nvme-cli", "--operator", "tech-1")  # fmt: skip
+    listed = run(url, "erasure", "list", "PC-001").output
+    erasure_id = listed.split()[0].lstrip("#")
+    assert "v1" in listed and "not verified" in listed
+    run(url, "erasure", "verify", "PC-001", "--by", "chief", "--certificate", "C-1")
+    stale = run(url, "erasure", "verify", "PC-001", "--by", "other", "--id", erasure_id,
+                "--version", "1", ok=False)  # fmt: skip
+    assert "was changed by someone else" in stale.output
+    assert "verified by chief" in run(url, "erasure", "list", "PC-001").output
+    run(url, "lot", "create", "--channel", "transfer", "--recipient", "Collège", "--kind",
+        "school")  # fmt: skip
+    code = run(url, "lot", "list").output.split()[0]
+    assert "version 1" in run(url, "lot", "show", code).output
+    run(url, "lot", "add", code, "PC-001", "--version", "1")
+    refused = run(url, "lot", "close", code, "--version", "1", ok=False).output
+    assert "was changed by someone else" in refused and "Devices added (PC-001)" in refused
+    assert "Open" in run(url, "lot", "show", code).output
+    run(url, "lot", "close", code, "--deed", "D-1", "--version", "2")
+    history = run(url, "lot", "history", code).output.splitlines()
+    assert [line.split()[0] for line in history] == ["v1", "v2", "v3"]
+    assert "sobriety lot add" in history[1] and "PC-001" in history[1]
+    assert "deed_ref=D-1" in history[2]

@@ -255,3 +255,70 @@ async def test_enter_opens_the_device(sqlite_fleet: Engine) -> None:
         await pilot.press("enter")
         await settle(pilot, app)
         assert isinstance(app.screen, DeviceScreen) and app.screen.asset_tag == "D000006"
+
+
+async def test_a_lot_changed_by_someone_else_is_not_closed_and_the_form_comes_back(
+    sqlite_fleet: Engine,
+) -> None:
+    from sobriety.app import lots
+
+    _ready_for_donation(sqlite_fleet, "D000006")
+    alice = Sobriety(
+        load_settings(database_url=sqlite_fleet.url.render_as_string(), actor="alice"),
+        engine=sqlite_fleet,
+        today=lambda: TODAY,
+    )
+    code = lots.build(alice, ["D000006"], channel="donate_association",
+                      recipient_name="Emmaüs Connect", recipient_kind="association")  # fmt: skip
+    app = make_app(sqlite_fleet)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        screen = await _queue(pilot, app)
+        screen.query_one(TabbedContent).active = "tab-lots"
+        screen.query_one("#lots", DataTable).focus()
+        await settle(pilot, app)
+        assert [lot.code for lot in screen.lots] == [code]
+        # another technician changes the lot after this screen read it
+        other = db.make_engine(sqlite_fleet.url.render_as_string())
+        try:
+            bob = Sobriety(
+                load_settings(database_url=sqlite_fleet.url.render_as_string(), actor="bob"),
+                engine=other,
+                today=lambda: TODAY,
+            )
+            lots.update_refs(bob, code, commitment_ref="ENG-BOB")
+        finally:
+            other.dispose()
+        await pilot.press("k")
+        await settle(pilot, app)
+        form = app.screen
+        assert isinstance(form, ActionDialog)
+        form.query_one("#field-deed_ref", Input).focus()
+        await pilot.press(*"CONV-77")
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        problems = app.screen
+        assert isinstance(problems, ProblemsDialog)
+        text = shown(problems.query_one("#problems-text", Static))
+        assert f"lot {code} was changed by someone else" in text
+        detail = " ".join(
+            str(c) for i in range(problems.query_one(DataTable).row_count)
+            for c in problems.query_one(DataTable).get_row_at(i)
+        )  # fmt: skip
+        assert "bob" in detail and "References recorded" in detail
+        with Session(sqlite_fleet) as session:
+            lot = session.execute(select(Lot).where(Lot.code == code)).scalar_one()
+            assert lot.status == "open" and lot.deed_ref is None
+        # back to the close form, with what was typed; saved on the lot as it is now
+        await pilot.press("escape")
+        await settle(pilot, app)
+        form = app.screen
+        assert isinstance(form, ActionDialog)
+        assert form.query_one("#field-deed_ref", Input).value == "CONV-77"
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert app.screen is screen
+    with Session(sqlite_fleet) as session:
+        lot = session.execute(select(Lot).where(Lot.code == code)).scalar_one()
+        assert (lot.status, lot.deed_ref, lot.commitment_ref) == ("closed", "CONV-77", "ENG-BOB")
+    assert _device(sqlite_fleet, "D000006").status == "gone"

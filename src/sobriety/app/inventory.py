@@ -261,9 +261,7 @@ class History:
 def history(app: Sobriety, asset_tag: str) -> History:
     """The history of the device ``asset_tag`` (matched ignoring case; NotFoundError)."""
     found = detail(app, asset_tag)
-    return History(
-        found.values["asset_tag"], found.history, {s.id: s.code for s in sites(app)}
-    )
+    return History(found.values["asset_tag"], found.history, {s.id: s.code for s in sites(app)})
 
 
 def site_by_code(app: Sobriety, code: str) -> SiteChoice:

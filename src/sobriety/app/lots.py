@@ -23,7 +23,7 @@ from sobriety.app.reuse import (
     leave_service,
 )
 from sobriety.domain.reuse.lots import LotRuleError
-from sobriety.domain.vocab import Channel, EventKind, LotStatus, Status
+from sobriety.domain.vocab import Channel, EventKind, LotEventKind, LotStatus, Status
 from sobriety.i18n import _
 from sobriety.storage.lots import LotDevice, LotView
 
@@ -46,19 +46,6 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class LotRow:
-    """A lot in a listing (codes: the screens label them)."""
-
-    code: str
-    channel: str
-    recipient: str
-    kind: str
-    siret: str | None
-    status: str
-    devices: int
-
-
-@dataclass(frozen=True)
 class Closed:
     """A lot handed over: its code, the handover day and how many devices left with it."""
 
@@ -76,11 +63,45 @@ def _get(session: Session, code: str) -> Lot:
     return lot
 
 
-def _open(session: Session, code: str) -> Lot:
-    lot = _get(session, code)
+def _open(session: Session, code: str, expected_version: int | None = None) -> Lot:
+    lot = _fresh(session, _get(session, code), expected_version)
     if lot.status != LotStatus.OPEN:
         raise ReuseError(_("lot {code} is closed").format(code=code))
     return lot
+
+
+def _fresh(session: Session, lot: Lot, expected_version: int | None) -> Lot:
+    """``lot`` if it is still at the version the user read (None: the one read now);
+    else :class:`~sobriety.storage.versions.StaleRecord` saying who changed it, and how."""
+    from sobriety.storage import versions
+
+    if expected_version is not None and lot.version != expected_version:
+        raise versions.stale_lot(session, lot, expected_version)
+    return lot
+
+
+def _record(
+    app: Sobriety,
+    session: Session,
+    lot: Lot,
+    kind: LotEventKind,
+    expected_version: int | None,
+    values: dict[str, Any] | None = None,
+    **details: Any,
+) -> Lot:
+    """Write a change of ``lot`` through its version check, and its history entry."""
+    from sobriety.storage import versions
+
+    return versions.change_lot(
+        session,
+        lot,
+        expected_version=lot.version if expected_version is None else expected_version,
+        kind=str(kind),
+        actor=app.actor,
+        values=values,
+        details={k: v for k, v in details.items() if v not in (None, "", [])},
+        at=app.now(),
+    )
 
 
 def _named_devices(
@@ -168,7 +189,7 @@ def _create(
             if c[len(prefix) :].isdigit()
         ]
         code = lot_code(on.year, max(seqs, default=0) + 1)
-    store.add_lot(
+    lot = store.add_lot(
         session,
         code=code,
         channel=str(Channel(channel)),
@@ -183,6 +204,9 @@ def _create(
         supplier_contract_ref=(supplier_contract_ref or "").strip() or None,
         created_at=app.now(),
     )
+    from sobriety.storage.versions import record_lot_created
+
+    record_lot_created(session, lot, actor=app.actor, at=app.now())
     return code
 
 
@@ -255,12 +279,19 @@ def _problems_for(
     ]
 
 
-def _add(app: Sobriety, session: Session, code: str, asset_tags: Sequence[str], on: dt.date) -> int:
+def _add(
+    app: Sobriety,
+    session: Session,
+    code: str,
+    asset_tags: Sequence[str],
+    on: dt.date,
+    expected_version: int | None = None,
+) -> int:
     from sobriety.domain.reuse.text import channel_name
     from sobriety.storage import devices as store
     from sobriety.storage.lots import code_of_lot
 
-    lot = _open(session, code)
+    lot = _open(session, code, expected_version)
     channel = Channel(lot.channel)
     problems: list[str] = []
     chosen: list[Device] = []
@@ -304,6 +335,8 @@ def _add(app: Sobriety, session: Session, code: str, asset_tags: Sequence[str], 
             event_details={"lot": code, "channel": str(channel)},
             at=app.now(),
         )
+    tags = [d.asset_tag for d in chosen]
+    _record(app, session, lot, LotEventKind.DEVICES_ADDED, expected_version, devices=tags)
     return len(chosen)
 
 
@@ -313,11 +346,18 @@ def add(
     asset_tags: Sequence[str],
     *,
     on: dt.date | None = None,
+    expected_version: int | None = None,
     session: Session | None = None,
 ) -> int:
-    """Add devices to an open lot; all or nothing, every refusal listed. Returns how many."""
+    """Add devices to an open lot; all or nothing, every refusal listed. Returns how many.
+
+    ``expected_version``: the lot's version the user read; refused (StaleRecord) if
+    someone changed the lot since. Every lot write below takes it the same way.
+    """
     day = on or app.today()
-    return app.in_transaction(session, lambda s: _add(app, s, code, asset_tags, day))
+    return app.in_transaction(
+        session, lambda s: _add(app, s, code, asset_tags, day, expected_version)
+    )
 
 
 def remove(
@@ -326,13 +366,14 @@ def remove(
     asset_tags: Sequence[str],
     *,
     reason: str | None = None,
+    expected_version: int | None = None,
     session: Session | None = None,
 ) -> int:
     """Take devices out of an open lot (they keep their decided channel). Returns how many."""
     from sobriety.storage import devices as store
 
     def write(s: Session) -> int:
-        lot = _open(s, code)
+        lot = _open(s, code, expected_version)
         problems: list[str] = []
         chosen: list[Device] = []
         for d in _named_devices(s, asset_tags, problems):
@@ -353,6 +394,9 @@ def remove(
                 event_details=details,
                 at=app.now(),
             )
+        tags = [d.asset_tag for d in chosen]
+        _record(app, s, lot, LotEventKind.DEVICES_REMOVED, expected_version, devices=tags,
+                reason=reason)  # fmt: skip
         return len(chosen)
 
     return app.in_transaction(session, write)
@@ -427,6 +471,7 @@ def close(
     on: dt.date | None = None,
     deed_ref: str | None = None,
     commitment_ref: str | None = None,
+    expected_version: int | None = None,
     session: Session | None = None,
 ) -> Closed:
     """Hand the lot over: every device re-checked, marked gone, ``transferred`` recorded.
@@ -441,7 +486,7 @@ def close(
     day = on or app.today()
 
     def write(s: Session) -> Closed:
-        lot = _get(s, code)
+        lot = _fresh(s, _get(s, code), expected_version)
         if lot.status != LotStatus.OPEN:
             raise ReuseError(_("lot {code} is already closed").format(code=code))
         policy = app.policy
@@ -481,7 +526,9 @@ def close(
         refs: dict[str, Any] = {"deed_ref": deed_ref} if deed_ref else {}
         if commitment:
             refs["commitment_ref"] = commitment
-        lot_store.update_lot(s, lot, status=LotStatus.CLOSED.value, closed_at=handover, **refs)
+        values = {"status": LotStatus.CLOSED.value, "closed_at": handover, **refs}
+        tags = [d.asset_tag for d in leaving]
+        _record(app, s, lot, LotEventKind.CLOSED, expected_version, values, devices=tags, **refs)
         return Closed(code, day, len(leaving))
 
     return app.in_transaction(session, write)
@@ -493,11 +540,11 @@ def record_proof(
     reference: str,
     *,
     on: dt.date | None = None,
+    expected_version: int | None = None,
     session: Session | None = None,
 ) -> None:
     """Record the taker's proof of reuse for a lot (needed for take-back to count)."""
     from sobriety.domain.reuse.text import channel_name
-    from sobriety.storage.lots import update_lot
 
     if not reference or not reference.strip():
         raise ReuseError(_("a proof of reuse needs a reference"))
@@ -505,7 +552,7 @@ def record_proof(
     policy = app.policy
 
     def write(s: Session) -> None:
-        lot = _get(s, code)
+        lot = _fresh(s, _get(s, code), expected_version)
         cp = policy.channels.get(Channel(lot.channel))
         if cp is None or cp.counts_as_reuse != "with_proof":
             raise ReuseError(
@@ -514,7 +561,9 @@ def record_proof(
                     "or a take-back does, décret 2023-266 art. 2)"
                 ).format(code=code, channel=channel_name(lot.channel))
             )
-        update_lot(s, lot, proof_of_reuse_ref=reference.strip(), proof_date=day)
+        values = {"proof_of_reuse_ref": reference.strip(), "proof_date": day}
+        _record(app, s, lot, LotEventKind.PROOF, expected_version, values,
+                proof_of_reuse_ref=reference.strip(), proof_date=day.isoformat())  # fmt: skip
 
     app.in_transaction(session, write)
 
@@ -525,46 +574,24 @@ def update_refs(
     *,
     deed_ref: str | None = None,
     commitment_ref: str | None = None,
+    expected_version: int | None = None,
     session: Session | None = None,
 ) -> None:
     """Record the references of the deed and of the taker's commitment (blank: kept)."""
-    from sobriety.storage.lots import update_lot
-
     refs = {
         name: value.strip()
         for name, value in (("deed_ref", deed_ref), ("commitment_ref", commitment_ref))
         if value
     }
-    app.in_transaction(session, lambda s: update_lot(s, _get(s, code), **refs))
+    if not refs:
+        return
+
+    def write(s: Session) -> None:
+        lot = _fresh(s, _get(s, code), expected_version)
+        _record(app, s, lot, LotEventKind.REFERENCES, expected_version, refs, **refs)
+
+    app.in_transaction(session, write)
 
 
-# ------------------------------------------------------------------ reads
-def show(app: Sobriety, code: str) -> LotView:
-    """The lot, its devices (a closed lot: those that left with it) and their best erasure."""
-    from sobriety.storage.lots import lot_view
-
-    return app.in_transaction(None, lambda s: lot_view(s, _get(s, code)))
-
-
-def list_lots(app: Sobriety) -> list[LotRow]:
-    """Every lot with its number of devices (open lots: current; closed: transferred)."""
-    from sobriety.storage import lots as store
-
-    def read(s: Session) -> list[LotRow]:
-        return [
-            LotRow(
-                lot.code,
-                lot.channel,
-                lot.recipient_name,
-                lot.recipient_kind,
-                lot.recipient_siret,
-                lot.status,
-                n,
-            )
-            for lot, n in store.list_lots(s)
-        ]
-
-    return app.in_transaction(None, read)
-
-
+from sobriety.app.lot_reads import LotRow, history, list_lots, show  # noqa: E402, F401
 from sobriety.app.slips import slip_paths, write_slip  # noqa: E402, F401 - re-exported

@@ -505,98 +505,6 @@ def set_repair_estimate(
     return app.in_transaction(session, write)
 
 
-# ------------------------------------------------------------------ erasures
-def _record_erasure(
-    app: Sobriety,
-    session: Session,
-    asset_tag: str,
-    record: ErasureInput,
-    expected_version: int | None,
-) -> Device:
-    from sobriety.domain.reuse.lots import erasure_problems
-    from sobriety.storage import devices
-    from sobriety.storage.decisions import add_erasure
-
-    device = _held(session, asset_tag)
-    problems = erasure_problems(
-        app.policy,
-        record,
-        today=app.today(),
-        acquired=device.acquisition_date,
-        category=device.category,
-        storage_type=device.storage_type,
-    )
-    if problems:
-        raise ReuseError(_("erasure of {tag} not recorded:").format(tag=asset_tag), problems)
-    details = {
-        "method": record.method,
-        "level": record.level,
-        "tool": record.tool,
-        "operator": record.operator,
-        "date": record.date.isoformat(),
-        "verified": record.verified,
-        "certificate_id": record.certificate_id,
-        "encrypted_from_install": record.encrypted_from_install or None,
-    }
-    device = devices.update_device(
-        session=session,
-        asset_tag=asset_tag,
-        expected_version=device.version if expected_version is None else expected_version,
-        changes={},
-        actor=app.actor,
-        event_kind=EventKind.ERASED,
-        event_details={k: v for k, v in details.items() if v is not None},
-        at=app.now(),
-    )
-    add_erasure(session, device.id, record)
-    return device
-
-
-def record_erasure(
-    app: Sobriety,
-    asset_tag: str,
-    record: ErasureInput,
-    *,
-    expected_version: int | None = None,
-    session: Session | None = None,
-) -> int:
-    """Store an erasure record and its ``erased`` history event, after checking it.
-
-    A refused record raises :class:`ReuseError` listing every reason in
-    ``problems`` (:func:`sobriety.domain.reuse.lots.erasure_problems`: method
-    and level under the policy, dates against today and the acquisition,
-    operator and tool). Returns the device's new version.
-    """
-    return app.in_transaction(
-        session, lambda s: _record_erasure(app, s, asset_tag, record, expected_version)
-    ).version
-
-
-def erasures(app: Sobriety, asset_tag: str) -> list[ErasureInput]:
-    """The erasure records of a device, oldest first."""
-    from sobriety.storage import devices
-    from sobriety.storage.decisions import erasure_records
-
-    def read(s: Session) -> list[ErasureInput]:
-        return erasure_records(s, devices.get_device(session=s, asset_tag=asset_tag).id)
-
-    return app.in_transaction(None, read)
-
-
-def erasure_record(values: dict[str, Any]) -> ErasureInput:
-    """The erasure record entered in an erasure form (``method``, ``level``, ``date``...)."""
-    return ErasureInput(
-        method=values["method"],
-        level=values["level"],
-        tool=values.get("tool"),
-        operator=values.get("operator"),
-        date=values["date"],
-        verified=bool(values.get("verified")),
-        certificate_id=values.get("certificate_id"),
-        encrypted_from_install=bool(values.get("encrypted_from_install")),
-    )
-
-
 #: Device actions written by :func:`decision` (checked against the reuse policy).
 POLICY_ACTIONS = ("accept", "override", "erasure")
 
@@ -643,6 +551,13 @@ def check_policy(app: Sobriety, path: Any = None) -> Policy:
     return resolve_policy(path or app.policy_path)
 
 
+from sobriety.app.erasures import (  # noqa: E402, F401 - re-exported
+    _record_erasure,
+    erasure_record,
+    erasures,
+    record_erasure,
+    verify_erasure,
+)
 from sobriety.app.reuse_requests import (  # noqa: E402, F401 - re-exported
     Request,
     add_request,

@@ -96,17 +96,85 @@ def list_(
         typer.echo(_("{tag}: no erasure recorded").format(tag=tag))
         return
     for e in rows:
+        verified = (
+            _("verified by {who} on {day}").format(who=e.verified_by, day=fmt_date(e.verified_on))
+            if e.verified and e.verified_by
+            else _("verified")
+            if e.verified
+            else _("not verified")
+        )
         typer.echo(
             "  ".join(
                 [
+                    f"#{e.id} v{e.version}",
                     fmt_date(e.date),
                     label("erasure_method", e.method),
                     label("erasure_level", e.level),
                     e.tool or "-",
                     e.operator or "-",
-                    _("verified") if e.verified else _("not verified"),
+                    verified,
                     e.certificate_id or "-",
                     *([_("encrypted from installation")] if e.encrypted_from_install else []),
                 ]
             )
         )
+
+
+@app.command(
+    help=_(
+        "Record that an erasure's result was verified (by whom, when): an unverified "
+        "erasure opens no outgoing channel when the policy asks for verified ones."
+    )
+)
+def verify(
+    ctx: typer.Context,
+    tag: Annotated[str, typer.Argument(help=_("Asset tag of the erased device."))],
+    by: Annotated[str, typer.Option("--by", help=_("Who verified it (pseudonymous)."))],
+    record: Annotated[
+        int | None,
+        typer.Option(
+            "--id",
+            help=_("The record's number (`erasure list`; default: the latest not verified)."),
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        int | None,
+        typer.Option(
+            "--version",
+            help=_(
+                "The record's version you read (`erasure list`): refuse if someone changed "
+                "it since."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    certificate: Annotated[
+        str | None, typer.Option("--certificate", "-c", help=_("Erasure certificate id."))
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help=_("Verification date (default today)."))
+    ] = None,
+) -> None:
+    from sobriety.app import reuse
+
+    day = reuse_common.parse_day(ctx, date, "--date")
+    with reuse_common.refusals():
+        stored = reuse.verify_erasure(
+            context.app(ctx),
+            tag,
+            verified_by=by,
+            erasure_id=record,
+            expected_version=version,
+            certificate_id=certificate,
+            on=day,
+        )
+    typer.echo(
+        _("{tag}: erasure of {date} verified by {who} on {day} (version {version})").format(
+            tag=tag,
+            date=fmt_date(stored.date),
+            who=stored.verified_by,
+            day=fmt_date(stored.verified_on),
+            version=stored.version,
+        )
+    )

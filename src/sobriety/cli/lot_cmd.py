@@ -21,6 +21,17 @@ Commitment = Annotated[
     str | None, typer.Option("--commitment", help=_("Reference of the taker's reuse commitment."))
 ]
 Format = Annotated[str, typer.Option("--format", "-f", help=_("table or json."))]
+Version = Annotated[
+    int | None,
+    typer.Option(
+        "--version",
+        help=_(
+            "The lot's version you read (`lot show`): refuse the change if someone changed "
+            "the lot since."
+        ),
+        show_default=False,
+    ),
+]
 
 
 def _check_format(fmt: str) -> None:
@@ -101,11 +112,12 @@ def add(
     ctx: typer.Context,
     code: LotCode,
     tags: Annotated[list[str], typer.Argument(help=_("Asset tags to add."))],
+    version: Version = None,
 ) -> None:
     from sobriety.app import lots
 
     with reuse_common.refusals():
-        n = lots.add(context.app(ctx), code, tags)
+        n = lots.add(context.app(ctx), code, tags, expected_version=version)
     typer.echo(_("{n} device(s) added to lot {code}").format(n=n, code=code))
 
 
@@ -115,11 +127,12 @@ def remove(
     code: LotCode,
     tags: Annotated[list[str], typer.Argument(help=_("Asset tags to take out."))],
     reason: Annotated[str | None, typer.Option("--reason", help=_("Why (recorded)."))] = None,
+    version: Version = None,
 ) -> None:
     from sobriety.app import lots
 
     with reuse_common.refusals():
-        n = lots.remove(context.app(ctx), code, tags, reason=reason)
+        n = lots.remove(context.app(ctx), code, tags, reason=reason, expected_version=version)
     typer.echo(_("{n} device(s) removed from lot {code}").format(n=n, code=code))
 
 
@@ -158,7 +171,10 @@ def show(ctx: typer.Context, code: LotCode, fmt: Format = "table") -> None:
         typer.echo(json.dumps(reuse_output.lot_to_dict(view), ensure_ascii=False, indent=1))
         return
     lot = view.lot
-    typer.echo(f"{lot.code}  {label('lot_status', lot.status)}  {channel_name(lot.channel)}")
+    typer.echo(
+        f"{lot.code}  {label('lot_status', lot.status)}  {channel_name(lot.channel)}  "
+        + _("version {version}").format(version=lot.version)
+    )
     typer.echo(
         _("Recipient: {name} ({kind}){siret}").format(
             name=lot.recipient_name,
@@ -206,13 +222,19 @@ def close(
         str | None, typer.Option("--deed", help=_("Reference of the deed of transfer or sale."))
     ] = None,
     commitment: Commitment = None,
+    version: Version = None,
 ) -> None:
     from sobriety.app import lots
 
     day = reuse_common.parse_day(ctx, date, "--date")
     with reuse_common.refusals():
         closed = lots.close(
-            context.app(ctx), code, on=day, deed_ref=deed, commitment_ref=commitment
+            context.app(ctx),
+            code,
+            on=day,
+            deed_ref=deed,
+            commitment_ref=commitment,
+            expected_version=version,
         )
     typer.echo(
         _("Lot {code} closed on {date}: {n} device(s) transferred").format(
@@ -227,13 +249,51 @@ def proof(
     code: LotCode,
     ref: Annotated[str, typer.Option("--ref", help=_("Reference of the proof of reuse."))],
     date: Annotated[str | None, typer.Option("--date", help=_("Date of the proof."))] = None,
+    version: Version = None,
 ) -> None:
     from sobriety.app import lots
 
     day = reuse_common.parse_day(ctx, date, "--date")
     with reuse_common.refusals():
-        lots.record_proof(context.app(ctx), code, ref, on=day)
+        lots.record_proof(context.app(ctx), code, ref, on=day, expected_version=version)
     typer.echo(_("Lot {code}: proof of reuse recorded").format(code=code))
+
+
+@app.command(help=_("Every change of the lot: what, who, when, from which command or screen."))
+def history(ctx: typer.Context, code: LotCode, fmt: Format = "table") -> None:
+    from sobriety.app import lots
+    from sobriety.domain.inventory.display import show_value, source_label
+    from sobriety.domain.labels import label
+
+    _check_format(fmt)
+    with reuse_common.refusals():
+        changes = lots.history(context.app(ctx), code)
+    if fmt == "json":
+        payload = [
+            {
+                "version": c.version,
+                "kind": c.kind,
+                "date": c.date.isoformat(),
+                "actor": c.actor,
+                "source": c.source,
+                "details": c.details,
+            }
+            for c in changes
+        ]
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+        return
+    if not changes:  # a lot created before its history was kept (migration 0011)
+        typer.echo(_("{code}: no change recorded").format(code=code))
+        return
+    for c in changes:
+        devices = c.details.get("devices") or []
+        refs = [f"{k}={v}" for k, v in c.details.items() if k not in ("devices", "channel")]
+        what = ", ".join([*devices[:10], *(["…"] if len(devices) > 10 else []), *refs])
+        typer.echo(
+            f"v{c.version:<3} {show_value('date', c.date)}  {c.actor or '-'}  "
+            f"({source_label(c.source)})  {label('lot_event', c.kind)}"
+            + (f": {what}" if what else "")
+        )
 
 
 @app.command(help=_("Write the lot's transfer slip as PDF and CSV, ready to sign."))

@@ -109,6 +109,15 @@ _LABELS: dict[str, dict[str, str]] = {
         "lot_added": N_("Added to a lot"),
         "lot_removed": N_("Removed from a lot"),
         "transferred": N_("Transferred"),
+        "erasure_verified": N_("Erasure verified"),
+    },
+    "lot_event": {
+        "created": N_("Lot created"),
+        "devices_added": N_("Devices added"),
+        "devices_removed": N_("Devices removed"),
+        "closed": N_("Lot closed (handed over)"),
+        "proof": N_("Proof of reuse recorded"),
+        "references": N_("References recorded"),
     },
 }
 _LABELS["channel"] = _LABELS["reuse_channel"]

@@ -94,6 +94,7 @@ class EventKind(StrEnum):
     LOT_ADDED = "lot_added"
     LOT_REMOVED = "lot_removed"
     TRANSFERRED = "transferred"
+    ERASURE_VERIFIED = "erasure_verified"
 
 
 class ErasureMethod(StrEnum):
@@ -147,3 +148,14 @@ class RecipientKind(StrEnum):
 class LotStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
+
+
+class LotEventKind(StrEnum):
+    """The changes of a lot, each a ``lot_event`` row (``sobriety lot history``)."""
+
+    CREATED = "created"
+    DEVICES_ADDED = "devices_added"
+    DEVICES_REMOVED = "devices_removed"
+    CLOSED = "closed"
+    PROOF = "proof"
+    REFERENCES = "references"

@@ -286,6 +286,10 @@ def erasure_records(session: Session, device_id: int) -> list[ErasureInput]:
             verified=bool(e.verified),
             certificate_id=e.certificate_id,
             encrypted_from_install=bool(e.encrypted_from_install),
+            id=e.id,
+            version=e.version,
+            verified_by=e.verified_by,
+            verified_on=e.verified_on,
         )
         for e in repository.erasures(session=session, device_id=device_id)
     ]

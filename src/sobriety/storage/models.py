@@ -129,6 +129,13 @@ class Erasure(SQLModel, table=True):
     certificate_id: str | None = Field(default=None, max_length=120)
     #: The storage was encrypted from installation (a cryptographic erase is then a purge).
     encrypted_from_install: bool = False
+    #: Who verified the erasure's result, and on which day (``sobriety erasure verify``).
+    verified_by: str | None = Field(default=None, max_length=64)
+    verified_on: dt.date | None = None
+    #: Optimistic locking: bumped by every change; who made the last one, and when.
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    updated_by: str | None = Field(default=None, max_length=64)
+    updated_at: dt.datetime | None = None
 
 
 class Lot(SQLModel, table=True):
@@ -159,6 +166,25 @@ class Lot(SQLModel, table=True):
     #: Proof of reuse supplied by the taker, and its date.
     proof_of_reuse_ref: str | None = Field(default=None, max_length=200)
     proof_date: dt.date | None = None
+    #: Optimistic locking: bumped by every change (each one is a :class:`LotEvent`).
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+
+
+class LotEvent(SQLModel, table=True):
+    """One change of a lot: what, who, when, from which command or screen."""
+
+    __tablename__ = "lot_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    lot_id: int = Field(foreign_key="lot.id", index=True)
+    kind: str = Field(max_length=32)
+    date: dt.datetime = Field(default_factory=utcnow)
+    actor: str | None = Field(default=None, max_length=64)
+    #: JSON object with the change's details (devices added, references...).
+    details: str | None = Field(default=None, sa_column=Column(Text))
+    source: str | None = Field(default=None, max_length=120)
+    #: The lot's version after this change.
+    lot_version: int
 
 
 class RedeploymentRequest(SQLModel, table=True):

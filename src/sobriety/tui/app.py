@@ -65,10 +65,17 @@ class SobrietyApp(App[None]):
     DEFAULT_MODE = SECTIONS[0].mode
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
-        Binding("ctrl+q", "quit", _("Quit"), tooltip=_("Quit sobriety."), show=False,
-                priority=True),
-        Binding("ctrl+p", "command_palette", _("palette"), show=False, priority=True,
-                tooltip=_("Open the command palette")),
+        Binding(
+            "ctrl+q", "quit", _("Quit"), tooltip=_("Quit sobriety."), show=False, priority=True
+        ),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            _("palette"),
+            show=False,
+            priority=True,
+            tooltip=_("Open the command palette"),
+        ),
         Binding("f1", "help", _("Help")),
         Binding("question_mark", "help", _("Help"), show=False),
         Binding("ctrl+t", "toggle_theme", _("Light/dark")),
@@ -129,9 +136,7 @@ class SobrietyApp(App[None]):
 
     def action_help_quit(self) -> None:
         """ctrl+c does not quit (it copies): say which key does."""
-        self.notify(
-            _("Press [b]ctrl+q[/b] to quit sobriety."), title=_("Do you want to quit?")
-        )
+        self.notify(_("Press [b]ctrl+q[/b] to quit sobriety."), title=_("Do you want to quit?"))
 
     # -------------------------------------------------------------- actions
     def action_toggle_theme(self) -> None:

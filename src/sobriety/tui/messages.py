@@ -232,6 +232,8 @@ class LotRefused(Message):
     asset_tags: list[str] | None = None
     values: dict[str, Any] | None = None
     eligible: list[str] | None = None
+    #: A lot being closed: (code, devices, the version to retry from), to open its form again.
+    close: tuple[str, int, int] | None = None
 
 
 @dataclass

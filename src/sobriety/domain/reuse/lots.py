@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from stdnum.exceptions import ValidationError
 from stdnum.fr import siret as _siret
@@ -178,6 +178,11 @@ class ErasureInput:
     #: The storage was encrypted from installation (recorded: it makes a
     #: cryptographic erase a purge).
     encrypted_from_install: bool = False
+    #: A stored record: its id and version (optimistic locking), who verified it and when.
+    id: int | None = field(default=None, compare=False)
+    version: int = field(default=1, compare=False)
+    verified_by: str | None = field(default=None, compare=False)
+    verified_on: dt.date | None = field(default=None, compare=False)
 
 
 def _storage_name(storage_type: str | None) -> str:

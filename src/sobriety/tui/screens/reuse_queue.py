@@ -28,12 +28,10 @@ from textual.worker import get_current_worker
 from sobriety.app import lots, reuse_queue
 from sobriety.app.lots import LotRow
 from sobriety.app.reuse_queue import QueueRow
-from sobriety.domain.inventory.form import FieldError
 from sobriety.domain.labels import label
 from sobriety.domain.reuse.text import channel_name, counts_text
 from sobriety.domain.vocab import RecipientKind
 from sobriety.i18n import N_, _, fmt_number, pgettext
-from sobriety.tui import field_parsers as fp
 from sobriety.tui.host import host
 from sobriety.tui.lot_forms import LotDialog, lot_form
 from sobriety.tui.messages import (
@@ -41,13 +39,12 @@ from sobriety.tui.messages import (
     DecisionsRecorded,
     LoadProgressed,
     LotBuilt,
-    LotClosed,
     LotRefused,
     ReuseQueueLoaded,
-    SlipWritten,
 )
 from sobriety.tui.reuse_forms import bulk_override_form
-from sobriety.tui.screens.action_dialog import ActionDialog, ActionForm, DialogField
+from sobriety.tui.screens.action_dialog import ActionDialog, ActionForm
+from sobriety.tui.screens.lot_handover import LotHandover
 from sobriety.tui.screens.problems import ProblemsDialog, refusal_rows
 from sobriety.tui.widgets.work_progress import WorkProgress
 
@@ -59,15 +56,7 @@ TODO_LABELS = {
 MARK = "✓"
 
 
-def _slip_target(text: str) -> str:
-    """Kept as typed: a trailing "/" names a folder that may not exist yet."""
-    text = (text or "").strip()
-    if not text:
-        raise FieldError("", _("a folder or a file name is required"))
-    return text
-
-
-class ReuseQueueScreen(Screen[None]):
+class ReuseQueueScreen(LotHandover, Screen[None]):
     """Flagged devices by channel; decide in bulk, build and close lots."""
 
     BINDINGS = [
@@ -454,6 +443,9 @@ class ReuseQueueScreen(Screen[None]):
             text += "\n" + _("Left out: {tags}").format(tags=", ".join(left_out))
 
         def then(choice: str | None) -> None:
+            if message.close is not None and values is not None:  # back to the close form
+                self.open_close_form(*message.close, values=values)
+                return
             if tags is None or values is None:
                 return
             if choice == "eligible":
@@ -487,94 +479,6 @@ class ReuseQueueScreen(Screen[None]):
         self.post_message(DataChanged("lot"))
         self.action_refresh()
         self.query_one(TabbedContent).active = "tab-lots"
-
-    def action_close_lot(self) -> None:
-        lot = self.current_lot() if self._on_lots_tab() else None
-        if lot is None:
-            self.notify(_("Choose a lot in the Lots tab."))
-            return
-        if lot.status != "open":
-            self.notify(_("Lot {code} is already closed.").format(code=lot.code))
-            return
-        form = ActionForm(
-            "close",
-            _("Close lot {code}").format(code=lot.code),
-            [
-                DialogField("deed_ref", _("Deed reference"), parser=fp.text(120)),
-                DialogField("commitment_ref", _("Commitment reference"), parser=fp.text(120)),
-            ],
-            text=_(
-                "Its {n} device(s) leave the organisation today; a transfer is recorded."
-            ).format(n=lot.devices),
-        )
-        self.app.push_screen(
-            ActionDialog(form), lambda v: None if v is None else self._close_lot(lot.code, v)
-        )
-
-    @work(thread=True, exit_on_error=False, group="queue-write")
-    def _close_lot(self, code: str, values: dict[str, Any]) -> None:
-        try:
-            closed = lots.close(host(self).sobriety, code, **values)
-        except (ValueError, LookupError, lots.ConflictError) as exc:  # refused: nothing written
-            self.post_message(LotRefused(*reuse_queue.refusals(exc)))
-            return
-        self.post_message(LotClosed(closed.code, closed.devices))
-
-    def on_lot_closed(self, message: LotClosed) -> None:
-        message.stop()
-        self.notify(
-            _("Lot {code} closed: {n} device(s) transferred.").format(
-                code=message.code, n=message.devices
-            )
-        )
-        self.post_message(DataChanged("lot"))
-        self.action_refresh()
-
-    def action_write_slip(self) -> None:
-        lot = self.current_lot() if self._on_lots_tab() else None
-        if lot is None:
-            self.notify(_("Choose a lot in the Lots tab."))
-            return
-        form = ActionForm(
-            "slip",
-            _("Transfer slip of lot {code}").format(code=lot.code),
-            [
-                DialogField(
-                    "target",
-                    _("Folder or file"),
-                    value=str(Path.cwd()),
-                    parser=_slip_target,
-                    allow_blank=False,
-                ),
-                DialogField("force", _("Replace a slip already written there"), kind="bool"),
-            ],
-            text=_(
-                "Writes {code}.pdf and {code}.csv in a folder, or FILE.pdf and FILE.csv."
-            ).format(code=lot.code),
-        )
-        self.app.push_screen(
-            ActionDialog(form), lambda v: None if v is None else self._write_slip(lot.code, v)
-        )
-
-    @work(thread=True, exit_on_error=False, group="queue-write")
-    def _write_slip(self, code: str, values: dict[str, Any]) -> None:
-        try:
-            pdf, csv = lots.write_slip(
-                host(self).sobriety, code, target=values["target"], force=bool(values.get("force"))
-            )
-        except (OSError, LookupError) as exc:
-            self.post_message(SlipWritten(code, error=str(exc)))
-            return
-        self.post_message(SlipWritten(code, pdf, csv))
-
-    def on_slip_written(self, message: SlipWritten) -> None:
-        message.stop()
-        if message.error is not None:
-            self.notify(message.error, title=_("Slip not written"), severity="error")
-            return
-        self.last_slip = (message.pdf, message.csv)
-        self.notify(_("Slip written: {pdf}, {csv}").format(pdf=message.pdf, csv=message.csv))
-        self._update_lot_detail()
 
     def _on_lots_tab(self) -> bool:
         return self.query_one(TabbedContent).active == "tab-lots"
