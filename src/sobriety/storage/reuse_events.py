@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import Engine
@@ -24,6 +25,9 @@ from sobriety.domain.reuse.policy import CATEGORY_INDEX
 from sobriety.domain.reuse.rules import ACTIVE_STATUSES
 from sobriety.domain.vocab import Category, EventKind, Status
 from sobriety.storage.arrays import read_columns
+
+if TYPE_CHECKING:
+    from sobriety.storage.device_frame import DeviceFrame
 
 
 def _days(values: list | tuple) -> np.ndarray:
@@ -55,25 +59,27 @@ def _fetch(engine: Engine, sql: str) -> list[tuple]:
     return rows
 
 
-def read_history(engine: Engine) -> rr.History:
+#: The device columns the history reads.
+DEVICE_COLUMNS = (
+    "id",
+    "category",
+    "acquisition_date",
+    "sensitive_data",
+    "status",
+    "retirement_date",
+    "max_dimension_cm",
+)
+
+
+def read_history(engine: Engine, frame: DeviceFrame | None = None) -> rr.History:
     """Devices and their retire / leave / return events, for the reuse rate.
 
     The events come in one query over the raw DB-API cursor (no ORM or Core row
     objects); only the details of transfers and status changes are decoded (a
-    ``retired`` event needs none).
+    ``retired`` event needs none). ``frame``: the device columns already read
+    (:mod:`sobriety.storage.device_frame`), else they are read here.
     """
-    cols = read_columns(
-        engine,
-        [
-            "id",
-            "category",
-            "acquisition_date",
-            "sensitive_data",
-            "status",
-            "retirement_date",
-            "max_dimension_cm",
-        ],
-    )
+    cols = frame.columns if frame is not None else read_columns(engine, DEVICE_COLUMNS)
     ids = cols["id"].astype(np.int64)
     other = CATEGORY_INDEX[Category.OTHER]
     category = np.array([CATEGORY_INDEX.get(c, other) for c in cols["category"]], dtype=np.int16)
