@@ -64,7 +64,6 @@ def read_inputs(
     """
     from sobriety.app.carbon import grid_zone
     from sobriety.domain.report.annual import ReportInputs
-    from sobriety.storage.device_frame import DeviceFrame
     from sobriety.storage.carbon_fleet import read_fleet
     from sobriety.storage.device_frame import read_frame
     from sobriety.storage.report_data import read_extra
