@@ -15,6 +15,7 @@ faster than from these columns.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,9 +54,19 @@ class DeviceFrame:
 
 
 def read_frame(engine: Engine) -> DeviceFrame:
-    """Read the shared columns and the reuse fleet (two queries over the device table)."""
+    """Read the shared columns and the reuse fleet (two queries over the device table).
+
+    On a SQLite file the two scans overlap (the driver releases the GIL while it
+    reads), as :func:`sobriety.storage.reuse_fleet.read_fleet_sqlite` overlaps its own.
+    """
     from sobriety.storage.reuse_fleet import read_fleet
 
-    columns = read_columns(engine, COLUMNS)
-    ids, reuse = read_fleet(engine)
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        columns = read_columns(engine, COLUMNS)
+        ids, reuse = read_fleet(engine)
+        return DeviceFrame(columns, ids, reuse)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(read_columns, engine, COLUMNS)
+        ids, reuse = read_fleet(engine)
+        columns = pending.result()
     return DeviceFrame(columns, ids, reuse)
