@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sqlite3
 import tempfile
 import time
@@ -114,6 +115,8 @@ def main() -> None:
     timed("report pdf,html,json", 15.0, lambda: report.write_report(app, YEAR, out / "all"))
     timed("renewal --budget 1 909 000 EUR", 2.0,
           lambda: renewal.renewal_plan(app, YEAR + 1, "1 909 000 EUR"))  # fmt: skip
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"load average: {load}")
     app.close()
 
 

@@ -132,11 +132,18 @@ def engine(db_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """Never touch the user's real config or data directory; English by default."""
+def _isolated_env(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """Never touch the user's real config, data or cache directory; English by default.
+
+    The cache (the parsed factor set) is shared by the session's tests, outside
+    each test's folder, as a user's is shared by their commands.
+    """
     monkeypatch.setenv("SOBRIETY_CONFIG", str(tmp_path / "no-config.toml"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
     for var in (
         "SOBRIETY_DATABASE_URL",
         "SOBRIETY_FACTORS",

@@ -26,6 +26,11 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME))
 
 
+def cache_dir() -> Path:
+    """The user's cache folder (the parsed factor set; safe to delete)."""
+    return Path(platformdirs.user_cache_dir(APP_NAME))
+
+
 def default_database_url() -> str:
     return f"sqlite:///{data_dir() / 'sobriety.db'}"
 

@@ -5,18 +5,20 @@ loops work on plain numpy arrays in the canonical units below, and results are
 wrapped back into quantities at the edges.
 
 The registry is built on first use (building it takes a few hundred ms), not at
-import time.
+import time; pint itself is imported then too (about 0.1 s a process that reads
+the factor set from its cache does not pay).
 """
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any
-
-import pint
+from typing import TYPE_CHECKING, Any
 
 from sobriety.settings import packaged_data_file
+
+if TYPE_CHECKING:
+    import pint
 
 #: Canonical units of the arrays the engines work on.
 CANONICAL = {
@@ -63,6 +65,8 @@ KINDS: dict[str, Kind] = {
 
 @functools.cache
 def registry() -> pint.UnitRegistry:
+    import pint  # imported with the registry: a process that needs no unit skips it
+
     ureg = pint.UnitRegistry(cache_folder=None, autoconvert_offset_to_baseunit=True)
     ureg.load_definitions(str(packaged_data_file("units.txt")))
     ureg.formatter.default_format = "~P"
@@ -121,6 +125,8 @@ def parse_quantity(text: str, expected: str) -> pint.Quantity:
     example, when ``text`` does not parse, has no unit, or has the wrong
     dimension: ``'45 kg' is a mass; expected a power, e.g. 75 W``.
     """
+    from pint import errors
+
     ureg = registry()
     kind = kind_of(expected)
     want = ureg.Quantity(1, kind.unit).dimensionality
@@ -129,7 +135,7 @@ def parse_quantity(text: str, expected: str) -> pint.Quantity:
         raise UnitError(f"{text!r} is empty; {hint}")
     try:
         q = ureg.Quantity(text)
-    except (pint.errors.PintError, ValueError, TypeError, AttributeError, SyntaxError) as exc:
+    except (errors.PintError, ValueError, TypeError, AttributeError, SyntaxError) as exc:
         raise UnitError(f"cannot read {text!r} as a quantity ({exc}); {hint}") from exc
     if not isinstance(q, ureg.Quantity):  # a bare number in older pint versions
         q = ureg.Quantity(q)

@@ -4,7 +4,9 @@ Each function takes the application object and plain arguments, checks the
 choices it is given (:class:`InvalidInput`, a ``ValueError`` naming the
 parameter), reads the fleet and returns a plain result that carries its output
 shape (:meth:`as_dict` for JSON, :meth:`csv_rows` where a table makes sense):
-the CLI, the TUI and the reports render the same figures.
+the CLI, the TUI and the reports render the same figures. The checks of the
+choices and the rounding live in :mod:`sobriety.app.carbon_common`, the what-if
+in :mod:`sobriety.app.carbon_whatif` (both re-exported here).
 
 The grid zone is :meth:`Sobriety.grid_zone`: the ``grid`` argument, else the
 ``SOBRIETY_GRID`` setting, else each site's country. The state date
@@ -14,10 +16,22 @@ The grid zone is :meth:`Sobriety.grid_zone`: the ``grid`` argument, else the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sobriety.app.carbon_common import (
+    EUR_DECIMALS,
+    KG_DECIMALS,
+    GridChoice,
+    InvalidInput,
+    _bounds,
+    _count,
+    _round,
+    check_choice,
+    grid_choice,
+    grid_zone,
+)
+from sobriety.app.carbon_whatif import MAX_HORIZON, WhatIf, what_if
 from sobriety.domain.carbon.breakdown import BY_CHOICES
 from sobriety.domain.carbon.engine import MODES
 from sobriety.i18n import _
@@ -29,147 +43,29 @@ if TYPE_CHECKING:
     from sobriety.domain.carbon.breakdown import EstimateRow
     from sobriety.domain.carbon.engine import CarbonFleet
     from sobriety.domain.carbon.explain import DeviceExplanation
-    from sobriety.domain.carbon.factors import FactorSet, Grid
-    from sobriety.domain.carbon.whatif import WhatIfResult
     from sobriety.storage.carbon_fleet import DeviceHeader
 
 __all__ = [
     "BY_CHOICES",
+    "EUR_DECIMALS",
+    "KG_DECIMALS",
+    "MAX_HORIZON",
     "MODES",
     "DeviceCarbon",
     "Estimate",
+    "GridChoice",
     "InvalidInput",
     "WhatIf",
     "check_choice",
     "estimate",
     "explain_device",
+    "grid_choice",
     "grid_zone",
     "what_if",
 ]
 
-#: Longest what-if horizon, in years.
-MAX_HORIZON = 30
 #: Years of history at most in an estimate ``by="year"``.
 MAX_HISTORY_YEARS = 14
-
-
-class InvalidInput(ValueError):
-    """An argument of a use case is not acceptable; ``field`` names it (None: the whole).
-
-    ``field`` is the parameter as the user knows it (``mode``, ``site-kind``,
-    ``manufacturing_kgco2e``...); ``detail`` says what was expected.
-    """
-
-    def __init__(self, field: str | None, detail: str) -> None:
-        self.field = field
-        self.detail = detail
-        super().__init__(
-            _("{label}: {value}").format(label=field, value=detail) if field else detail
-        )
-
-
-def check_choice(name: str, value: str, choices: Sequence[str]) -> None:
-    """Raise :class:`InvalidInput` unless ``value`` is one of ``choices``."""
-    if value not in choices:
-        raise InvalidInput(
-            name,
-            _("{value!r} is not one of {choices}").format(value=value, choices=", ".join(choices)),
-        )
-
-
-def grid_zone(app: Sobriety, grid: str | None) -> str | None:
-    """The zone of every site's use phase: ``grid``, else the setting (None: each site's)."""
-    fs = app.factors
-    zones = list(dict.fromkeys(z for g in fs.grids.values() for z in g.zones))
-    if grid is not None and grid.upper() not in zones:
-        raise InvalidInput(
-            "grid",
-            _("{value!r} is not one of {choices}").format(value=grid, choices=", ".join(zones)),
-        )
-    return app.grid_zone(grid)
-
-
-@dataclass(frozen=True)
-class GridChoice:
-    """The grid series and zone an estimate uses, and why (notes in the active language)."""
-
-    factor_set: FactorSet
-    #: The one zone of every site (None: each site's country).
-    zone: str | None
-    notes: tuple[str, ...] = ()
-
-    @property
-    def series(self) -> Grid:
-        return self.factor_set.grid
-
-    def as_dict(self) -> dict[str, Any]:
-        grid = self.series
-        source = self.factor_set.sources.get(grid.source)
-        return {
-            "id": grid.id,
-            "label": grid.label,
-            "release": grid.release,
-            "source": grid.source,
-            "citation": source.citation() if source else "",
-        }
-
-
-def grid_choice(app: Sobriety, grid: str | None = None, series: str | None = None) -> GridChoice:
-    """The factor set with its grid series, and the zone of every site.
-
-    The series is ``series``, else the ``SOBRIETY_GRID_SERIES`` setting, else the
-    file's default (ADEME Base Carbone for France). A zone (``grid`` or
-    ``SOBRIETY_GRID``) that the series lacks, with no series asked for, takes
-    the first series that has it, and a note says so: one estimate, one series.
-    """
-    fs = app.factors
-    wanted = series or app.settings.grid_series
-    if wanted is not None:
-        check_choice("grid-series", wanted, list(fs.grids))
-        fs = fs.with_grid_series(wanted)
-    zone = grid_zone(app, grid)
-    notes: list[str] = []
-    if zone is not None and zone not in fs.grid.zones:
-        other = fs.series_for_zone(zone)
-        if wanted is not None or other is None:
-            raise InvalidInput(
-                "grid",
-                _("{value!r} is not one of {choices}").format(
-                    value=zone, choices=", ".join(fs.grid.zones)
-                ),
-            )
-        notes.append(
-            _("Grid zone {zone} is not in the series {default}: the series {other} used.").format(
-                zone=zone, default=fs.grid.id, other=other
-            )
-        )
-        fs = fs.with_grid_series(other)
-    return GridChoice(fs, zone, tuple(notes))
-
-
-#: Decimals of the kgCO2e figures in JSON and CSV (1 gram).
-KG_DECIMALS = 3
-#: Decimals of the euro amounts in JSON and CSV (cents).
-EUR_DECIMALS = 2
-
-
-def _bounds(values: Any, digits: int = KG_DECIMALS) -> dict[str, float]:
-    """``{"value": .., "low": .., "high": ..}`` of a (3,) array or tuple, rounded."""
-    return {
-        k: _round(float(v), digits) for k, v in zip(("value", "low", "high"), values, strict=True)
-    }
-
-
-def _round(x: float, digits: int) -> float:
-    """``x`` rounded to ``digits`` decimals, without a negative zero."""
-    return round(x, digits) + 0.0
-
-
-def _count(x: float | None) -> int | float | None:
-    """A count as an integer when it is whole (agents are counted, not measured)."""
-    if x is None:
-        return None
-    return int(x) if float(x).is_integer() else round(float(x), 1)
 
 
 def row_label(row: EstimateRow, by: str) -> str:
@@ -496,138 +392,3 @@ def explain_device(
     fleet = read_fleet(app.engine, fs, asset_tag=asset_tag)
     exp = explain(fleet, fs, year=year, mode=mode, as_of=state, grid_zone=zone)
     return DeviceCarbon(header, year, mode, state, exp)
-
-
-# ---------------------------------------------------------------- what-if
-
-
-@dataclass(frozen=True)
-class WhatIf:
-    """Devices kept longer: purchases, kgCO2e and euros avoided per year."""
-
-    result: WhatIfResult
-    as_of: dt.date
-
-    @property
-    def per_year(self) -> np.ndarray:
-        """(3,) kgCO2e avoided per year on average."""
-        return self.result.per_year_kgco2e
-
-    def as_dict(self) -> dict[str, Any]:
-        """The JSON shape of ``sobriety estimate what-if --format json``.
-
-        kgCO2e to the gram, euros to the cent, purchases as integers; each
-        year's ``avoided_eur`` is the sum over its categories of purchases
-        avoided x unit price.
-        """
-        res = self.result
-
-        def eur(x: float | None) -> float | None:
-            return None if x is None else _round(x, EUR_DECIMALS)
-
-        return {
-            "extra_years": res.extra_years,
-            "categories": list(res.categories),
-            "site_kinds": list(res.site_kinds),
-            "devices_in_scope": res.devices_in_scope,
-            "observed_purchases_per_year": _round(res.observed_purchases_per_year, 1),
-            "unit": "kgCO2e",
-            "precision": {"kgCO2e": KG_DECIMALS, "EUR": EUR_DECIMALS},
-            "unit_prices_eur": {k: eur(v) for k, v in res.unit_prices_eur.items()},
-            "years": [
-                {
-                    "year": y.year,
-                    "baseline_purchases": y.baseline_purchases,
-                    "scenario_purchases": y.scenario_purchases,
-                    "avoided_purchases": y.avoided_purchases,
-                    "avoided": _bounds(y.avoided_kgco2e),
-                    "avoided_eur": eur(y.avoided_eur),
-                    "by_category": [
-                        {
-                            "category": c.category,
-                            "baseline_purchases": c.baseline_purchases,
-                            "scenario_purchases": c.scenario_purchases,
-                            "avoided_purchases": c.avoided_purchases,
-                            "unit_price_eur": eur(c.unit_price_eur),
-                            "avoided_eur": eur(c.avoided_eur),
-                            "avoided": _bounds(c.avoided_kgco2e),
-                        }
-                        for c in y.by_category
-                    ],
-                }
-                for y in res.years
-            ],
-            "total": _bounds(res.total_kgco2e),
-            "total_eur": eur(res.total_eur),
-            "per_year": _bounds(self.per_year),
-            "per_year_eur": eur(res.per_year_eur),
-            "unpriced_devices": res.unpriced_devices,
-        }
-
-    def csv_rows(self) -> list[list[Any]]:
-        """One line per year and category (``--format csv``): the EUR column is
-        purchases avoided x unit price on every line; labels in the active language."""
-        from sobriety.domain.labels import label
-
-        head = [
-            "year", "category", "label", "baseline_purchases", "scenario_purchases",
-            "avoided_purchases", "unit_price_eur", "avoided_eur",
-            "avoided_kgco2e", "avoided_low", "avoided_high",
-        ]  # fmt: skip
-        lines: list[list[Any]] = [head]
-        for y in self.result.years:
-            for c in y.by_category:
-                price = c.unit_price_eur
-                lines.append(
-                    [
-                        y.year,
-                        c.category,
-                        label("category", c.category),
-                        c.baseline_purchases,
-                        c.scenario_purchases,
-                        c.avoided_purchases,
-                        "" if price is None else _round(price, EUR_DECIMALS),
-                        _round(c.avoided_eur, EUR_DECIMALS),
-                        *(_round(float(x), KG_DECIMALS) for x in c.avoided_kgco2e),
-                    ]
-                )
-        return lines
-
-
-def what_if(
-    app: Sobriety,
-    *,
-    extend: float,
-    categories: Sequence[str] | None = None,
-    site_kinds: Sequence[str] | None = None,
-    horizon: int = 5,
-    start: int | None = None,
-    as_of: dt.date | None = None,
-) -> WhatIf:
-    """Keep the devices in scope ``extend`` years longer over ``horizon`` years from ``start``."""
-    from sobriety.domain.carbon.whatif import lifespan_what_if
-    from sobriety.domain.vocab import SiteKind
-    from sobriety.storage.carbon_fleet import read_fleet
-
-    fs = app.factors
-    for c in categories or []:
-        check_choice("category", c, fs.category_order)
-    for k in site_kinds or []:
-        check_choice("site-kind", k, [s.value for s in SiteKind])
-    if extend <= 0:
-        raise InvalidInput("extend", _("a number of years above 0 is expected"))
-    if horizon < 1 or horizon > MAX_HORIZON:
-        raise InvalidInput("horizon", _("between 1 and 30 years"))
-    state = as_of or app.today()
-    fleet = read_fleet(app.engine, fs)
-    res = lifespan_what_if(
-        fleet,
-        fs,
-        extra_years=extend,
-        categories=list(categories) if categories else None,
-        site_kinds=list(site_kinds) if site_kinds else None,
-        horizon=horizon,
-        start_year=start,
-        as_of=state,
-    )
-    return WhatIf(res, state)

@@ -370,10 +370,12 @@ class Sobriety:
         return list(folder.glob("*.toml")) if folder.is_dir() else [folder]
 
     def _load_factors(self) -> FactorSet:
-        from sobriety.domain.carbon.factors import FactorSetError, load_factor_set
+        from sobriety.domain.carbon.factor_cache import load_cached
+        from sobriety.domain.carbon.factors import FactorSetError
+        from sobriety.paths import cache_dir
 
         try:
-            return load_factor_set(self.factors_dir)
+            return load_cached(self.factors_dir, cache_dir())
         except FactorSetError as exc:
             raise SettingError(str(exc)) from exc
 

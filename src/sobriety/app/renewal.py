@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from sobriety.app.context import Sobriety
     from sobriety.domain.report.annual import ReportInputs
     from sobriety.domain.report.renewal import Plan, PriceTable
+    from sobriety.storage.device_frame import DeviceFrame
 
 __all__ = ["RenewalInputError", "SettingError", "renewal_plan", "write_plan"]
 SHOWN_IN_REPORT = 15
@@ -86,12 +87,14 @@ class RenewalPlan:
         return out
 
 
-def prices(app: Sobriety, on: dt.date | None = None) -> PriceTable:
+def prices(
+    app: Sobriety, on: dt.date | None = None, frame: DeviceFrame | None = None
+) -> PriceTable:
     """The price table, each price derived from the inventory's purchases up to ``on``.
 
     See :func:`sobriety.domain.report.renewal.derive_prices`: the median recorded
     price of the last years' purchases of each category, the file's price where
-    too few are recorded.
+    too few are recorded. ``frame``: the device columns already read (the report's).
     """
     from sobriety.domain.report.renewal import PriceTableError, derive_prices, load_price_table
     from sobriety.storage.report_data import purchase_prices
@@ -102,7 +105,7 @@ def prices(app: Sobriety, on: dt.date | None = None) -> PriceTable:
         raise SettingError(str(exc)) from exc
     on = on or app.today()
     since = dt.date(on.year - table.derive_years - 1, 12, 31)  # a little before the window
-    return derive_prices(table, *purchase_prices(app.engine, since), on)
+    return derive_prices(table, *purchase_prices(app.engine, since, frame), on)
 
 
 def price_rows(table: PriceTable) -> list[dict[str, Any]]:
@@ -142,8 +145,13 @@ def renewal_plan(
     year: int | None = None,
     budget: str | float | None = None,
     strategy: str = "refurbished-first",
+    *,
+    frame: DeviceFrame | None = None,
 ) -> RenewalPlan:
-    """The devices proposed for renewal in ``year`` (default: next year) within ``budget``."""
+    """The devices proposed for renewal in ``year`` (default: next year) within ``budget``.
+
+    ``frame``: the device columns and reuse fleet already read (the annual report's).
+    """
     from sobriety.domain.report.renewal import STRATEGIES, make_plan, summary
     from sobriety.domain.texts import shown
     from sobriety.storage.reuse_fleet import read_fleet
@@ -156,9 +164,9 @@ def renewal_plan(
         )
     year = year or app.today().year + 1
     # Prices from the purchases recorded up to the end of the year before the plan's.
-    table = prices(app, min(app.today(), dt.date(year - 1, 12, 31)))
+    table = prices(app, min(app.today(), dt.date(year - 1, 12, 31)), frame)
     amount = budget_of(budget, table)
-    ids, fleet = read_fleet(app.engine)
+    ids, fleet = read_fleet(app.engine) if frame is None else (frame.reuse_ids, frame.reuse)
     plan, extend = make_plan(
         fleet, app.policy, app.factors, table, year=year, budget_eur=amount, strategy=strategy
     )
@@ -185,10 +193,14 @@ def write_plan(app: Sobriety, plan: RenewalPlan, path: Path) -> Path:
 
 
 def report_section(
-    app: Sobriety, inputs: ReportInputs, year: int, budget: str | float | None
+    app: Sobriety,
+    inputs: ReportInputs,
+    year: int,
+    budget: str | float | None,
+    frame: DeviceFrame | None = None,
 ) -> dict[str, Any]:
     """The renewal section of the annual report: the plan of ``year`` and its first lines."""
-    plan = renewal_plan(app, year, budget)
+    plan = renewal_plan(app, year, budget, frame=frame)
     section = dict(plan.summary)
     section["top"] = plan.rows(app, selected_only=True, limit=SHOWN_IN_REPORT)
     return section

@@ -23,6 +23,7 @@ from sobriety.i18n import _
 if TYPE_CHECKING:
     from sobriety.app.context import Sobriety
     from sobriety.domain.report.annual import ReportInputs
+    from sobriety.storage.device_frame import DeviceFrame
 
 #: ``progress(text, done, total)``
 Progress = Callable[[str, float, float], None]
@@ -53,23 +54,31 @@ class ReportResult:
     snapshot_id: int | None = None
 
 
-def read_inputs(app: Sobriety, grid: str | None = None) -> ReportInputs:
-    """The fleet, the history and the extra columns, read once from the database."""
+def read_inputs(
+    app: Sobriety, grid: str | None = None, frame: DeviceFrame | None = None
+) -> ReportInputs:
+    """The fleet, the history and the extra columns, read once from the database.
+
+    ``frame``: the device columns shared by the sections
+    (:func:`sobriety.storage.device_frame.read_frame`), read here when not given.
+    """
     from sobriety.app.carbon import grid_zone
     from sobriety.domain.report.annual import ReportInputs
     from sobriety.storage.carbon_fleet import read_fleet
+    from sobriety.storage.device_frame import read_frame
     from sobriety.storage.report_data import read_extra
     from sobriety.storage.reuse_events import read_history
 
     fs = app.factors
     engine = app.engine
+    frame = frame if frame is not None else read_frame(engine)
     return ReportInputs(
         fleet=read_fleet(engine, fs),
         factor_set=fs,
         targets=app.purchase_targets,
-        history=read_history(engine),
+        history=read_history(engine, frame),
         policy=app.policy,
-        extra=read_extra(engine),
+        extra=read_extra(engine, frame),
         on=app.today(),
         grid_zone=grid_zone(app, grid),
     )
@@ -125,14 +134,17 @@ def report_figures(
     """Every figure of ``year``'s report, in ``lang`` (default: the interface's)."""
     from sobriety.app.objectives import load
     from sobriety.domain.report.annual import annual_figures, has_data
+    from sobriety.storage.device_frame import read_frame
     from sobriety.storage.report_data import snapshots
 
     with _Language(lang) as active:
         objectives = load(app)
-        inputs = inputs or read_inputs(app, grid)
+        # The device table read once, shared by the sections (the renewal's too).
+        frame = read_frame(app.engine) if inputs is None else None
+        inputs = inputs or read_inputs(app, grid, frame)
         if not has_data(inputs, year):
             raise NoDataError(year)
-        renewal = _renewal_section(app, inputs, year, budget_eur)
+        renewal = _renewal_section(app, inputs, year, budget_eur, frame)
         figures = annual_figures(
             inputs,
             year,
@@ -146,11 +158,15 @@ def report_figures(
 
 
 def _renewal_section(
-    app: Sobriety, inputs: ReportInputs, year: int, budget_eur: float | None
+    app: Sobriety,
+    inputs: ReportInputs,
+    year: int,
+    budget_eur: float | None,
+    frame: DeviceFrame | None = None,
 ) -> dict[str, Any] | None:
     from sobriety.app import renewal
 
-    return renewal.report_section(app, inputs, year + 1, budget_eur)
+    return renewal.report_section(app, inputs, year + 1, budget_eur, frame)
 
 
 def write_report(

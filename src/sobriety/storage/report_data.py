@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlalchemy import Engine, select
@@ -21,6 +21,9 @@ from sobriety.domain.carbon import engine as carbon
 from sobriety.domain.report.annual import FleetExtra
 from sobriety.domain.vocab import Status
 from sobriety.storage.models import DeviceEvent, ReportSnapshot
+
+if TYPE_CHECKING:
+    from sobriety.storage.device_frame import DeviceFrame
 
 
 def _days(values: np.ndarray) -> np.ndarray:
@@ -39,8 +42,18 @@ def _fetch(engine: Engine, sql: str) -> list[tuple]:
     return rows
 
 
-def read_extra(engine: Engine) -> FleetExtra:
-    """Model names, conditions, stock entry days and erasure records (device id order)."""
+def _extra_columns(engine: Engine, frame: DeviceFrame | None) -> tuple:
+    """(ids, "maker model" names, conditions, in stock?, stock acquisition dates)."""
+    if frame is not None:
+        cols = frame.columns
+        names = [
+            f"{maker or ''} {model or ''}".strip(" ")
+            for maker, model in zip(cols["manufacturer"], cols["model"], strict=True)
+        ]
+        condition = [c if c is not None else "working" for c in cols["condition"]]
+        stock = cols["status"] == Status.IN_STOCK.value
+        dates = np.asarray(cols["acquisition_date"], dtype="datetime64[D]")[stock]
+        return cols["id"], names, condition, stock, dates
     in_stock = f"status = '{Status.IN_STOCK.value}'"
     rows = _fetch(
         engine,
@@ -48,17 +61,27 @@ def read_extra(engine: Engine) -> FleetExtra:
         f" COALESCE(condition, 'working'), CASE WHEN {in_stock} THEN 1 ELSE 0 END,"
         f" CASE WHEN {in_stock} THEN acquisition_date END FROM device ORDER BY id",
     )
-    n = len(rows)
     ids, names, condition, stock, acquired = (
         zip(*rows, strict=True) if rows else ((), (), (), (), ())
     )
+    stock = np.array(stock, dtype=bool)
+    dates = np.array(
+        [str(acquired[p])[:10] if acquired[p] else "NaT" for p in np.flatnonzero(stock)],
+        dtype="datetime64[D]",
+    )
+    return ids, names, condition, stock, dates
+
+
+def read_extra(engine: Engine, frame: DeviceFrame | None = None) -> FleetExtra:
+    """Model names, conditions, stock entry days and erasure records (device id order).
+
+    ``frame``: the device columns already read (:mod:`sobriety.storage.device_frame`).
+    """
+    ids, names, condition, stock, dates = _extra_columns(engine, frame)
+    n = len(ids)
     since = np.full(n, np.nan)
-    stocked = np.flatnonzero(np.array(stock, dtype=bool)) if n else np.zeros(0, np.int64)
+    stocked = np.flatnonzero(stock) if n else np.zeros(0, np.int64)
     if len(stocked):
-        dates = np.array(
-            [str(acquired[p])[:10] if acquired[p] else "NaT" for p in stocked],
-            dtype="datetime64[D]",
-        )
         since[stocked] = carbon.dates_to_days(dates)
         entered = _stock_entries(engine)
         if entered:
@@ -171,13 +194,29 @@ def device_names(engine: Engine, ids: list[int]) -> dict[int, tuple[str, str, st
 
 
 def purchase_prices(
-    engine: Engine, since: dt.date | None = None
+    engine: Engine, since: dt.date | None = None, frame: DeviceFrame | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(category, acquisition day, bought refurbished, price EUR) of the devices bought.
 
     Devices bought new or refurbished with a recorded price (donated and leased
-    ones are left out), acquired after ``since`` when given; one query, no ORM objects.
+    ones are left out), acquired after ``since`` when given; one query, no ORM
+    objects, or none with ``frame`` (the device columns already read).
     """
+    if frame is not None:
+        cols = frame.columns
+        date = np.asarray(cols["acquisition_date"], dtype="datetime64[D]")
+        price = np.asarray(cols["purchase_price_eur"], dtype=float)
+        kind = cols["acquisition_type"]
+        bought = np.array([k in ("new", "refurbished") for k in kind], dtype=bool)
+        keep = ~np.isnan(price) & ~np.isnat(date) & bought
+        if since is not None:
+            keep &= date > np.datetime64(since, "D")
+        return (
+            np.asarray(cols["category"][keep], dtype=object),
+            date[keep],
+            np.asarray(kind[keep] == "refurbished", dtype=bool),
+            price[keep],
+        )
     after = f" AND acquisition_date > '{since.isoformat()}'" if since else ""
     rows = _fetch(
         engine,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import Engine
@@ -24,6 +25,9 @@ from sobriety.domain.reuse.policy import CATEGORY_INDEX
 from sobriety.domain.reuse.rules import ACTIVE_STATUSES
 from sobriety.domain.vocab import Category, EventKind, Status
 from sobriety.storage.arrays import read_columns
+
+if TYPE_CHECKING:
+    from sobriety.storage.device_frame import DeviceFrame
 
 
 def _days(values: list | tuple) -> np.ndarray:
@@ -55,36 +59,76 @@ def _fetch(engine: Engine, sql: str) -> list[tuple]:
     return rows
 
 
-def read_history(engine: Engine) -> rr.History:
+#: The device columns the history reads.
+DEVICE_COLUMNS = (
+    "id",
+    "category",
+    "acquisition_date",
+    "sensitive_data",
+    "status",
+    "retirement_date",
+    "max_dimension_cm",
+)
+
+
+def _events(engine: Engine) -> list[tuple]:
+    """(device, kind, date, channel, lot, old status, new status) of the events that count.
+
+    Retirements, transfers (their channel and lot) and the events recording a
+    status change (its old and new status), in id order. SQLite extracts the
+    fields from the JSON details in the query; elsewhere they are decoded here.
+    """
+    retired, transferred = EventKind.RETIRED.value, EventKind.TRANSFERRED.value
+    where = (
+        f" FROM device_event WHERE kind IN ('{retired}', '{transferred}')"
+        " OR details LIKE '%\"status\"%' ORDER BY id"
+    )
+    if engine.dialect.name == "sqlite":
+        transfer = f"CASE WHEN kind = '{transferred}' THEN json_extract(NULLIF(details, ''), "
+        change = (
+            f"CASE WHEN kind NOT IN ('{retired}', '{transferred}')"
+            " THEN json_extract(NULLIF(details, ''), "
+        )
+        return _fetch(
+            engine,
+            f"SELECT device_id, kind, date, {transfer}'$.channel') END,"
+            f" {transfer}'$.lot') END, {change}'$.changes.status[0]') END,"
+            f" {change}'$.changes.status[1]') END" + where,
+        )
+    rows = _fetch(
+        engine,
+        f"SELECT device_id, kind, date, CASE WHEN kind = '{retired}' THEN NULL ELSE details END"
+        + where,
+    )
+    out: list[tuple] = []
+    for dev, kind, date, details in rows:
+        info = json.loads(details) if details else {}
+        if kind == retired:
+            out.append((dev, kind, date, None, None, None, None))
+        elif kind == transferred:
+            out.append((dev, kind, date, info.get("channel"), info.get("lot"), None, None))
+        else:
+            change = (info.get("changes") or {}).get("status")
+            old, new = change if change else (None, None)
+            out.append((dev, kind, date, None, None, old, new))
+    return out
+
+
+def read_history(engine: Engine, frame: DeviceFrame | None = None) -> rr.History:
     """Devices and their retire / leave / return events, for the reuse rate.
 
     The events come in one query over the raw DB-API cursor (no ORM or Core row
-    objects); only the details of transfers and status changes are decoded (a
-    ``retired`` event needs none).
+    objects); only the fields of transfers and status changes are taken from the
+    details (by SQLite's ``json_extract`` on SQLite; a ``retired`` event needs
+    none). ``frame``: the device columns already read
+    (:mod:`sobriety.storage.device_frame`), else they are read here.
     """
-    cols = read_columns(
-        engine,
-        [
-            "id",
-            "category",
-            "acquisition_date",
-            "sensitive_data",
-            "status",
-            "retirement_date",
-            "max_dimension_cm",
-        ],
-    )
+    cols = frame.columns if frame is not None else read_columns(engine, DEVICE_COLUMNS)
     ids = cols["id"].astype(np.int64)
     other = CATEGORY_INDEX[Category.OTHER]
     category = np.array([CATEGORY_INDEX.get(c, other) for c in cols["category"]], dtype=np.int16)
     retired, transferred = EventKind.RETIRED.value, EventKind.TRANSFERRED.value
-    events = _fetch(
-        engine,
-        "SELECT device_id, kind, date,"
-        f" CASE WHEN kind = '{retired}' THEN NULL ELSE details END FROM device_event"
-        f" WHERE kind IN ('{retired}', '{transferred}') OR details LIKE '%\"status\"%'"
-        " ORDER BY id",
-    )
+    events = _events(engine)
     proven = {
         code
         for code, commit, proof in _fetch(
@@ -93,9 +137,9 @@ def read_history(engine: Engine) -> rr.History:
         if commit and proof
     }
     if events:
-        ev_dev, ev_kind, ev_date, ev_details = zip(*events, strict=True)
+        ev_dev, ev_kind, ev_date, ev_chan, ev_lot, ev_old, ev_new = zip(*events, strict=True)
     else:
-        ev_dev, ev_kind, ev_date, ev_details = (), (), (), ()
+        ev_dev, ev_kind, ev_date, ev_chan, ev_lot, ev_old, ev_new = (), (), (), (), (), (), ()
     dev_all = np.array(ev_dev, dtype=np.int64)
     kind_all = np.array(ev_kind, dtype=object)
     day_all = _days(ev_date)
@@ -106,25 +150,17 @@ def read_history(engine: Engine) -> rr.History:
     code[is_retired] = rr.RETIRE
     code[is_transfer] = rr.LEAVE
     t_pos = np.flatnonzero(is_transfer)
-    t_chan: list[str] = []
-    t_proven: list[bool] = []
-    for pos in t_pos:
-        info = json.loads(ev_details[pos]) if ev_details[pos] else {}
-        t_chan.append(str(info.get("channel") or ""))
-        t_proven.append(info.get("lot") in proven)
+    t_chan = [str(ev_chan[pos] or "") for pos in t_pos]
+    t_proven = [ev_lot[pos] in proven for pos in t_pos]
     active = {str(s) for s in ACTIVE_STATUSES}
     for pos in np.flatnonzero(~is_retired & ~is_transfer):
-        details = ev_details[pos]
-        info = json.loads(details) if details else {}
-        change = (info.get("changes") or {}).get("status")
-        if change:
-            old, new = change
-            if new == Status.RETIRED and old != Status.IN_REUSE_CHANNEL:
-                code[pos] = rr.RETIRE
-            elif new == Status.GONE:
-                code[pos] = rr.LEAVE
-            elif new in active and old in (Status.RETIRED, Status.IN_REUSE_CHANNEL):
-                code[pos] = rr.RETURN
+        old, new = ev_old[pos], ev_new[pos]
+        if new == Status.RETIRED and old != Status.IN_REUSE_CHANNEL:
+            code[pos] = rr.RETIRE
+        elif new == Status.GONE:
+            code[pos] = rr.LEAVE
+        elif new in active and old in (Status.RETIRED, Status.IN_REUSE_CHANNEL):
+            code[pos] = rr.RETURN
     kept = code >= 0
     e_dev, e_date, e_kind = dev_all[kept], day_all[kept], code[kept]
     # Imported devices without history: retired on their retirement date
