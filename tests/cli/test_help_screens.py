@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import subprocess
 import sys
 
@@ -57,7 +58,16 @@ def test_no_help_screen_shows_typer_internals() -> None:
 
 
 def test_completion_is_hidden_but_works() -> None:
-    assert "complete" in _sobriety("--show-completion", "bash", SHELL="/bin/bash")
+    """Typed in bash (the shell is detected from the parent processes, so the command runs
+    under a bash that is not replaced by it: a run started outside any shell still sees one)."""
+    done = subprocess.run(
+        ["bash", "-c", f"{shlex.quote(sys.executable)} -m sobriety --show-completion; true"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SHELL": "/bin/bash", "LANG": "C.UTF-8"},
+        timeout=120,
+    )
+    assert "complete -o" in done.stdout and "_SOBRIETY_COMPLETE" in done.stdout, done.stderr
 
 
 def test_an_unsupported_language_is_refused_with_the_supported_list() -> None:
