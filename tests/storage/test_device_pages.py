@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, text
 
+from sobriety.domain.labels import label
+from sobriety.i18n import set_language, sort_key
+from sobriety.storage.device_order import VOCAB_SORTS
 from sobriety.storage.device_pages import (
     DeviceFilter,
     DeviceQuery,
@@ -18,27 +21,68 @@ def _all_rows(engine: Engine) -> list[dict]:
     with engine.connect() as conn:
         rows = conn.execute(
             text(
-                "SELECT d.id, d.asset_tag, d.model, d.assignee, d.serial, d.category,"
-                " d.status, s.code AS site FROM device d LEFT JOIN site s ON s.id = d.site_id"
+                "SELECT d.id, d.asset_tag, d.model, d.manufacturer, d.assignee, d.serial,"
+                " d.category, d.status, d.condition, d.reuse_channel, d.acquisition_date,"
+                " s.code AS site FROM device d LEFT JOIN site s ON s.id = d.site_id"
             )
         ).mappings()
         return [dict(r) for r in rows]
 
 
 def _expected_order(rows: list[dict], key: str, descending: bool) -> list[int]:
-    # ascending: NULLs first, then values, ties by id; descending: the exact reverse
-    ordered = sorted(rows, key=lambda r: (r[key] is not None, r[key] or "", r["id"]))
-    ids = [r["id"] for r in ordered]
-    return ids[::-1] if descending else ids
+    """Filled values by the label shown (a site's code), ties by id; descending reverses
+    them; blanks (empty, then NULL) after every value in both directions."""
+
+    def shown(value):
+        if key in VOCAB_SORTS:
+            return (sort_key(label(VOCAB_SORTS[key], value)), value)
+        if key == "site":
+            return (sort_key(value), value)
+        return (value,)
+
+    filled = sorted(
+        (r for r in rows if r[key] not in (None, "")), key=lambda r: (*shown(r[key]), r["id"])
+    )
+    blanks = [sorted(r["id"] for r in rows if r[key] == b) for b in ("", None)]
+    ids = [r["id"] for r in filled]
+    if descending:
+        ids.reverse()
+        blanks = [group[::-1] for group in blanks]
+    return ids + blanks[0] + blanks[1]
 
 
-@pytest.mark.parametrize("key", ["asset_tag", "model", "assignee", "serial", "site"])
+KEYS = [
+    "asset_tag",
+    "model",
+    "manufacturer",
+    "assignee",
+    "serial",
+    "site",
+    "acquisition_date",
+    "category",
+    "status",
+    "condition",
+    "reuse_channel",
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("key", KEYS)
 @pytest.mark.parametrize("descending", [False, True])
 def test_keyset_and_offset_pages_follow_one_total_order(
-    fleet_engine: Engine, key: str, descending: bool
+    fleet_engine: Engine, key: str, descending: bool, lang: str
 ) -> None:
+    set_language(lang)
+    if key == "model":  # an empty text and a NULL sort with the blanks
+        with fleet_engine.begin() as conn:
+            conn.execute(text("UPDATE device SET model = '' WHERE id IN (3, 40)"))
+            conn.execute(text("UPDATE device SET model = NULL WHERE id IN (7, 41)"))
     query = DeviceQuery(sort=key, descending=descending)
-    expected = _expected_order(_all_rows(fleet_engine), key, descending)
+    rows = _all_rows(fleet_engine)
+    expected = _expected_order(rows, key, descending)
+    if key in ("model", "serial", "assignee", "site"):  # blanks there
+        last = next(r for r in rows if r["id"] == expected[-1])
+        assert last[key] in (None, "")
     total = count_devices(fleet_engine, query.filter)
     assert total == len(expected) == 300
     by_keyset, by_offset, from_end = [], [], []

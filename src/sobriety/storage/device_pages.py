@@ -5,11 +5,15 @@ A :class:`DeviceQuery` (free text, facet filters, one sort column) turns into a
 is loaded beyond what is asked. The terminal UI's inventory table uses it to
 render only the visible rows of a 100,000-device fleet; the CLI can share it.
 
-Pages are fetched by *keyset* when the row just before the page is known (the
-usual case when scrolling: ``WHERE (sort, id) > (last sort, last id)``, which
-walks the index instead of skipping rows) and by ``OFFSET`` otherwise (a jump to
-the end). The order is total (``id`` breaks ties) and identical on SQLite and
-PostgreSQL: ascending puts NULLs first, descending is its exact reverse.
+The order is the one shown (:mod:`sobriety.storage.device_order`): labels in
+the active language, blanks last in both directions, ``id`` breaking ties,
+identical on SQLite and PostgreSQL. It is read as a sequence of index scans
+(one per segment: a category, a site, the filled values of a text column, its
+blanks). Pages are fetched by *keyset* when the row just before the page is
+known (the usual case when scrolling: ``WHERE (sort, id) > (last sort, last
+id)`` inside the row's segment, then the next segments), which walks the index
+instead of skipping rows, and by ``OFFSET`` otherwise (a jump): segments wholly
+before the offset are counted, not read.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import numpy as np
 from sqlalchemy import (
     ARRAY,
     Boolean,
+    Connection,
     Engine,
     Integer,
     Select,
@@ -39,6 +44,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 
 from sobriety.domain.inventory.queries import SORT_KEYS, DeviceFilter, DeviceQuery, DeviceRow
+from sobriety.storage.device_order import Segment, segment_of, segments
 from sobriety.storage.models import Device, Site
 from sobriety.storage.search_index import DeviceSearchIndex, SearchHits
 
@@ -64,7 +70,6 @@ SORT_COLUMNS: dict[str, ColumnElement[Any]] = {
     "reuse_channel": _device.c.reuse_channel,
 }
 assert tuple(SORT_COLUMNS) == SORT_KEYS, "every sort key of DeviceQuery has its column"
-_NOT_NULL_SORTS = frozenset({"asset_tag", "category", "status", "condition"})
 
 _ROW_COLUMNS = (
     _device.c.id,
@@ -163,53 +168,34 @@ def where_clause(
     return and_(*conds) if conds else None
 
 
-def _order_by(query: DeviceQuery) -> list[ColumnElement[Any]]:
-    col = SORT_COLUMNS[query.sort]
-    nullable = query.sort not in _NOT_NULL_SORTS
-    if query.descending:
-        first = col.desc().nulls_last() if nullable else col.desc()
-        return [first, _device.c.id.desc()]
-    first = col.asc().nulls_first() if nullable else col.asc()
-    return [first, _device.c.id.asc()]
-
-
-def _after(query: DeviceQuery, row: DeviceRow) -> ColumnElement[bool]:
-    """Rows strictly after ``row`` in the query's order (keyset condition)."""
-    col = SORT_COLUMNS[query.sort]
-    value = getattr(row, query.sort)
-    id_col = _device.c.id
-    if not query.descending:
-        # order: NULLs first, then values ascending; ties by id ascending
-        if value is None:
-            return or_(and_(col.is_(None), id_col > row.id), col.is_not(None))
-        return or_(col > value, and_(col == value, id_col > row.id))
-    # exact reverse: values descending, NULLs last; ties by id descending
-    if value is None:
-        return and_(col.is_(None), id_col < row.id)
-    return or_(col < value, and_(col == value, id_col < row.id), col.is_(None))
-
-
-def page_statement(
-    query: DeviceQuery,
-    *,
-    offset: int = 0,
-    limit: int = 100,
-    after: DeviceRow | None = None,
-    hits: SearchHits | None = None,
-    dialect: str = "default",
-) -> Select[Any]:
-    """The SELECT of one page; with ``after``, by keyset (``offset`` is then ignored)."""
+def _rows_statement(query: DeviceQuery, hits: SearchHits | None, dialect: str) -> Select[Any]:
     stmt = select(*_ROW_COLUMNS).select_from(
         _device.outerjoin(_site, _device.c.site_id == _site.c.id)
     )
     cond = where_clause(query.filter, hits=hits, dialect=dialect)
-    if cond is not None:
-        stmt = stmt.where(cond)
+    return stmt if cond is None else stmt.where(cond)
+
+
+def _segment_statement(
+    query: DeviceQuery,
+    seg: Segment,
+    *,
+    limit: int,
+    offset: int = 0,
+    after: DeviceRow | None = None,
+    reverse: bool = False,
+    hits: SearchHits | None = None,
+    dialect: str = "default",
+) -> Select[Any]:
+    """One index scan: the segment's rows (after ``after``), in its order or the reverse."""
+    stmt = _rows_statement(query, hits, dialect)
+    if seg.where is not None:
+        stmt = stmt.where(seg.where)
     if after is not None:
-        stmt = stmt.where(_after(query, after))
+        stmt = stmt.where(seg.after(after, reverse))
     elif offset:
         stmt = stmt.offset(offset)
-    return stmt.order_by(*_order_by(query)).limit(limit)
+    return stmt.order_by(*seg.order_by(reverse)).limit(limit)
 
 
 def count_statement(
@@ -225,6 +211,73 @@ def search_hits(search: DeviceSearchIndex | None, flt: DeviceFilter) -> SearchHi
     if search is None or not flt.text.split():
         return None
     return search.match(flt.text)
+
+
+def _segment_count(
+    conn: Connection, query: DeviceQuery, seg: Segment, hits: SearchHits | None, dialect: str
+) -> int:
+    stmt = count_statement(query.filter, hits=hits, dialect=dialect)
+    if seg.where is not None:
+        stmt = stmt.where(seg.where)
+    return int(conn.execute(stmt).scalar_one())
+
+
+def segment_statements(
+    engine: Engine, query: DeviceQuery, *, limit: int = 100
+) -> list[Select[Any]]:
+    """The first-page scan of every segment of the query's order (to inspect their plans)."""
+    dialect = engine.dialect.name
+    with engine.connect() as conn:
+        segs = segments(conn, query)
+    return [_segment_statement(query, seg, limit=limit, dialect=dialect) for seg in segs]
+
+
+def _read(
+    conn: Connection,
+    query: DeviceQuery,
+    *,
+    offset: int,
+    limit: int,
+    after: DeviceRow | None,
+    reverse: bool,
+    hits: SearchHits | None,
+    dialect: str,
+) -> list[DeviceRow]:
+    """``limit`` rows from ``offset`` (or after ``after``), segment after segment.
+
+    With ``reverse`` the segments are walked from the last and each scan is
+    reversed: the rows come in the exact reverse of the query's order.
+    """
+    segs = segments(conn, query)
+    order = list(reversed(segs)) if reverse else segs
+    start = 0
+    if after is not None:
+        start = segment_of(order, after)
+        offset = 0
+    rows: list[DeviceRow] = []
+    for k in range(start, len(order)):
+        seg = order[k]
+        need = limit - len(rows)
+        if need <= 0:
+            break
+        if offset:
+            size = _segment_count(conn, query, seg, hits, dialect)
+            if size <= offset:
+                offset -= size
+                continue
+        stmt = _segment_statement(
+            query,
+            seg,
+            limit=need,
+            offset=offset,
+            after=after if k == start else None,
+            reverse=reverse,
+            hits=hits,
+            dialect=dialect,
+        )
+        offset = 0
+        rows.extend(DeviceRow(*r) for r in conn.execute(stmt))
+    return rows
 
 
 def fetch_page(
@@ -247,21 +300,31 @@ def fetch_page(
     """
     hits = search_hits(search, query.filter)
     dialect = engine.dialect.name
-    if after is None and total is not None and offset > total // 2:
-        end = min(offset + limit, total)
-        reverse = replace(query, descending=not query.descending)
-        stmt = page_statement(
-            reverse, offset=total - end, limit=end - offset, hits=hits, dialect=dialect
-        )
-        with engine.connect() as conn:
-            rows = [DeviceRow(*r) for r in conn.execute(stmt)]
-        rows.reverse()
-        return rows
-    stmt = page_statement(
-        query, offset=offset, limit=limit, after=after, hits=hits, dialect=dialect
-    )
     with engine.connect() as conn:
-        return [DeviceRow(*r) for r in conn.execute(stmt)]
+        if after is None and total is not None and offset > total // 2:
+            end = min(offset + limit, total)
+            rows = _read(
+                conn,
+                query,
+                offset=total - end,
+                limit=end - offset,
+                after=None,
+                reverse=True,
+                hits=hits,
+                dialect=dialect,
+            )
+            rows.reverse()
+            return rows
+        return _read(
+            conn,
+            query,
+            offset=offset,
+            limit=limit,
+            after=after,
+            reverse=False,
+            hits=hits,
+            dialect=dialect,
+        )
 
 
 def count_devices(
@@ -286,24 +349,22 @@ def position_of(
     """The 0-based index of a device in the query's order, or None if filtered out."""
     hits = search_hits(search, query.filter)
     dialect = engine.dialect.name
-    row_stmt = page_statement(query, limit=1, hits=hits, dialect=dialect).where(
-        _device.c.id == device_id
-    )
     with engine.connect() as conn:
-        found = conn.execute(row_stmt).first()
+        found = conn.execute(
+            _rows_statement(query, hits, dialect).where(_device.c.id == device_id)
+        ).first()
         if found is None:
             return None
         row = DeviceRow(*found)
-        # rows before `row` = rows after it in the exact reverse order
-        stmt = select(func.count()).select_from(
-            _device.outerjoin(_site, _device.c.site_id == _site.c.id)
-        )
-        cond = where_clause(query.filter, hits=hits, dialect=dialect)
-        if cond is not None:
-            stmt = stmt.where(cond)
-        reverse = replace(query, descending=not query.descending)
-        stmt = stmt.where(_after(reverse, row))
-        return int(conn.execute(stmt).scalar_one())
+        segs = segments(conn, query)
+        k = segment_of(segs, row)
+        before = sum(_segment_count(conn, query, seg, hits, dialect) for seg in segs[:k])
+        # rows before `row` in its segment = rows after it in the reverse scan
+        stmt = count_statement(query.filter, hits=hits, dialect=dialect)
+        if segs[k].where is not None:
+            stmt = stmt.where(segs[k].where)
+        stmt = stmt.where(segs[k].after(row, reverse=True))
+        return before + int(conn.execute(stmt).scalar_one())
 
 
 @dataclass(frozen=True)
