@@ -5,8 +5,8 @@ The device list sorted by site reads one site at a time
 index on ``site_id`` already ends with the rowid; PostgreSQL's does not, so it
 gains ``(site_id, id)``.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-03
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
