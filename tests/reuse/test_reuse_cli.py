@@ -345,3 +345,29 @@ def test_lot_and_erasure_commands_refuse_a_stale_version_and_keep_a_history(seed
     assert [line.split()[0] for line in history] == ["v1", "v2", "v3"]
     assert "sobriety lot add" in history[1] and "PC-001" in history[1]
     assert "deed_ref=D-1" in history[2]
+
+
+def test_french_output_cites_rule_sources_in_french_and_counts_with_plurals(seeded: str) -> None:
+    url = seeded
+    flag = run(url, "flag", "--device", "PC-001", "--sources", lang="fr").output
+    assert "Guide de bonnes pratiques MiNumEco" in flag and "MiNumEco good-practice" not in flag
+    assert "Choix de la politique" in flag and "Policy choice" not in flag
+    assert "la configuration Windows 11" in flag and "Windows 11 eligible" not in flag
+    english = run(url, "flag", "--device", "PC-001", "--sources").output
+    assert "MiNumEco good-practice guide" in english and "Guide de bonnes" not in english
+    policy = run(url, "policy", "show", lang="fr").output
+    assert "Réaffectation interne" in policy and "Internal redeployment" not in policy
+    run(url, "erasure", "record", "PC-001", "--method", "sanitize", "--level", "purge",
+        "--tool", "nvme-cli", "--operator", "tech-1", "--verified")  # fmt: skip
+    run(url, "erasure", "record", "PC-002", "--method", "sanitize", "--level", "purge",
+        "--tool", "nvme-cli", "--operator", "tech-1", "--verified")  # fmt: skip
+    run(url, "lot", "create", "--channel", "transfer", "--recipient", "Collège", "--kind",
+        "school")  # fmt: skip
+    code = run(url, "lot", "list").output.split()[0]
+    one = run(url, "lot", "add", code, "PC-001", lang="fr").output
+    assert f"1 équipement ajouté au lot {code}" in one
+    two = run(url, "lot", "remove", code, "PC-001", lang="fr").output
+    assert f"1 équipement retiré du lot {code}" in two
+    both = run(url, "lot", "add", code, "PC-001", "PC-002", lang="fr").output
+    assert f"2 équipements ajoutés au lot {code}" in both
+    assert "2 devices removed" in run(url, "lot", "remove", code, "PC-001", "PC-002").output

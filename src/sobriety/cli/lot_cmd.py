@@ -10,7 +10,7 @@ import typer
 
 from sobriety.cli import context, reuse_common
 from sobriety.domain.vocab import Channel, RecipientKind  # the choices named in the help
-from sobriety.i18n import _, fmt_date, fmt_number
+from sobriety.i18n import _, fmt_date, fmt_number, ngettext
 
 app = typer.Typer(
     help=_("Outgoing lots of devices and their transfer slips."), no_args_is_help=True
@@ -118,7 +118,13 @@ def add(
 
     with reuse_common.refusals():
         n = lots.add(context.app(ctx), code, tags, expected_version=version)
-    typer.echo(_("{n} device(s) added to lot {code}").format(n=n, code=code))
+    typer.echo(
+        ngettext(
+            "{n} device added to lot {code}",
+            "{n} devices added to lot {code}",
+            n,
+        ).format(n=fmt_number(n), code=code)
+    )
 
 
 @app.command(help=_("Take devices out of an open lot."))
@@ -133,7 +139,13 @@ def remove(
 
     with reuse_common.refusals():
         n = lots.remove(context.app(ctx), code, tags, reason=reason, expected_version=version)
-    typer.echo(_("{n} device(s) removed from lot {code}").format(n=n, code=code))
+    typer.echo(
+        ngettext(
+            "{n} device removed from lot {code}",
+            "{n} devices removed from lot {code}",
+            n,
+        ).format(n=fmt_number(n), code=code)
+    )
 
 
 @app.command("list", help=_("Every lot with its status and number of devices."))
@@ -237,9 +249,11 @@ def close(
             expected_version=version,
         )
     typer.echo(
-        _("Lot {code} closed on {date}: {n} device(s) transferred").format(
-            code=closed.code, date=fmt_date(closed.on), n=closed.devices
-        )
+        ngettext(
+            "Lot {code} closed on {date}: {n} device transferred",
+            "Lot {code} closed on {date}: {n} devices transferred",
+            closed.devices,
+        ).format(code=closed.code, date=fmt_date(closed.on), n=fmt_number(closed.devices))
     )
 
 

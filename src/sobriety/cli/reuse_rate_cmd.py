@@ -131,13 +131,14 @@ def check(
 )
 def show(ctx: typer.Context) -> None:
     from sobriety.domain.reuse.text import channel_name
+    from sobriety.domain.texts import shown as in_language
 
     with reuse_common.refusals():
         policy = context.app(ctx).policy
     typer.echo(f"{policy.name} ({policy.path})")
     for k, cp in enumerate(policy.ordered(), start=1):
         state = "" if cp.enabled else " [" + _("disabled") + "]"
-        text = _(cp.label)
+        text = in_language(cp.label)
         typer.echo(f"{k}. {channel_name(cp.channel)}{state}: {text}")
         for name in (
             "max_age_years",
@@ -155,11 +156,14 @@ def show(ctx: typer.Context) -> None:
             shown = ", ".join(
                 f"{c}={_('no limit') if v is None else format(v, 'g')}" for c, v in values.items()
             )
-            typer.echo(f"     {name}: {shown}  [{t.source or cp.source}, {t.date or cp.date}]")
+            where = in_language(t.source or cp.source)
+            typer.echo(f"     {name}: {shown}  [{where}, {t.date or cp.date}]")
         if cp.source:
             typer.echo(
                 "     "
-                + _("source: {source} ({date})").format(source=cp.source, date=cp.date or "-")
+                + _("source: {source} ({date})").format(
+                    source=in_language(cp.source), date=cp.date or "-"
+                )
             )
 
 

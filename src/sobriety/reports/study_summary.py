@@ -318,9 +318,7 @@ def write_html(s: Summary, path: Path) -> Path:
             _(
                 "Busiest year: {d} devices/year (up to {dh}), {t} t/year (up to {th}); "
                 "refurbishable (working or degraded): {r} devices/year, {rt} t/year."
-            ).format(
-                **capacity_words(cap)
-            )
+            ).format(**capacity_words(cap))
         )
         + "</p>"
     )

@@ -19,7 +19,7 @@ from sobriety.domain.labels import label
 from sobriety.domain.reuse.lots import LotRuleError, normalise_siret
 from sobriety.domain.reuse.text import channel_name
 from sobriety.domain.vocab import Channel
-from sobriety.i18n import _
+from sobriety.i18n import _, ngettext
 from sobriety.tui import field_parsers as fp
 from sobriety.tui.screens.action_dialog import ActionDialog, ActionForm, DialogField
 
@@ -49,7 +49,11 @@ def lot_form(
         kind = kinds[0] if kinds else None
     return ActionForm(
         "lot",
-        _("Build a lot of {n} device(s)").format(n=n),
+        ngettext(
+            "Build a lot of {n} device",
+            "Build a lot of {n} devices",
+            n,
+        ).format(n=n),
         [
             DialogField(
                 "channel",

@@ -7,10 +7,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from sobriety.domain.reuse.policy_types import CATEGORIES, DATE, MISSING, PolicyError, Threshold
+from sobriety.domain.texts import LANGUAGES, text_of
 from sobriety.i18n import _
 
 _MISSING = MISSING
 _DATE = DATE
+#: Keys whose text may come with translations (``source_fr``), shown in the user's language.
+_TRANSLATED = frozenset({"source", "label"})
 
 
 class Reader:
@@ -29,6 +32,8 @@ class Reader:
         return value
 
     def check_keys(self, raw: Mapping[str, Any], path: str, allowed: set[str]) -> None:
+        # A source may carry its French text beside it (``source_fr``, checked by ``text``).
+        allowed = allowed | {f"{k}_{lang}" for k in allowed & _TRANSLATED for lang in LANGUAGES}
         for key in raw:
             if key not in allowed:
                 raise self.fail(
@@ -45,6 +50,12 @@ class Reader:
             return None
         if not isinstance(value, str) or not value.strip():
             raise self.fail(join(path, key), value, _("a non-empty string"))
+        if key in _TRANSLATED:
+            for lang in LANGUAGES:
+                other = raw.get(f"{key}_{lang}", _MISSING)
+                if other is not _MISSING and (not isinstance(other, str) or not other.strip()):
+                    raise self.fail(join(path, f"{key}_{lang}"), other, _("a non-empty string"))
+            return text_of(raw, key)
         return value
 
     def date(self, raw: Mapping[str, Any], key: str, path: str) -> str | None:

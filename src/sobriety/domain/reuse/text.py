@@ -11,6 +11,7 @@ from typing import Any
 
 from sobriety.domain.labels import inline, label
 from sobriety.domain.reuse.explain import ChannelOutcome, DeviceFlag, Reason
+from sobriety.domain.texts import shown
 from sobriety.domain.vocab import Channel
 from sobriety.i18n import N_, _, fmt_number
 
@@ -147,27 +148,27 @@ _TEMPLATES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         value=_eur(p["value"]), cap=_eur(p["cap"])
     ),
     "specs_unknown": lambda p: _("{profile}: not recorded: {parts}").format(
-        profile=_(p["profile"]), parts=", ".join(_(PARTS[x]) for x in p["parts"])
+        profile=shown(p["profile"]), parts=", ".join(_(PARTS[x]) for x in p["parts"])
     ),
     "cpu_too_old": lambda p: _("{profile}: CPU generation {value} below {minimum}").format(
-        profile=_(p["profile"]), value=_n(p["value"]), minimum=_n(p["minimum"])
+        profile=shown(p["profile"]), value=_n(p["value"]), minimum=_n(p["minimum"])
     ),
     "tpm_too_old": lambda p: _("{profile}: TPM {value} below {minimum}").format(
-        profile=_(p["profile"]), value=_n(p["value"], 1), minimum=_n(p["minimum"], 1)
+        profile=shown(p["profile"]), value=_n(p["value"], 1), minimum=_n(p["minimum"], 1)
     ),
     "ram_too_low": lambda p: _("{profile}: RAM {value} GB below {minimum} GB").format(
-        profile=_(p["profile"]), value=_n(p["value"]), minimum=_n(p["minimum"])
+        profile=shown(p["profile"]), value=_n(p["value"]), minimum=_n(p["minimum"])
     ),
     "storage_too_low": lambda p: _("{profile}: storage {value} GB below {minimum} GB").format(
-        profile=_(p["profile"]), value=_n(p["value"]), minimum=_n(p["minimum"])
+        profile=shown(p["profile"]), value=_n(p["value"]), minimum=_n(p["minimum"])
     ),
     "upgrade_ram": lambda p: _(
         "upgrade: add RAM ({value} GB, {profile} needs {minimum} GB)"
-    ).format(profile=_(p["profile"]), value=_n(p["value"]), minimum=_n(p["minimum"])),
+    ).format(profile=shown(p["profile"]), value=_n(p["value"]), minimum=_n(p["minimum"])),
     "upgrade_storage": lambda p: _(
         "upgrade: larger storage ({value} GB, {profile} needs {minimum} GB)"
-    ).format(profile=_(p["profile"]), value=_n(p["value"]), minimum=_n(p["minimum"])),
-    "specs_ok": lambda p: _("meets {profile}").format(profile=_(p["profile"])),
+    ).format(profile=shown(p["profile"]), value=_n(p["value"]), minimum=_n(p["minimum"])),
+    "specs_ok": lambda p: _("meets {profile}").format(profile=shown(p["profile"])),
     "battery_unknown": lambda p: _("battery health not recorded (grade {grade} needed)").format(
         grade=p["grade"]
     ),
@@ -221,7 +222,7 @@ def render_reason(reason: Reason, with_source: bool = False) -> str:
     text = template(reason.params) if template else reason.code
     if with_source and reason.source:
         when = f", {reason.date}" if reason.date else ""
-        text += f" [{reason.source}{when}]"
+        text += f" [{shown(reason.source)}{when}]"
     return text
 
 

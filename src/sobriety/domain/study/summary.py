@@ -156,9 +156,7 @@ def summary_lines(s: Summary) -> list[str]:
             "Capacity a refurbishing sector would need (busiest year): {d} devices/year "
             "(up to {dh}), {t} t/year (up to {th}); refurbishable (working or degraded): "
             "{r} devices/year, {rt} t/year."
-        ).format(
-            **capacity_words(cap)
-        )
+        ).format(**capacity_words(cap))
     )
     lines.append("")
     lines.append(

@@ -28,7 +28,7 @@ from sobriety.domain.inventory.form import (
     parse_field,
 )
 from sobriety.domain.labels import choices
-from sobriety.i18n import _
+from sobriety.i18n import _, ngettext
 from sobriety.tui.host import host
 from sobriety.tui.messages import DeviceLoaded, DeviceSaved, SaveConflicted, SaveFailed
 from sobriety.tui.screens.conflict import ConflictDialog
@@ -159,7 +159,11 @@ class DeviceEditScreen(Screen[bool]):
             first = next(iter(errors))
             self.row(first).control.focus()
             self.notify(
-                _("{n} value(s) refused: see the reasons under the fields.").format(n=len(errors)),
+                ngettext(
+                    "{n} value refused: see the reason under the field.",
+                    "{n} values refused: see the reasons under the fields.",
+                    len(errors),
+                ).format(n=len(errors)),
                 title=_("Not saved"),
                 severity="error",
             )

@@ -16,7 +16,7 @@ from textual import work
 
 from sobriety.app import lots, reuse_queue
 from sobriety.domain.inventory.form import FieldError
-from sobriety.i18n import _
+from sobriety.i18n import _, ngettext
 from sobriety.tui import field_parsers as fp
 from sobriety.tui.host import host
 from sobriety.tui.messages import DataChanged, LotClosed, LotRefused, SlipWritten
@@ -82,9 +82,11 @@ class LotHandover:
     def on_lot_closed(self, message: LotClosed) -> None:
         message.stop()
         self.notify(
-            _("Lot {code} closed: {n} device(s) transferred.").format(
-                code=message.code, n=message.devices
-            )
+            ngettext(
+                "Lot {code} closed: {n} device transferred.",
+                "Lot {code} closed: {n} devices transferred.",
+                message.devices,
+            ).format(code=message.code, n=message.devices)
         )
         self.post_message(DataChanged("lot"))
         self.action_refresh()

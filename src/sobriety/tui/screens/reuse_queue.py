@@ -31,7 +31,7 @@ from sobriety.app.reuse_queue import QueueRow
 from sobriety.domain.labels import label
 from sobriety.domain.reuse.text import channel_name, counts_text
 from sobriety.domain.vocab import RecipientKind
-from sobriety.i18n import N_, _, fmt_number, pgettext
+from sobriety.i18n import N_, _, fmt_number, ngettext, pgettext
 from sobriety.tui.host import host
 from sobriety.tui.lot_forms import LotDialog, lot_form
 from sobriety.tui.messages import (
@@ -323,7 +323,11 @@ class ReuseQueueScreen(LotHandover, Screen[None]):
             "accept",
             _("Accept the recommended channel"),
             [],
-            text=_("{n} device(s): each gets its own recommended channel.").format(n=len(rows)),
+            text=ngettext(
+                "{n} device: it gets its recommended channel.",
+                "{n} devices: each gets its own recommended channel.",
+                len(rows),
+            ).format(n=len(rows)),
         )
         self.app.push_screen(
             ActionDialog(form),
@@ -368,7 +372,13 @@ class ReuseQueueScreen(LotHandover, Screen[None]):
         self.query_one(WorkProgress).done()
         self.selected -= set(done)
         if done:
-            self.notify(_("{n} decision(s) recorded in the devices' history.").format(n=len(done)))
+            self.notify(
+                ngettext(
+                    "{n} decision recorded in the device's history.",
+                    "{n} decisions recorded in the devices' history.",
+                    len(done),
+                ).format(n=len(done))
+            )
             self.post_message(DataChanged("decision"))
         if refused:
             self.app.push_screen(
