@@ -50,8 +50,9 @@ import json
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
@@ -90,6 +91,7 @@ from sobriety.io.import_write import SITE_COLUMNS, DeviceWrites
 from sobriety.io.profiles import ColumnError, ColumnMap, date_order_default, map_columns
 from sobriety.io.synonyms import load_synonyms
 from sobriety.io.tables import Table, UnreadableFile, open_table
+from sobriety.storage.gc_pause import gc_paused
 from sobriety.storage.sqlite_load import BulkLoad
 
 __all__ = [
@@ -272,17 +274,7 @@ class _Run(DeviceWrites):
                     self.report.problems.extend(problems)
                     self.failed = True
             self._site_source()
-            for chunk in _chunks(rows, chunk_size):
-                self._chunk(chunk)
-                if self.progress is not None:
-                    self.progress(self.report.rows)
-                if self.cancel is not None and self.cancel.is_set():
-                    raise ImportCancelled(
-                        self._finish(),
-                        _("import cancelled after {n} rows; nothing was imported").format(
-                            n=self.report.rows
-                        ),
-                    )
+            self._pipeline(rows, chunk_size)
             self._finish()
             self.report.sites_created = list(self.sites.created)
             if self.report.rows == 0:
@@ -320,6 +312,39 @@ class _Run(DeviceWrites):
         else:
             trans.commit()
             self.report.committed = True
+
+    def _pipeline(self, rows: Iterator[tuple[int, list[Any]]], chunk_size: int) -> None:
+        """Read and check chunk k+1 while chunk k is written, in order, by one writer thread.
+
+        Only the writer touches the database (it waits for nothing but the
+        previous chunk's write, so every lookup sees the rows written before
+        it); the database driver releases the GIL while it writes, so reading
+        and checking the file run meanwhile. A failure in either ends the loop
+        after the write in flight; the caller then rolls back.
+        """
+        with gc_paused(), ThreadPoolExecutor(1, thread_name_prefix="import-writer") as writer:
+            pending: Future[None] | None = None
+            try:
+                for chunk in _chunks(rows, chunk_size):
+                    prepared = self._prepare(chunk)
+                    if pending is not None:
+                        pending.result()
+                    pending = writer.submit(self._apply, prepared)
+                    if self.progress is not None:
+                        self.progress(self.report.rows)
+                    if self.cancel is not None and self.cancel.is_set():
+                        pending.result()
+                        raise ImportCancelled(
+                            self._finish(),
+                            _("import cancelled after {n} rows; nothing was imported").format(
+                                n=self.report.rows
+                            ),
+                        )
+                if pending is not None:
+                    pending.result()
+            finally:
+                if pending is not None:
+                    wait([pending])
 
     def _created(self) -> None:
         """After each bulk insert: past a large size, build the indexes once at the end."""
@@ -360,7 +385,9 @@ class _Run(DeviceWrites):
 
     # -- one chunk --------------------------------------------------------------
 
-    def _chunk(self, chunk: list[tuple[int, list[Any]]]) -> None:
+    def _prepare(self, chunk: list[tuple[int, list[Any]]]) -> _Prepared:
+        """Read and check one chunk; touches no database (it runs while the last chunk is
+        written)."""
         lines = [line for line, _row in chunk]
         rows = [row for _line, row in chunk]
         n = len(rows)
@@ -419,11 +446,15 @@ class _Run(DeviceWrites):
                     _("a value used on one line only (already on line {line})").format(line=first),
                 )
             )
-        if problems:
-            self._fail_or_reject(problems, rows, lines)
-        # Matching only reads: it runs even after a failure, to report every problem.
         good = [i for i in range(n) if i not in problems]
-        self._upsert(good, values, tags, serials, rows, lines)
+        return _Prepared(problems, rows, lines, good, values, tags, serials)
+
+    def _apply(self, chunk: _Prepared) -> None:
+        """Report the chunk's problems, then match and write its good rows."""
+        if chunk.problems:
+            self._fail_or_reject(chunk.problems, chunk.rows, chunk.lines)
+        # Matching only reads: it runs even after a failure, to report every problem.
+        self._upsert(chunk.good, chunk.values, chunk.tags, chunk.serials, chunk.rows, chunk.lines)
 
     def _sites_and_locations(self, values: dict[str, list[Any]]) -> None:
         """The site reference and the location of each row (see :mod:`import_derive`)."""
@@ -476,6 +507,18 @@ def _map_cached(func, values: list[Any]) -> list[Any]:
     """``func`` of each value, called once per distinct value."""
     cache = {v: func(v) for v in set(values)}
     return list(map(cache.__getitem__, values))
+
+
+class _Prepared(NamedTuple):
+    """One chunk, read and checked, waiting to be written."""
+
+    problems: dict[int, list[LocatedProblem]]
+    rows: list[list[Any]]
+    lines: list[int]
+    good: list[int]
+    values: dict[str, list[Any]]
+    tags: list[Any]
+    serials: list[Any]
 
 
 class _LabelProblem(LocatedProblem):
