@@ -8,6 +8,7 @@ import pytest
 from conftest import replace_in
 
 from sobriety.domain.carbon.factors import FactorSetError, check_factor_set, load_factor_set
+from sobriety.i18n import set_language
 
 LAPTOP_POWER_FREE = '[categories.laptop.use.hours]\nvalue = "2630 hour/year"'
 
@@ -63,6 +64,28 @@ def test_a_source_without_licence(factors_copy: Path) -> None:
     assert (
         problems[0] == "sources.toml: sources.owid_energy_2026.licence: the source's licence (text)"
     )
+
+
+def test_a_source_translation_that_is_not_text(factors_copy: Path) -> None:
+    replace_in(
+        factors_copy / "sources.toml", 'licence_fr = "Texte juridique public"', "licence_fr = 3"
+    )
+    assert _problems(factors_copy) == [
+        "sources.toml: sources.fp_working_time.licence_fr = 3: the source's licence in fr (text)"
+    ]
+
+
+def test_a_source_cites_its_french_title_and_licence_in_french(factors_copy: Path) -> None:
+    source = load_factor_set(factors_copy).sources["fp_working_time"]
+    try:
+        set_language("fr")
+        assert "(1\u202f607 heures travaillées par an)" in source.citation()
+        assert source.citation().endswith("[Texte juridique public]")
+        set_language("en")
+        assert "(1,607 hours worked a year)" in source.citation()
+        assert source.citation().endswith("[Public legal text]")
+    finally:
+        set_language("en")
 
 
 def test_an_unknown_category(factors_copy: Path) -> None:

@@ -161,15 +161,20 @@ def test_bad_options_write_nothing(report_app, tmp_path) -> None:
 
 def test_the_data_files_sources_read_in_the_reports_language(report_app, tmp_path) -> None:
     """The sources and notes read from the data files (AGEC, reuse rate, renewal prices,
-    objectives) come from their ``*_fr`` keys in the French PDF and HTML page."""
+    objectives, the factor sources' titles and licences) come from their ``*_fr`` keys in
+    the French PDF and HTML page."""
     fr = report.write_report(report_app, YEAR, tmp_path / "fr", lang="fr")
     en = report.write_report(report_app, YEAR, tmp_path / "en", lang="en")
     for result, present, absent in (
         (fr, ["en vigueur depuis le 1er juillet 2024", "ce qui compte comme réemploi",
-              "Prix d'achat médian des 3 dernières années"],
-         ["in force from 1 July 2024", "of 12 April 2023", "Median purchase price of the"]),
-        (en, ["in force from 1 July 2024", "of 12 April 2023", "Median purchase price of the"],
-         ["en vigueur depuis", "ce qui compte comme réemploi"]),
+              "Prix d'achat médian des 3 dernières années",
+              "empreintes carbone de produits publiées par les fabricants",
+              "Valeurs citées avec attribution à l'ADEME"],
+         ["in force from 1 July 2024", "of 12 April 2023", "Median purchase price of the",
+          "manufacturers' product carbon footprints", "Figures cited with attribution"]),
+        (en, ["in force from 1 July 2024", "of 12 April 2023", "Median purchase price of the",
+              "manufacturers' product carbon footprints", "Figures cited with attribution"],
+         ["en vigueur depuis", "ce qui compte comme réemploi", "publiées par les fabricants"]),
     ):  # fmt: skip
         paths = {p.suffix: p for p in result.paths}
         pdf = _norm(_pdf_text(paths[".pdf"]))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sobriety.cli import context
+from sobriety.domain.texts import shown
 from sobriety.i18n import _, fmt_number
 
 if TYPE_CHECKING:
@@ -132,10 +133,10 @@ def _show_factor(fs: FactorSet, name: str, f: Factor) -> None:
     typer.echo(
         "      "
         + _("source: {publisher} ({year}), {title}").format(
-            publisher=src.publisher, year=src.year, title=src.title
+            publisher=src.publisher, year=src.year, title=shown(src.title)
         )
     )
-    typer.echo(f"      {src.url}  [{src.licence}]")
+    typer.echo(f"      {src.url}  [{shown(src.licence)}]")
     if f.range_sources:
         typer.echo("      " + _("range: {sources}").format(sources=", ".join(f.range_sources)))
     if f.note:

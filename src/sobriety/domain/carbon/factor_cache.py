@@ -32,6 +32,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+from sobriety.domain import texts
 from sobriety.domain.carbon import factor_files, factor_types
 from sobriety.domain.carbon.factor_types import FILES, FactorSet, FactorSetError
 
@@ -60,6 +61,8 @@ class _FactorUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> type:
         if module == factor_types.__name__ and name in _TYPES:
             return getattr(factor_types, name)
+        if module == texts.__name__ and name == "Text":
+            return texts.Text
         if module == "pathlib" and name in _PATHS:
             import pathlib
 

@@ -29,6 +29,7 @@ from sobriety.domain.carbon.factor_types import (
     Reference,
     Source,
 )
+from sobriety.domain.texts import LANGUAGES, text_of
 from sobriety.domain.vocab import Category, Channel
 from sobriety.units import KINDS, UnitError, kind_of, parse_quantity
 
@@ -276,6 +277,10 @@ def read_factor_set(directory: Path) -> tuple[FactorSet | None, list[FactorProbl
     )
 
 
+#: Source fields that may come with translations (``title_fr``), shown in the user's language.
+TRANSLATED_SOURCE_FIELDS = ("title", "licence")
+
+
 def _sources(reader: _Reader, data: Mapping[str, Any] | None) -> dict[str, Source]:
     if data is None:
         return {}
@@ -305,9 +310,22 @@ def _sources(reader: _Reader, data: Mapping[str, Any] | None) -> dict[str, Sourc
                     file, f"{entry}.url", url, "a web address or a file of the factor folder"
                 )
                 ok = False
+        for key in TRANSLATED_SOURCE_FIELDS:
+            for lang in LANGUAGES:
+                value = src.get(f"{key}_{lang}")
+                if value is not None and (not isinstance(value, str) or not value.strip()):
+                    reader.problem(
+                        file, f"{entry}.{key}_{lang}", value, f"the source's {key} in {lang} (text)"
+                    )
+                    ok = False
         if ok:
             out[sid] = Source(
-                sid, src["title"], src["publisher"], src["year"], src["url"], src["licence"]
+                sid,
+                text_of(src, "title"),
+                src["publisher"],
+                src["year"],
+                src["url"],
+                text_of(src, "licence"),
             )
     return out
 

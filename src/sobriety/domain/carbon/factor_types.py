@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from sobriety.domain.texts import shown
 from sobriety.units import Q_
 
 SCHEMA = 1
@@ -55,7 +56,9 @@ class Source:
     licence: str
 
     def citation(self) -> str:
-        return f"{self.publisher} ({self.year}), {self.title}. {self.url} [{self.licence}]"
+        """The citation, its title and licence in the user's language when the file has it."""
+        title, licence = shown(self.title), shown(self.licence)
+        return f"{self.publisher} ({self.year}), {title}. {self.url} [{licence}]"
 
 
 @dataclass(frozen=True)

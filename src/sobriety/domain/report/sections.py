@@ -486,11 +486,11 @@ def methodology_section(inputs: ReportInputs, year: int, objectives: Objectives)
         "sources": [
             {
                 "id": s.id,
-                "title": s.title,
+                "title": shown(s.title),
                 "publisher": s.publisher,
                 "year": s.year,
                 "url": s.url,
-                "licence": s.licence,
+                "licence": shown(s.licence),
             }
             for s in fs.sources.values()
         ],
