@@ -209,7 +209,7 @@ def test_factors_folder_from_option_or_environment(run, factors_copy: Path) -> N
         'categories.switch.use.power.value = "45 kg": is a mass; expected a power' in check.output
     )
     by_option = run("--factors", str(factors_copy), "estimate")
-    assert by_option.exit_code == 1 and "1 problem(s) in the factor set" in by_option.output
+    assert by_option.exit_code == 1 and "1 problem in the factor set" in by_option.output
     by_env = run("estimate", env={"SOBRIETY_FACTORS": str(factors_copy)})
     assert by_env.exit_code == 1 and "is a mass; expected a power, e.g. 75 W" in by_env.output
 

@@ -152,7 +152,7 @@ def test_every_problem_of_every_file_is_listed(engine, tmp_path) -> None:
     with pytest.raises(ImportFailed) as failure:
         import_inventories(engine, _folder(tmp_path, bad))
     assert [p.file for p in failure.value.report.problems] == sorted(bad)
-    assert "3 problem(s) in 3 file(s)" in str(failure.value)
+    assert "3 problems in 3 files" in str(failure.value)
     assert devices(engine) == {}
 
 

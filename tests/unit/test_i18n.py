@@ -59,6 +59,7 @@ def test_translations_keep_their_placeholders(catalog) -> None:
 def test_compiled_catalog_matches_the_po_file(catalog) -> None:
     with MO.open("rb") as fh:
         compiled = read_mo(fh)
+
     def key(m):  # a plural entry (ngettext) has a list of ids and of strings
         return (m.context, m.id if isinstance(m.id, str) else tuple(m.id))
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sobriety.cli import context
-from sobriety.i18n import _, fmt_number
+from sobriety.i18n import _, fmt_number, ngettext
 
 if TYPE_CHECKING:
     from sobriety.app.carbon import InvalidInput
@@ -232,7 +232,9 @@ def check(
     folder, fs = result.folder, result.factor_set
     if fs is None or not result.valid:
         typer.echo(
-            _("{n} problem(s) in {folder}:").format(n=len(result.problems), folder=folder),
+            ngettext(
+                "{n} problem in {folder}:", "{n} problems in {folder}:", len(result.problems)
+            ).format(n=len(result.problems), folder=folder),
             err=True,
         )
         for p in result.problems:
