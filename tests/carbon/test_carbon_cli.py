@@ -117,9 +117,10 @@ def test_estimate_device_in_french_uses_french_numbers_and_words(run) -> None:
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert (
-        "valeur par défaut de la catégorie (PC portable) : 170,3 kgCO2e (136,2-281,4 kgCO2e)" in out
+        "valeur par défaut de la catégorie (PC portable)\u00a0: 170,3 kgCO2e (136,2-281,4 kgCO2e)"
+        in out
     )
-    assert "part reconditionnée (reconditionné) : 30 % (3-57 %)" in out
+    assert "part reconditionnée (reconditionné)\u00a0: 30 % (3-57 %)" in out
     assert "kWh/an" in out and "kWh/year" not in out
     assert "x 366,0 jours de 2024" in out
     missing = run("estimate", "--device", "NOPE")
