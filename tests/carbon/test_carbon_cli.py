@@ -117,9 +117,10 @@ def test_estimate_device_in_french_uses_french_numbers_and_words(run) -> None:
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert (
-        "valeur par défaut de la catégorie (PC portable) : 170,3 kgCO2e (136,2-281,4 kgCO2e)" in out
+        "valeur par défaut de la catégorie (PC portable)\u00a0: 170,3 kgCO2e (136,2-281,4 kgCO2e)"
+        in out
     )
-    assert "part reconditionnée (reconditionné) : 30 % (3-57 %)" in out
+    assert "part reconditionnée (reconditionné)\u00a0: 30 % (3-57 %)" in out
     assert "kWh/an" in out and "kWh/year" not in out
     assert "x 366,0 jours de 2024" in out
     missing = run("estimate", "--device", "NOPE")
@@ -209,7 +210,7 @@ def test_factors_folder_from_option_or_environment(run, factors_copy: Path) -> N
         'categories.switch.use.power.value = "45 kg": is a mass; expected a power' in check.output
     )
     by_option = run("--factors", str(factors_copy), "estimate")
-    assert by_option.exit_code == 1 and "1 problem(s) in the factor set" in by_option.output
+    assert by_option.exit_code == 1 and "1 problem in the factor set" in by_option.output
     by_env = run("estimate", env={"SOBRIETY_FACTORS": str(factors_copy)})
     assert by_env.exit_code == 1 and "is a mass; expected a power, e.g. 75 W" in by_env.output
 

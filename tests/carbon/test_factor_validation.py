@@ -29,7 +29,7 @@ def test_a_mass_given_for_a_power_names_file_entry_value_and_kind(factors_copy: 
         'devices.toml: categories.switch.use.power.value = "45 kg": '
         "is a mass; expected a power, e.g. 75 W"
     ]
-    assert "1 problem(s)" in str(err.value)
+    assert "1 problem in the factor set" in str(err.value)
 
 
 def test_a_value_without_unit(factors_copy: Path) -> None:

@@ -152,7 +152,7 @@ def test_every_problem_of_every_file_is_listed(engine, tmp_path) -> None:
     with pytest.raises(ImportFailed) as failure:
         import_inventories(engine, _folder(tmp_path, bad))
     assert [p.file for p in failure.value.report.problems] == sorted(bad)
-    assert "3 problem(s) in 3 file(s)" in str(failure.value)
+    assert "3 problems in 3 files" in str(failure.value)
     assert devices(engine) == {}
 
 
@@ -185,7 +185,8 @@ def test_problems_in_the_users_language(engine, tmp_path) -> None:
         import_inventories(engine, _folder(tmp_path, {"type.json": BAD_FILES["type.json"][0]}))
     problem = str(failure.value.report.problems[0])
     assert problem == (
-        'type.json, content.batteries[0].capacity : "57570 mWh" ; attendu : un nombre entier'
+        'type.json, content.batteries[0].capacity\u00a0: "57570 mWh"\u00a0; '
+        "attendu\u00a0: un nombre entier"
     )
     assert "rien n'a été importé" in str(failure.value)
 

@@ -89,7 +89,7 @@ def test_a_bad_file_exits_1_with_its_problems_and_skip_invalid_lists_it(run, db_
     rejects = tmp_path / "rejets.csv"
     kept = run("import", str(folder), "--skip-invalid", str(rejects))
     assert kept.exit_code == 0, kept.output
-    assert "1 invalid file(s) left out: bad.json" in kept.stdout
+    assert "1 invalid file left out: bad.json" in kept.stdout
     assert f"Files left out and their reasons: {rejects}" in kept.stdout
     assert "content.batteries[0].capacity" in rejects.read_text(encoding="utf-8-sig")
     assert len(devices(engine)) == 8
@@ -99,4 +99,4 @@ def test_a_bad_file_exits_1_with_its_problems_and_skip_invalid_lists_it(run, db_
 def test_the_summary_in_french(run) -> None:
     result = run("import", str(AGENT_DATA), lang="fr")
     assert result.exit_code == 0, result.output
-    assert "7 fichiers lus : 8 créés, 0 mis à jour, 0 inchangés, 0 ignorés" in result.stdout
+    assert "7 fichiers lus\u00a0: 8 créés, 0 mis à jour, 0 inchangés, 0 ignorés" in result.stdout

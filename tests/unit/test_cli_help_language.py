@@ -33,9 +33,10 @@ def _help(*args: str, **env: str) -> str:
 
 
 def _french(text: str) -> str:
+    """``text`` in French, its spaces (no-break ones included) flattened as by :func:`_help`."""
     i18n.set_language("fr")
     try:
-        return i18n._(text)
+        return re.sub(r"\s+", " ", i18n._(text))
     finally:
         i18n.set_language("en")
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from sobriety.cli import context
-from sobriety.i18n import _
+from sobriety.i18n import _, colon
 
 if TYPE_CHECKING:
     from sobriety.app.context import Sobriety
@@ -124,9 +124,14 @@ def history(ctx: typer.Context, tag: Tag) -> None:
             )
         )
         for change in line.changes:
-            typer.echo(f"    {change.label}: {change.old} → {change.new}")
+            typer.echo(
+                "    "
+                + _("{label}: {old} → {new}").format(
+                    label=change.label, old=change.old, new=change.new
+                )
+            )
         for key, value in line.notes:
-            typer.echo(f"    {key}: {value}")
+            typer.echo(f"    {colon(key)} {value}")
 
 
 app.command("history", help=_("The history of a device: who changed what, when, from where."))(

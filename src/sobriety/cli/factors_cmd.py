@@ -9,7 +9,7 @@ import typer
 
 from sobriety.cli import context
 from sobriety.domain.texts import shown
-from sobriety.i18n import _, fmt_number
+from sobriety.i18n import _, fmt_number, ngettext
 
 if TYPE_CHECKING:
     from sobriety.app.carbon import InvalidInput
@@ -233,7 +233,9 @@ def check(
     folder, fs = result.folder, result.factor_set
     if fs is None or not result.valid:
         typer.echo(
-            _("{n} problem(s) in {folder}:").format(n=len(result.problems), folder=folder),
+            ngettext(
+                "{n} problem in {folder}:", "{n} problems in {folder}:", len(result.problems)
+            ).format(n=len(result.problems), folder=folder),
             err=True,
         )
         for p in result.problems:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from sobriety.cli import context
-from sobriety.i18n import _, fmt_number
+from sobriety.i18n import _, fmt_number, ngettext
 
 if TYPE_CHECKING:
     from sobriety.app.context import Sobriety
@@ -39,10 +39,19 @@ def run(app: Sobriety, path: Path, *, dry_run: bool, skip_invalid: Path | None) 
     print_summary(report)
 
 
+def more_problems(more: int) -> str:
+    """The line closing a shortened list of problems."""
+    return ngettext("  ... and {n} more problem", "  ... and {n} more problems", more).format(
+        n=fmt_number(more)
+    )
+
+
 def _names(names: list[str]) -> str:
     shown = ", ".join(names[:SHOWN])
     more = len(names) - SHOWN
-    return shown + (" " + _("and {n} more").format(n=fmt_number(more)) if more > 0 else "")
+    if more <= 0:
+        return shown
+    return shown + " " + ngettext("and {n} more", "and {n} more", more).format(n=fmt_number(more))
 
 
 def print_summary(report: AgentReport) -> None:
@@ -116,15 +125,17 @@ def print_summary(report: AgentReport) -> None:
         )
     if report.left_out:
         typer.echo(
-            _("{n} invalid file(s) left out: {files}").format(
-                n=fmt_number(len(report.left_out)), files=_names(report.left_out)
-            )
+            ngettext(
+                "{n} invalid file left out: {files}",
+                "{n} invalid files left out: {files}",
+                len(report.left_out),
+            ).format(n=fmt_number(len(report.left_out)), files=_names(report.left_out))
         )
         for problem in report.problems[:SHOWN]:
             typer.echo(f"  {problem}", err=True)
         more = len(report.problems) - SHOWN
         if more > 0:
-            typer.echo(_("  ... and {n} more problem(s)").format(n=more), err=True)
+            typer.echo(more_problems(more), err=True)
     if report.rejects_path is not None and not report.dry_run:
         typer.echo(_("Files left out and their reasons: {path}").format(path=report.rejects_path))
     if report.ignored_files:
@@ -143,4 +154,6 @@ def print_summary(report: AgentReport) -> None:
             )
         more = len(report.preview) - SHOWN
         if more > 0:
-            typer.echo("  " + _("and {n} more").format(n=fmt_number(more)))
+            typer.echo(
+                "  " + ngettext("and {n} more", "and {n} more", more).format(n=fmt_number(more))
+            )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sobriety.cli import context, import_agent
-from sobriety.i18n import _, fmt_number
+from sobriety.i18n import _, fmt_number, ngettext
 
 if TYPE_CHECKING:
     from sobriety.app.imports import ImportReport
@@ -145,9 +145,11 @@ def _print_reading(report: ImportReport, *, err: bool = False) -> None:
         typer.echo(_('Site from column "{column}".').format(column=report.site_from), err=err)
     for column, count in report.placeholders.items():
         typer.echo(
-            _('Column "{column}": {n} firmware placeholder(s) read as empty.').format(
-                column=column, n=fmt_number(count)
-            ),
+            ngettext(
+                'Column "{column}": {n} firmware placeholder read as empty.',
+                'Column "{column}": {n} firmware placeholders read as empty.',
+                count,
+            ).format(column=column, n=fmt_number(count)),
             err=err,
         )
     for column, label, value in report.mapped:
@@ -192,9 +194,11 @@ def _print_summary(report: ImportReport) -> None:
     )
     if report.sites_created:
         typer.echo(
-            _("{n} new site(s) created (kind as given, else 'other'):").format(
-                n=len(report.sites_created)
-            )
+            ngettext(
+                "{n} new site created (kind as given, else 'other'):",
+                "{n} new sites created (kind as given, else 'other'):",
+                len(report.sites_created),
+            ).format(n=len(report.sites_created))
         )
         for code, name, kind in report.sites_created:
             typer.echo(f"  {code}  {name}  [{label('site_kind', kind)}]")
@@ -209,7 +213,7 @@ def _print_summary(report: ImportReport) -> None:
             typer.echo(f"  {problem}", err=True)
         more = len(report.problems) - SHOWN_WITH_REJECTS
         if more > 0:
-            typer.echo(_("  ... and {n} more problem(s)").format(n=more), err=True)
+            typer.echo(import_agent.more_problems(more), err=True)
         _print_labels(report)
         if report.rejects_path is not None and not report.dry_run:
             typer.echo(

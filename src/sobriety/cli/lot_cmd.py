@@ -217,7 +217,7 @@ def show(ctx: typer.Context, code: LotCode, fmt: Format = "table") -> None:
             f"{(d.serial or '-'):<18} {erasure:<30} {d.certificate_id or '-'}"
         )
     typer.echo(
-        _("{n} device(s), {kg} kg").format(
+        ngettext("{n} device, {kg} kg", "{n} devices, {kg} kg", len(view.devices)).format(
             n=len(view.devices), kg=fmt_number(view.total_weight_kg, 2)
         )
     )

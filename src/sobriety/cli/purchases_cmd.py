@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from sobriety.cli import context
-from sobriety.i18n import _, fmt_number, fmt_percent
+from sobriety.i18n import _, fmt_number, fmt_percent, ngettext
 
 app = typer.Typer(
     help=_(
@@ -84,24 +84,32 @@ def share_cmd(
     if result.unvalued_donations:
         typer.echo(
             "  * "
-            + _(
-                "{n} donation(s) received have no flat value in the donation grid: counted, "
-                "not valued (enter the arrêté's values in agec_donation_values.toml)."
+            + ngettext(
+                "{n} donation received has no flat value in the donation grid: counted, "
+                "not valued (enter the arrêté's values in agec_donation_values.toml).",
+                "{n} donations received have no flat value in the donation grid: counted, "
+                "not valued (enter the arrêté's values in agec_donation_values.toml).",
+                result.unvalued_donations,
             ).format(n=fmt_number(result.unvalued_donations))
         )
     if result.unpriced:
         typer.echo(
             "  * "
-            + _("{n} purchase(s) have no recorded price: not in the spend.").format(
-                n=fmt_number(result.unpriced)
-            )
+            + ngettext(
+                "{n} purchase has no recorded price: not in the spend.",
+                "{n} purchases have no recorded price: not in the spend.",
+                result.unpriced,
+            ).format(n=fmt_number(result.unpriced))
         )
     if result.out_of_scope:
         typer.echo(
             "  * "
-            + _(
-                "{n} acquisition(s) of other categories (printers, network gear...) are not in "
-                "this share."
+            + ngettext(
+                "{n} acquisition of other categories (printers, network gear...) is not in "
+                "this share.",
+                "{n} acquisitions of other categories (printers, network gear...) are not in "
+                "this share.",
+                result.out_of_scope,
             ).format(n=fmt_number(result.out_of_scope))
         )
 
@@ -176,9 +184,11 @@ def declaration_cmd(
         raise context.fail(_("{path} exists: add --force to overwrite it").format(path=output))
     output.write_text(text, encoding="utf-8")
     typer.echo(
-        _("Declaration {year} written to {path} ({n} row(s), schema {schema}).").format(
-            year=year, path=output, n=len(result.rows), schema=result.schema
-        )
+        ngettext(
+            "Declaration {year} written to {path} ({n} row, schema {schema}).",
+            "Declaration {year} written to {path} ({n} rows, schema {schema}).",
+            len(result.rows),
+        ).format(year=year, path=output, n=len(result.rows), schema=result.schema)
     )
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from sobriety.cli import context, reuse_common
-from sobriety.i18n import N_, _, fmt_number, fmt_percent
+from sobriety.i18n import N_, _, fmt_number, fmt_percent, ngettext
 
 EXCLUDED = {
     "category": N_("category out of scope"),
@@ -77,16 +77,21 @@ def reuse_rate(
     if result.pending_proof:
         typer.echo(
             "  "
-            + _(
-                "{n} sold or taken-back device(s) not counted yet: the taker's commitment "
-                "or proof of reuse is missing (décret 2023-266 art. 2)"
+            + ngettext(
+                "{n} sold or taken-back device not counted yet: the taker's commitment "
+                "or proof of reuse is missing (décret 2023-266 art. 2)",
+                "{n} sold or taken-back devices not counted yet: the taker's commitment "
+                "or proof of reuse is missing (décret 2023-266 art. 2)",
+                result.pending_proof,
             ).format(n=fmt_number(result.pending_proof))
         )
     if result.undated_retired:
         typer.echo(
             "  "
-            + _(
-                "{n} retired device(s) have no retirement date: record it so B can count them"
+            + ngettext(
+                "{n} retired device has no retirement date: record it so B can count it",
+                "{n} retired devices have no retirement date: record it so B can count them",
+                result.undated_retired,
             ).format(n=fmt_number(result.undated_retired))
         )
     left_out = {k: v for k, v in result.excluded.items() if v}

@@ -48,7 +48,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sobriety.domain.inventory import agent_rules
 from sobriety.domain.inventory.fields import DEVICE_FIELD_NAMES, FIELDS, Columns, validate_columns
-from sobriety.i18n import _
+from sobriety.i18n import _, ngettext
 from sobriety.io import store
 from sobriety.io.agent_extract import AgentRecord, extract
 from sobriety.io.agent_files import (
@@ -271,8 +271,16 @@ class _Run:
         if not self.skip:
             raise ImportFailed(
                 self.report,
-                _("{n} problem(s) in {files} file(s) of {path}; nothing was imported").format(
-                    n=len(self.report.problems), files=len(ordered), path=self.report.path
+                ngettext(
+                    "{problems} in {files} file of {path}; nothing was imported",
+                    "{problems} in {files} files of {path}; nothing was imported",
+                    len(ordered),
+                ).format(
+                    problems=ngettext(
+                        "{n} problem", "{n} problems", len(self.report.problems)
+                    ).format(n=len(self.report.problems)),
+                    files=len(ordered),
+                    path=self.report.path,
                 ),
             )
         self.report.left_out = ordered

@@ -28,7 +28,7 @@ from typing import Any
 import fastjsonschema
 from jsonschema import Draft7Validator, ValidationError
 
-from sobriety.i18n import N_, _
+from sobriety.i18n import N_, _, ngettext
 from sobriety.io.agent_files import FileProblem, render_path, shown
 from sobriety.settings import packaged_data_file
 
@@ -83,12 +83,15 @@ def check(name: str, doc: Any) -> list[FileProblem]:
         pass
     errors = sorted(_full().iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path])
     problems = [_problem(name, e) for e in errors[:MAX_ERRORS_PER_FILE]]
-    if len(errors) > MAX_ERRORS_PER_FILE:
+    more = len(errors) - MAX_ERRORS_PER_FILE
+    if more > 0:
         problems.append(
             FileProblem(
                 name,
                 "-",
-                _("{n} more problem(s) in this file").format(n=len(errors) - MAX_ERRORS_PER_FILE),
+                ngettext(
+                    "{n} more problem in this file", "{n} more problems in this file", more
+                ).format(n=more),
                 _("a file that follows the schema"),
             )
         )

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sobriety.domain.carbon.model_match import EfdRow
+from sobriety.i18n import ngettext
 
 REQUIRED = ("manufacturer", "name", "subcategory", "gwp_total")
 NUMERIC = (
@@ -52,8 +53,15 @@ class EfdFormatError(ValueError):
         self.path = path
         self.problems = problems
         shown = "\n".join(f"  {p}" for p in problems[:50])
-        more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(f"{path}: {len(problems)} problem(s):\n{shown}{more}")
+        more = len(problems) - 50
+        tail = ""
+        if more > 0:
+            tail = "\n" + ngettext(
+                "  ... and {n} more problem", "  ... and {n} more problems", more
+            ).format(n=more)
+        n = len(problems)
+        head = ngettext("{path}: {n} problem:", "{path}: {n} problems:", n).format(path=path, n=n)
+        super().__init__(f"{head}\n{shown}{tail}")
 
 
 @dataclass(frozen=True)

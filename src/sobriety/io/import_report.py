@@ -198,9 +198,11 @@ class ImportFailed(Exception):
         self.report = report
         super().__init__(
             message
-            or _("{n} problem(s) in {path}; nothing was imported").format(
-                n=fmt_number(report.problem_count), path=report.path
-            )
+            or ngettext(
+                "{n} problem in {path}; nothing was imported",
+                "{n} problems in {path}; nothing was imported",
+                report.problem_count,
+            ).format(n=fmt_number(report.problem_count), path=report.path)
         )
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import ARRAY, Connection, String, any_, bindparam, func, insert, select, update
 
 from sobriety.domain.inventory.fields import DEVICE_FIELD_NAMES, normalise_label
-from sobriety.i18n import _
+from sobriety.i18n import ngettext
 from sobriety.storage import bulk
 from sobriety.storage.models import Device, DeviceEvent, Site
 
@@ -184,9 +184,13 @@ def update_devices(
     ]
     result = conn.execute(stmt, params)
     if result.rowcount != len(params):
+        changed = len(params) - result.rowcount
         raise ConcurrentChange(
-            _(
-                "{n} device(s) changed in the database while the import ran; "
-                "nothing was imported, run the import again"
-            ).format(n=len(params) - result.rowcount)
+            ngettext(
+                "{n} device changed in the database while the import ran; "
+                "nothing was imported, run the import again",
+                "{n} devices changed in the database while the import ran; "
+                "nothing was imported, run the import again",
+                changed,
+            ).format(n=changed)
         )

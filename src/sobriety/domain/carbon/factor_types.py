@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sobriety.domain.texts import shown
+from sobriety.i18n import ngettext
 from sobriety.units import Q_
 
 SCHEMA = 1
@@ -43,7 +44,13 @@ class FactorSetError(ValueError):
         self.directory = directory
         self.problems = problems
         lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(f"{len(problems)} problem(s) in the factor set {directory}:\n{lines}")
+        n = len(problems)
+        head = ngettext(
+            "{n} problem in the factor set {directory}:",
+            "{n} problems in the factor set {directory}:",
+            n,
+        ).format(n=n, directory=directory)
+        super().__init__(f"{head}\n{lines}")
 
 
 @dataclass(frozen=True)

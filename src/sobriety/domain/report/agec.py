@@ -33,7 +33,7 @@ import numpy as np
 from sobriety.domain.carbon import engine as carbon
 from sobriety.domain.texts import shown, text_of
 from sobriety.domain.vocab import AcquisitionType, Category
-from sobriety.i18n import _
+from sobriety.i18n import _, ngettext
 
 #: Acquisitions from reuse bought (at their price).
 REUSE_BOUGHT = (AcquisitionType.REFURBISHED,)
@@ -489,15 +489,20 @@ def declaration_rows(
         comments = []
         if share.unpriced:
             comments.append(
-                _("{n} purchase(s) without a recorded price are not in the amounts").format(
-                    n=share.unpriced
-                )
+                ngettext(
+                    "{n} purchase without a recorded price is not in the amounts",
+                    "{n} purchases without a recorded price are not in the amounts",
+                    share.unpriced,
+                ).format(n=share.unpriced)
             )
         if share.unvalued_donations:
             comments.append(
-                _(
-                    "{n} donation(s) received without a flat value in the grid of the arrêté "
-                    "of 29 February 2024 are not in the amounts"
+                ngettext(
+                    "{n} donation received without a flat value in the grid of the arrêté "
+                    "of 29 February 2024 is not in the amounts",
+                    "{n} donations received without a flat value in the grid of the arrêté "
+                    "of 29 February 2024 are not in the amounts",
+                    share.unvalued_donations,
                 ).format(n=share.unvalued_donations)
             )
         rows.append(

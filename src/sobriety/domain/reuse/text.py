@@ -13,7 +13,7 @@ from sobriety.domain.labels import inline, label
 from sobriety.domain.reuse.explain import ChannelOutcome, DeviceFlag, Reason
 from sobriety.domain.texts import shown
 from sobriety.domain.vocab import Channel
-from sobriety.i18n import N_, _, fmt_number
+from sobriety.i18n import N_, _, fmt_number, ngettext
 
 #: Short channel names (the policy file holds the long labels).
 CHANNEL_NAMES: Mapping[str, str] = {
@@ -117,16 +117,20 @@ _TEMPLATES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "age_under_limit": lambda p: _("{age} years old, within the {limit}-year limit").format(
         age=_years(p["age"]), limit=_years(p["limit"])
     ),
-    "no_need": lambda p: _(
-        "no need: {stock} ready in stock ({category}), at or over the {below} kept as spares"
+    "no_need": lambda p: ngettext(
+        "no need: {stock} ready in stock ({category}), at or over the {below} kept as spares",
+        "no need: {stock} ready in stock ({category}), at or over the {below} kept as spares",
+        int(p["stock"]),
     ).format(
         stock=_n(p["stock"]), category=inline("category", p["category"]), below=_n(p["below"])
     ),
     "need_requested": lambda p: _(
         "needed: open redeployment requests ask for {asked} ({category})"
     ).format(asked=_n(p["asked"]), category=inline("category", p["category"])),
-    "need_exists": lambda p: _(
-        "needed: {stock} ready in stock ({category}), under the {below} kept as spares"
+    "need_exists": lambda p: ngettext(
+        "needed: {stock} ready in stock ({category}), under the {below} kept as spares",
+        "needed: {stock} ready in stock ({category}), under the {below} kept as spares",
+        int(p["stock"]),
     ).format(
         stock=_n(p["stock"]), category=inline("category", p["category"]), below=_n(p["below"])
     ),

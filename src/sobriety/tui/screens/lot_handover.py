@@ -57,8 +57,10 @@ class LotHandover:
                 DialogField("deed_ref", _("Deed reference"), parser=fp.text(120)),
                 DialogField("commitment_ref", _("Commitment reference"), parser=fp.text(120)),
             ],
-            text=_(
-                "Its {n} device(s) leave the organisation today; a transfer is recorded."
+            text=ngettext(
+                "Its {n} device leaves the organisation today; a transfer is recorded.",
+                "Its {n} devices leave the organisation today; a transfer is recorded.",
+                devices,
             ).format(n=devices),
         )
         if values:

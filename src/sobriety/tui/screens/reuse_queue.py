@@ -208,7 +208,8 @@ class ReuseQueueScreen(LotHandover, Screen[None]):
         if not self.rows:
             text = _("No device to review.")
         if self.selected:
-            text += "  " + _("[{n} selected]").format(n=fmt_number(len(self.selected)))
+            n = len(self.selected)
+            text += "  " + ngettext("[{n} selected]", "[{n} selected]", n).format(n=fmt_number(n))
         self.query_one("#queue-summary", Static).update(text)
 
     # -------------------------------------------------------------- selection
@@ -295,7 +296,11 @@ class ReuseQueueScreen(LotHandover, Screen[None]):
         lot = self.current_lot()
         text = ""
         if lot is not None:
-            text = _("{code}: {n} device(s) for {recipient}, {channel}.").format(
+            text = ngettext(
+                "{code}: {n} device for {recipient}, {channel}.",
+                "{code}: {n} devices for {recipient}, {channel}.",
+                lot.devices,
+            ).format(
                 code=lot.code,
                 n=fmt_number(lot.devices),
                 recipient=lot.recipient,
@@ -384,9 +389,11 @@ class ReuseQueueScreen(LotHandover, Screen[None]):
             self.app.push_screen(
                 ProblemsDialog(
                     _("Refused"),
-                    _("{n} device(s) not decided; nothing was written for them.").format(
-                        n=len(refused)
-                    ),
+                    ngettext(
+                        "{n} device not decided; nothing was written for it.",
+                        "{n} devices not decided; nothing was written for them.",
+                        len(refused),
+                    ).format(n=len(refused)),
                     [_("Device"), _("Reason")],
                     refusal_rows(refused),
                 )
@@ -482,9 +489,11 @@ class ReuseQueueScreen(LotHandover, Screen[None]):
         self._lot_values = {}
         self.selected -= set(message.asset_tags)
         self.notify(
-            _("Lot {code} created with {n} device(s).").format(
-                code=message.code, n=len(message.asset_tags)
-            )
+            ngettext(
+                "Lot {code} created with {n} device.",
+                "Lot {code} created with {n} devices.",
+                len(message.asset_tags),
+            ).format(code=message.code, n=len(message.asset_tags))
         )
         self.post_message(DataChanged("lot"))
         self.action_refresh()
