@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 bin="$(dirname "$(command -v python3)")"
 [ -x .venv/bin/pybabel ] && bin=.venv/bin
 pot=src/sobriety/locale/sobriety.pot
-"$bin/pybabel" extract -F tools/babel.cfg -k _ -k N_ -k ngettext:1,2 -k pgettext:1c,2 --no-location \
+"$bin/pybabel" extract -F tools/babel.cfg -k _ -k N_ -k ngettext:1,2 -k count_of:1,2 -k pgettext:1c,2 --no-location \
   --sort-output --project sobriety --copyright-holder "sobriety contributors" -o "$pot" src/sobriety
 for lang in fr; do
   po=src/sobriety/locale/$lang/LC_MESSAGES/sobriety.po

@@ -18,6 +18,7 @@ import gettext
 import locale as _locale
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from babel import Locale
@@ -137,6 +138,11 @@ def quote(text: str) -> str:
 def colon(label: str) -> str:
     """``label :`` in French (a no-break space before the colon), ``label:`` in English."""
     return f"{label}{NBSP}:" if _language == "fr" else f"{label}:"
+
+
+def clauses(parts: Iterable[str]) -> str:
+    """Clauses joined by a semicolon: ``a ; b`` in French (no-break space), ``a; b`` in English."""
+    return (f"{NBSP}; " if _language == "fr" else "; ").join(parts)
 
 
 def fmt_count(n: int | None) -> str:

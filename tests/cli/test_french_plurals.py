@@ -35,3 +35,11 @@ def test_french_import_problems_singular_for_one_plural_for_two(db_url: str, tmp
     plural = _import_in_french(db_url, two)
     assert f"2 problèmes dans {two}{NBSP}; rien n'a été importé" in plural
     assert "(s)" not in plural
+
+
+def test_an_unknown_label_lists_each_value_with_its_label_in_french(db_url: str, tmp_path: Path):
+    path = tmp_path / "inconnu.csv"
+    path.write_text(HEADER + "N-1,Grille-pain,Deployed,2023-02-03,900\n", encoding="utf-8")
+    said = _import_in_french(db_url, path)
+    assert "laptop (PC portable), desktop (Poste fixe)" in said
+    assert "wifi_access_point (Borne Wi-Fi)" in said and ", smartphone," in said

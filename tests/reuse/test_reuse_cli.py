@@ -127,6 +127,8 @@ def test_from_flag_to_signed_slip(seeded: str, tmp_path: Path, monkeypatch) -> N
         ok=False,
     )
     assert "needs a reason" in bad.output
+    same = run(seeded, "flag", "override", "PC-002", "--channel", "redeploy", "--reason", "asked")
+    assert "internal redeployment chosen (the recommended channel)" in same.output
     out = run(
         seeded,
         "flag",
@@ -317,7 +319,8 @@ def test_user_policy_file_changes_the_recommendation(
 def test_policy_show_lists_channels_with_sources(seeded: str) -> None:
     out = run(seeded, "policy", "show").output
     assert out.index("keep / repair") < out.index("recycling (WEEE)")
-    assert "max_value_eur: default=300" in out and "2022-791" in out
+    assert "Maximum value, EUR (max_value_eur): default 300" in out and "2022-791" in out
+    assert "Monitor no limit" in out and "sobriety default policy" in out
 
 
 def test_lot_and_erasure_commands_refuse_a_stale_version_and_keep_a_history(seeded: str) -> None:
@@ -344,7 +347,7 @@ def test_lot_and_erasure_commands_refuse_a_stale_version_and_keep_a_history(seed
     history = run(url, "lot", "history", code).output.splitlines()
     assert [line.split()[0] for line in history] == ["v1", "v2", "v3"]
     assert "sobriety lot add" in history[1] and "PC-001" in history[1]
-    assert "deed_ref=D-1" in history[2]
+    assert "Lot closed (handed over) — PC-001; Deed: D-1" in history[2]
 
 
 def test_french_output_cites_rule_sources_in_french_and_counts_with_plurals(seeded: str) -> None:
@@ -357,6 +360,9 @@ def test_french_output_cites_rule_sources_in_french_and_counts_with_plurals(seed
     assert "MiNumEco good-practice guide" in english and "Guide de bonnes" not in english
     policy = run(url, "policy", "show", lang="fr").output
     assert "Réaffectation interne" in policy and "Internal redeployment" not in policy
+    assert policy.startswith("politique par défaut de sobriety")
+    assert "Valeur maximale, EUR (max_value_eur)\u00a0: par défaut 300" in policy
+    assert "Écran sans limite" in policy and "no limit" not in policy
     run(url, "erasure", "record", "PC-001", "--method", "sanitize", "--level", "purge",
         "--tool", "nvme-cli", "--operator", "tech-1", "--verified")  # fmt: skip
     run(url, "erasure", "record", "PC-002", "--method", "sanitize", "--level", "purge",

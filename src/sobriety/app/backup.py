@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sobriety.app.context import DatabaseError
-from sobriety.i18n import _
+from sobriety.i18n import _, fmt_count
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -46,7 +46,7 @@ class NotEmptyError(BackupError):
             _(
                 "the database {url} is not empty ({rows} rows): nothing was changed; "
                 "use --replace to replace its whole content with the backup"
-            ).format(url=url, rows=rows)
+            ).format(url=url, rows=fmt_count(rows))
         )
         self.rows = rows
 

@@ -17,7 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sobriety.i18n import _
+from sobriety.i18n import _, count_of
 
 if TYPE_CHECKING:
     from sobriety.app.context import Sobriety
@@ -206,8 +206,10 @@ def _loaded(topic: str, load: Callable[[], str], fix: str) -> Check:
 def _factors(app: Sobriety) -> Check:
     def load() -> str:
         factors = app.factors
-        return _("{dir}: {n} categories, {zones} grid zones").format(
-            dir=app.factors_dir, n=len(factors.categories), zones=len(factors.grid.zones)
+        categories = count_of("{n} category", "{n} categories", len(factors.categories))
+        zones = count_of("{n} grid zone", "{n} grid zones", len(factors.grid.zones))
+        return _("{dir}: {categories}, {zones}").format(
+            dir=app.factors_dir, categories=categories, zones=zones
         )
 
     return _loaded(

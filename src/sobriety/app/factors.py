@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sobriety.app.carbon import InvalidInput, check_choice
-from sobriety.i18n import N_, _
+from sobriety.i18n import N_, _, clauses
 
 if TYPE_CHECKING:
     from sobriety.app.context import Sobriety
@@ -363,7 +363,7 @@ def range_note(app: Sobriety, record: ModelRecord) -> str | None:
     return _(
         "No uncertainty given: the range is the {category} default's, scaled to this "
         "value: {ranges}; give an uncertainty to set it."
-    ).format(category=category.label, ranges="; ".join(parts))
+    ).format(category=category.label, ranges=clauses(parts))
 
 
 def add_model_factor(app: Sobriety, record: ModelRecord, *, replace: bool = False) -> int:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sobriety.domain.inventory.actions import ACTIONS, PLANS
 from sobriety.domain.inventory.queries import DeviceFilter, DeviceQuery, DeviceRow
 from sobriety.domain.vocab import EventKind
+from sobriety.i18n import clauses
 from sobriety.storage.devices import ConflictError, InventoryCounts, NotFoundError
 
 if TYPE_CHECKING:
@@ -233,7 +234,7 @@ def save(
         reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
         return Refused(asset_tag, reason)
     except ReuseError as exc:  # every reason, not just the first line
-        return Refused(asset_tag, "; ".join(str(exc).splitlines()), tuple(exc.problems))
+        return Refused(asset_tag, clauses(str(exc).splitlines()), tuple(exc.problems))
     except (SQLAlchemyError, NotFoundError, ValueError, OSError) as exc:
         unwritable = app.write_error(exc)  # read-only, full disk: said plainly
         return Refused(asset_tag, str(unwritable or exc).splitlines()[0])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from sobriety.cli import context
-from sobriety.i18n import _
+from sobriety.i18n import _, colon
 
 _MARKS = {
     "ok": ("✓", typer.colors.GREEN),
@@ -20,7 +20,7 @@ def doctor(ctx: typer.Context) -> None:
     diagnosis = doctor_case.diagnose(context.get(ctx).overrides)
     for check in diagnosis.checks:
         mark, colour = _MARKS[check.status.value]
-        typer.secho(f"{mark} {check.topic}: {check.message}", fg=colour)
+        typer.secho(f"{mark} {colon(check.topic)} {check.message}", fg=colour)
         if check.fix:
             typer.echo("    " + _("fix: {fix}").format(fix=check.fix))
     if diagnosis.errors:

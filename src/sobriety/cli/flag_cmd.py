@@ -283,8 +283,14 @@ def override(
     day = reuse_common.parse_day(ctx, on, "--date")
     with reuse_common.refusals():
         d = reuse.override(context.app(ctx), tag, channel, reason, on=day)
+    if d.recommended == d.channel:  # an override that confirms the recommendation
+        said = _("{tag}: {channel} chosen (the recommended channel), reason recorded")
+    elif d.recommended is None:
+        said = _("{tag}: {channel} chosen (no channel was recommended)")
+    else:
+        said = _("{tag}: {channel} chosen instead of {recommended}")
     typer.echo(
-        _("{tag}: {channel} chosen instead of {recommended}").format(
+        said.format(
             tag=d.asset_tag,
             channel=channel_name(d.channel),
             recommended=channel_name(d.recommended) if d.recommended else "-",

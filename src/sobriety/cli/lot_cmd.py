@@ -278,6 +278,7 @@ def history(ctx: typer.Context, code: LotCode, fmt: Format = "table") -> None:
     from sobriety.app import lots
     from sobriety.domain.inventory.display import show_value, source_label
     from sobriety.domain.labels import label
+    from sobriety.i18n import clauses
 
     _check_format(fmt)
     with reuse_common.refusals():
@@ -301,12 +302,19 @@ def history(ctx: typer.Context, code: LotCode, fmt: Format = "table") -> None:
         return
     for c in changes:
         devices = c.details.get("devices") or []
-        refs = [f"{k}={v}" for k, v in c.details.items() if k not in ("devices", "channel")]
-        what = ", ".join([*devices[:10], *(["…"] if len(devices) > 10 else []), *refs])
+        refs = [
+            _("{label}: {value}").format(label=label("lot_detail", k), value=v)
+            for k, v in c.details.items()
+            if k not in ("devices", "channel")
+        ]
+        parts = (
+            [", ".join([*devices[:10], *(["…"] if len(devices) > 10 else [])])] if devices else []
+        )
+        kind = label("lot_event", c.kind)
+        what = f"{kind} — {clauses([*parts, *refs])}" if parts or refs else kind
         typer.echo(
             f"v{c.version:<3} {show_value('date', c.date)}  {c.actor or '-'}  "
-            f"({source_label(c.source)})  {label('lot_event', c.kind)}"
-            + (f": {what}" if what else "")
+            f"({source_label(c.source)})  {what}"
         )
 
 

@@ -135,41 +135,69 @@ def check(
     help=_("The active policy: channels in order with their thresholds and sources.")
 )
 def show(ctx: typer.Context) -> None:
+    from sobriety.domain.labels import label
     from sobriety.domain.reuse.text import channel_name
     from sobriety.domain.texts import shown as in_language
+    from sobriety.i18n import colon
 
     with reuse_common.refusals():
         policy = context.app(ctx).policy
-    typer.echo(f"{policy.name} ({policy.path})")
+    typer.echo(f"{in_language(policy.name)} ({policy.path})")
     for k, cp in enumerate(policy.ordered(), start=1):
-        state = "" if cp.enabled else " [" + _("disabled") + "]"
-        text = in_language(cp.label)
-        typer.echo(f"{k}. {channel_name(cp.channel)}{state}: {text}")
-        for name in (
-            "max_age_years",
-            "max_value_eur",
-            "min_value_eur",
-            "repair_cost_ceiling_pct",
-            "need_stock_below",
-        ):
-            t = getattr(cp, name)
+        state = " [" + _("disabled") + "]" if not cp.enabled else ""
+        name = colon(f"{channel_name(cp.channel)}{state}")
+        typer.echo(f"{k}. {name} {in_language(cp.label)}")
+        for key, title in _THRESHOLDS.items():
+            t = getattr(cp, key)
             if t is None:
                 continue
-            values = dict(t.by_category)
+            values = {label("category", c): v for c, v in t.by_category.items()}
             if t.default is not None:
-                values["default"] = t.default
+                values[_("default")] = t.default
+            unlimited = _("no limit")
             shown = ", ".join(
-                f"{c}={_('no limit') if v is None else format(v, 'g')}" for c, v in values.items()
+                f"{c} {unlimited if v is None else _threshold(v)}" for c, v in values.items()
             )
             where = in_language(t.source or cp.source)
-            typer.echo(f"     {name}: {shown}  [{where}, {t.date or cp.date}]")
+            when = _source_date(t.date or cp.date)
+            typer.echo(f"     {colon(f'{_(title)} ({key})')} {shown}  [{where}, {when}]")
         if cp.source:
             typer.echo(
                 "     "
                 + _("source: {source} ({date})").format(
-                    source=in_language(cp.source), date=cp.date or "-"
+                    source=in_language(cp.source), date=_source_date(cp.date)
                 )
             )
+
+
+#: The thresholds a channel may set, in the order shown, with their titles.
+_THRESHOLDS = {
+    "max_age_years": N_("Maximum age, years"),
+    "max_value_eur": N_("Maximum value, EUR"),
+    "min_value_eur": N_("Minimum value, EUR"),
+    "repair_cost_ceiling_pct": N_("Repair ceiling, % of the purchase price"),
+    "need_stock_below": N_("Needed while the stock is under"),
+}
+
+
+def _threshold(value: float) -> str:
+    """A threshold as written in the policy file, in the locale's notation (``6``, ``0,5``)."""
+    decimals = repr(float(value)).partition(".")[2].rstrip("0")
+    return fmt_number(value, min(len(decimals), 3))
+
+
+def _source_date(text: str | None) -> str:
+    """A source's date in the locale's format (``03/12/2026``); a year or a month as written."""
+    import datetime as dt
+
+    from sobriety.i18n import fmt_date
+
+    if not text:
+        return "-"
+    try:
+        return fmt_date(dt.date.fromisoformat(text))
+    except ValueError:
+        return text
 
 
 def register(app: typer.Typer) -> None:

@@ -119,6 +119,14 @@ _LABELS: dict[str, dict[str, str]] = {
         "proof": N_("Proof of reuse recorded"),
         "references": N_("References recorded"),
     },
+    "lot_detail": {
+        "recipient": N_("Recipient"),
+        "deed_ref": N_("Deed"),
+        "commitment_ref": N_("Commitment"),
+        "proof_of_reuse_ref": N_("Proof of reuse"),
+        "proof_date": N_("Proof date"),
+        "reason": N_("Reason"),
+    },
 }
 _LABELS["channel"] = _LABELS["reuse_channel"]
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sobriety.domain.labels import label
 from sobriety.i18n import _, fmt_number, ngettext
 
 #: Characters of a value quoted in an error line (the rest is cut, with "…").
@@ -97,8 +98,14 @@ class UnknownLabel:
             label=shown_value(self.label),
             rows=fmt_number(self.rows),
             lines=lines,
-            allowed=", ".join(self.allowed),
+            allowed=", ".join(map(self._value_and_label, self.allowed)),
         )
+
+    def _value_and_label(self, value: str) -> str:
+        """``laptop (PC portable)``: the value to write, with its label when it differs."""
+        shown = label(self.section, value)
+        plain = value.replace("_", " ").casefold()
+        return value if shown.casefold() in ("", plain) else f"{value} ({shown})"
 
     def how_to_map(self, synonyms_path: Path | None = None) -> list[str]:
         """Exactly how to map it: the synonyms file line, and the one-run option."""

@@ -44,6 +44,7 @@ The report, problem and error types live in :mod:`sobriety.io.import_report`.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import itertools
 import json
@@ -319,8 +320,10 @@ class _Run(DeviceWrites):
         Only the writer touches the database (it waits for nothing but the
         previous chunk's write, so every lookup sees the rows written before
         it); the database driver releases the GIL while it writes, so reading
-        and checking the file run meanwhile. A failure in either ends the loop
-        after the write in flight; the caller then rolls back.
+        and checking the file run meanwhile. The writer runs in a copy of the
+        caller's context (the change source recorded in the history). A
+        failure in either ends the loop after the write in flight; the caller
+        then rolls back.
         """
         with gc_paused(), ThreadPoolExecutor(1, thread_name_prefix="import-writer") as writer:
             pending: Future[None] | None = None
@@ -329,7 +332,8 @@ class _Run(DeviceWrites):
                     prepared = self._prepare(chunk)
                     if pending is not None:
                         pending.result()
-                    pending = writer.submit(self._apply, prepared)
+                    # in the caller's context: the change source (command, screen) goes along
+                    pending = writer.submit(contextvars.copy_context().run, self._apply, prepared)
                     if self.progress is not None:
                         self.progress(self.report.rows)
                     if self.cancel is not None and self.cancel.is_set():

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sobriety.i18n import N_, _, fmt_date, fmt_number, ngettext
+from sobriety.i18n import N_, _, clauses, fmt_date, fmt_number, ngettext
 
 #: Decimals shown for each unit.
 DIGITS = {"tCO2e": 2, "%": 1, "years": 1, "t": 3, "ratio": 2, "devices": 0, "EUR": 0}
@@ -433,7 +433,7 @@ def _methodology(fig: dict[str, Any]) -> Section:
     me = Section("methodology", _("Appendix: methodology and sources"))
     me.paragraphs.extend(m["definitions"])
     me.paragraphs.append(
-        _("Accounting modes: {modes}.").format(modes="; ".join(x["label"] for x in m["modes"]))
+        _("Accounting modes: {modes}.").format(modes=clauses(x["label"] for x in m["modes"]))
     )
     me.paragraphs.extend(x for x in m["legal"] if x)
     r = fig.get("renewal")

@@ -19,7 +19,7 @@ from typing import Any
 
 from sobriety.domain.inventory.form import FIELDS_BY_NAME
 from sobriety.domain.labels import label
-from sobriety.i18n import N_, _, fmt_number, language
+from sobriety.i18n import N_, _, clauses, fmt_number, language
 
 #: Vocabulary of each choice field (for labels).
 VOCAB_OF = {
@@ -178,7 +178,7 @@ class HistoryLine:
         parts = [_("{label}: {old} → {new}").format(label=c.label, old=c.old, new=c.new)
                  for c in self.changes]  # fmt: skip
         parts += [_("{label}: {value}").format(label=k, value=v) for k, v in self.notes]
-        return "; ".join(parts)
+        return clauses(parts)
 
 
 def describe_event(

@@ -33,7 +33,7 @@ import numpy as np
 from sobriety.domain.carbon import engine as carbon
 from sobriety.domain.texts import shown, text_of
 from sobriety.domain.vocab import AcquisitionType, Category
-from sobriety.i18n import _, ngettext
+from sobriety.i18n import _, clauses, ngettext
 
 #: Acquisitions from reuse bought (at their price).
 REUSE_BOUGHT = (AcquisitionType.REFURBISHED,)
@@ -115,7 +115,7 @@ class PurchaseTargets:
             until is None or year >= until.year
         ):
             texts.append(shown(self.source))
-        return "; ".join(texts)
+        return clauses(texts)
 
     def in_scope(self, category_order: Sequence[str]) -> np.ndarray:
         """(categories,) bool: the inventory categories of the share's product category."""

@@ -13,7 +13,7 @@ from sobriety.i18n import _
 _MISSING = MISSING
 _DATE = DATE
 #: Keys whose text may come with translations (``source_fr``), shown in the user's language.
-_TRANSLATED = frozenset({"source", "label"})
+_TRANSLATED = frozenset({"source", "label", "name"})
 
 
 class Reader:

@@ -13,7 +13,7 @@ from sobriety.domain.labels import inline, label
 from sobriety.domain.reuse.explain import ChannelOutcome, DeviceFlag, Reason
 from sobriety.domain.texts import shown
 from sobriety.domain.vocab import Channel
-from sobriety.i18n import N_, _, fmt_number, ngettext
+from sobriety.i18n import N_, _, clauses, fmt_number, ngettext
 
 #: Short channel names (the policy file holds the long labels).
 CHANNEL_NAMES: Mapping[str, str] = {
@@ -200,9 +200,13 @@ _TEMPLATES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "no_sensitive_data": lambda p: _("no sensitive data"),
     "erasure_not_needed": lambda p: _("no user data to erase"),
     "no_storage": lambda p: _("no storage: nothing to erase"),
-    "sensitive_destroy_storage": lambda p: _(
-        "sensitive data: destroy the storage (best erasure recorded: {level})"
-    ).format(level=inline("erasure_level", p["level"])),
+    "sensitive_destroy_storage": lambda p: (
+        _("sensitive data: destroy the storage (no erasure recorded)")
+        if p["level"] in (None, "none")
+        else _("sensitive data: destroy the storage (best erasure recorded: {level})").format(
+            level=inline("erasure_level", p["level"])
+        )
+    ),
     "erasure_missing": lambda p: _("erasure not recorded ({need} level needed)").format(
         need=inline("erasure_level", p["need"])
     ),
@@ -237,7 +241,7 @@ def avoided_text(kg: float) -> str:
 def outcome_summary(outcome: ChannelOutcome) -> str:
     """``channel (state): reason; reason`` - the blockers first when there are any."""
     picked = outcome.rule_outs or outcome.blockers or outcome.reasons
-    why = "; ".join(render_reason(r) for r in picked)
+    why = clauses(render_reason(r) for r in picked)
     head = f"{channel_name(outcome.channel)} ({state_name(outcome.state)})"
     if outcome.avoided_kgco2e is not None and outcome.state != "ruled_out":
         head = f"{channel_name(outcome.channel)} ({state_name(outcome.state)}, "
@@ -255,7 +259,7 @@ def describe(flag: DeviceFlag) -> list[str]:
         head = _("Recommended: {channel}").format(channel=channel_name(rec.channel))
         head += f" ({counts_text(rec.counts_toward_target)})"
         if rec.avoided_kgco2e is not None:
-            head += "; " + avoided_text(rec.avoided_kgco2e)
+            head = clauses([head, avoided_text(rec.avoided_kgco2e)])
         lines.append(head)
         for r in rec.reasons:
             if r.effect != "block":
