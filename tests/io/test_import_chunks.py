@@ -1,10 +1,9 @@
-"""The import reads chunk k+1 while chunk k is written (one writer thread).
+"""The import chunk by chunk: each chunk read and checked, then matched and written.
 
-What a user must see is exactly what a one-chunk-at-a-time import gave:
-problems and rejected rows in file order (checking and matching problems
-interleaved), each lookup seeing the rows written before it, a failure in
-either thread rolling everything back, and the process's garbage collector
-left as it was.
+Across chunks a user sees problems and rejected rows in file order (checking
+and matching problems interleaved), each lookup seeing the rows written
+before it, a failure in any chunk rolling everything back, and the process's
+garbage collector (paused for the load) left as it was.
 """
 
 from __future__ import annotations
@@ -71,9 +70,7 @@ def test_a_later_chunk_sees_the_devices_an_earlier_one_wrote(engine, write) -> N
     assert "SN-A" not in got and got["PC-A"]["status"] == "in_stock"
 
 
-def test_a_write_failing_in_the_writer_thread_rolls_back_everything(
-    engine, write, monkeypatch
-) -> None:
+def test_a_write_failing_in_a_later_chunk_rolls_back_everything(engine, write, monkeypatch) -> None:
     before = snapshot(engine)
     real = importer.DeviceWrites._create
     calls = []
