@@ -136,7 +136,7 @@ def insert_devices(conn: Connection, columns: Mapping[str, Sequence[Any]]) -> di
     if not tags:
         return {}
     before = conn.execute(select(func.coalesce(func.max(DEVICE.c.id), 0))).scalar_one()
-    bulk.insert_columns(conn, DEVICE, [columns])
+    bulk.insert_columns(conn, DEVICE, [_without_blank_columns(columns)])
     new = DEVICE.c.id > before
     if conn.dialect.name == "sqlite":
         # SQLite numbers the rows of one insert in order, and no other writer
@@ -148,6 +148,23 @@ def insert_devices(conn: Connection, columns: Mapping[str, Sequence[Any]]) -> di
             return dict(zip(tags, range(low, high + 1), strict=True))
     found = dict(conn.execute(select(DEVICE.c.asset_tag, DEVICE.c.id).where(new)).all())
     return {tag: found[tag] for tag in tags}
+
+
+def _without_blank_columns(columns: Mapping[str, Sequence[Any]]) -> dict[str, Sequence[Any]]:
+    """The columns holding a value in some row: an all-empty column with no default is left
+    out of the insert (the row gets NULL just the same, and binds a dozen fewer values)."""
+    n = len(columns["asset_tag"])
+    return {
+        name: values
+        for name, values in columns.items()
+        if (values if isinstance(values, list) else list(values)).count(None) != n
+        or _has_default(name)
+    }
+
+
+def _has_default(name: str) -> bool:
+    column = DEVICE.c[name]
+    return column.default is not None or column.server_default is not None
 
 
 def insert_events(conn: Connection, columns: Mapping[str, Sequence[Any]]) -> None:
