@@ -43,3 +43,10 @@ def test_an_unknown_label_lists_each_value_with_its_label_in_french(db_url: str,
     said = _import_in_french(db_url, path)
     assert "laptop (PC portable), desktop (Poste fixe)" in said
     assert "wifi_access_point (Borne Wi-Fi)" in said and ", smartphone," in said
+
+
+def test_a_refused_number_states_its_bounds_in_french_notation(db_url: str, tmp_path: Path):
+    path = tmp_path / "prix.csv"
+    path.write_text(HEADER + "N-1,Laptops,Deployed,2023-02-03,-1\n", encoding="utf-8")
+    said = _import_in_french(db_url, path)
+    assert "un nombre de 0 à 10\u202f000\u202f000 en EUR" in said

@@ -95,7 +95,7 @@ BAD_FILES = {
         _computer(lambda d: d["content"]["memories"][0].update(capacity=99_999_999)),
         "content.memories",
         "97660.2",
-        "from 0 to 4096",
+        "from 0 to 4,096",
     ),
     "noid.json": (
         _computer(_no_identifier),

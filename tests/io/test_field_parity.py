@@ -122,7 +122,7 @@ def test_a_refused_value_reads_like_the_import_reason() -> None:
     with pytest.raises(FieldError) as err:
         parse_field("ram_gb", "lots")
     assert err.value.field == "ram_gb"
-    assert err.value.reason.startswith('"lots"; expected a number from 0 to 4096 in GB')
+    assert err.value.reason.startswith('"lots"; expected a number from 0 to 4,096 in GB')
 
 
 def test_required_form_fields_refuse_a_blank_value() -> None:

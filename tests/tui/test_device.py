@@ -90,7 +90,7 @@ async def test_edit_refuses_a_bad_value_in_place_then_saves_a_good_one(
         row = screen.query_one("#row-ram_gb", FieldRow)
         assert row.has_class("-invalid")
         reason = str(row.query_one(".field-error", Static).render())
-        assert '"lots"; expected a number from 0 to 4096 in GB' in reason
+        assert '"lots"; expected a number from 0 to 4,096 in GB' in reason
         await pilot.press("ctrl+s")
         await settle(pilot, app)
         assert isinstance(app.screen, DeviceEditScreen)  # still editing

@@ -35,7 +35,7 @@ from sobriety.domain.inventory.values import (
     parse_date,
     parse_number,
 )
-from sobriety.i18n import _
+from sobriety.i18n import _, fmt_number
 
 TEXT, ENUM, FLOAT, INT, DATE, BOOL = "text", "enum", "float", "int", "date", "bool"
 
@@ -350,7 +350,9 @@ _EXAMPLES = {
 
 
 def _plain(number: float) -> str:
-    return str(int(number)) if float(number).is_integer() else str(number)
+    """A bound in the locale's notation: ``10 000 000``, ``0,5`` in French."""
+    decimals = repr(float(number)).partition(".")[2].rstrip("0")
+    return fmt_number(number, len(decimals))
 
 
 @dataclass
