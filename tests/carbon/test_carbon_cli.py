@@ -226,7 +226,9 @@ def test_import_efd_and_add_a_user_factor(run, boavizta_efd: Path) -> None:
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "1,219 per-model factors stored" in out
-    assert "Inventory models: 1 matched (1 devices), 0 unmatched (0 devices)." in out
+    assert "Inventory models: 1 matched (1 device), 0 unmatched (0 devices)." in out
+    french = run("--lang", "fr", "factors", "models", "--origin", "efd").stdout
+    assert "1\u202f219 issues du jeu de données Boavizta, 0 saisie par les utilisateurs" in french
     assert "Dell Latitude 5420 (1) -> Dell Latitude 5420  [exact 1.00]" in out
     added = run("factors", "add", "--manufacturer", "Dell", "--model", "Latitude 5420",
                 "--manufacturing", "0.3 tCO2e", "--source", "Dell PCF sheet 2021",
@@ -234,7 +236,8 @@ def test_import_efd_and_add_a_user_factor(run, boavizta_efd: Path) -> None:
     assert added.exit_code == 0, added.output
     assert "stored for Dell Latitude 5420 (key dell|latitude 5420)" in added.stdout
     explain = run("estimate", "--device", "LAP-1", "--year", "2024").stdout
-    assert "per-model factor: 300.00 kgCO2e" in explain and "user+efd" in explain
+    assert "per-model factor: 300.00 kgCO2e" in explain
+    assert "(your value + Boavizta dataset, manufacturer data)" in explain
     bad = run("factors", "add", "--manufacturer", "Dell", "--model", "X", "--manufacturing",
               "12 kg", "--source", "s", "--quality", "measured")  # fmt: skip
     assert bad.exit_code == 1

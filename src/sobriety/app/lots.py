@@ -24,7 +24,7 @@ from sobriety.app.reuse import (
 )
 from sobriety.domain.reuse.lots import LotRuleError
 from sobriety.domain.vocab import Channel, EventKind, LotEventKind, LotStatus, Status
-from sobriety.i18n import _
+from sobriety.i18n import _, colon
 from sobriety.storage.lots import LotDevice, LotView
 
 if TYPE_CHECKING:
@@ -273,7 +273,7 @@ def _problems_for(
     fleet = fleet_of(session, devices)
     ev = evaluate(fleet, policy, on, stock=ready_stock(session), requests=open_requests(session))
     return [
-        f"{d.asset_tag}: {render_reason(r)}"
+        f"{colon(d.asset_tag)} {render_reason(r)}"
         for i, d in enumerate(devices)
         for r in channel_problems(ev, fleet, i, channel)
     ]

@@ -188,7 +188,7 @@ def _field(name: str, text: str | None, option: str) -> Any:
     try:
         return read_field(name, text)
     except FieldError as exc:
-        raise context.fail(f"{option}: {exc.reason}") from exc
+        raise context.fail(f"{colon(option)} {exc.reason}") from exc
 
 
 def _required_text(text: str | None, option: str, limit: int = 500) -> str:
@@ -264,7 +264,7 @@ def edit(
         raise context.fail(
             "\n".join(
                 [_("{tag}: not saved:").format(tag=base["asset_tag"])]
-                + [f"  - {field_label(k)}: {reason}" for k, reason in errors.items()]
+                + [f"  - {colon(field_label(k))} {reason}" for k, reason in errors.items()]
             )
         )
     if not changes:

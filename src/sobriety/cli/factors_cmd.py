@@ -9,7 +9,7 @@ import typer
 
 from sobriety.cli import context
 from sobriety.domain.texts import shown
-from sobriety.i18n import _, fmt_number, ngettext
+from sobriety.i18n import _, count_of, fmt_number, ngettext
 
 if TYPE_CHECKING:
     from sobriety.app.carbon import InvalidInput
@@ -261,21 +261,21 @@ def _print_match_report(report: MatchReport) -> None:
 
     total = report.devices_matched + report.devices_unmatched
     typer.echo(
-        _("Inventory models: {m} matched ({dm} devices), {u} unmatched ({du} devices).").format(
+        _("Inventory models: {m} matched ({dm}), {u} unmatched ({du}).").format(
             m=fmt_number(len(report.matched)),
-            dm=fmt_number(report.devices_matched),
+            dm=count_of("{n} device", "{n} devices", report.devices_matched),
             u=fmt_number(len(report.unmatched)),
-            du=fmt_number(report.devices_unmatched),
+            du=count_of("{n} device", "{n} devices", report.devices_unmatched),
         )
     )
     if total:
         for method, (models, devices) in sorted(report.by_method().items()):
             typer.echo(
                 "  "
-                + _("{method}: {models} models, {devices} devices").format(
+                + _("{method}: {models}, {devices}").format(
                     method=label("match_method", method),
-                    models=fmt_number(models),
-                    devices=fmt_number(devices),
+                    models=count_of("{n} model", "{n} models", models),
+                    devices=count_of("{n} device", "{n} devices", devices),
                 )
             )
     if report.matched:
@@ -425,9 +425,15 @@ def models(
         raise _option_error(exc) from exc
     counts = stored.counts
     typer.echo(
-        _(
-            "{efd} from the Boavizta dataset, {user} entered by users, {m} inventory matches."
-        ).format(efd=counts.get("efd", 0), user=counts.get("user", 0), m=counts.get("matches", 0))
+        _("{efd}, {user}, {m}.").format(
+            efd=count_of(
+                "{n} from the Boavizta dataset",
+                "{n} from the Boavizta dataset",
+                counts.get("efd", 0),
+            ),
+            user=count_of("{n} entered by users", "{n} entered by users", counts.get("user", 0)),
+            m=count_of("{n} inventory match", "{n} inventory matches", counts.get("matches", 0)),
+        )
     )
     for f in stored.factors:
         manuf = "-" if f.manufacturing_kgco2e is None else _num(f.manufacturing_kgco2e)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sobriety.cli import context, import_agent
-from sobriety.i18n import _, fmt_number, ngettext
+from sobriety.i18n import _, colon, fmt_number, ngettext
 
 if TYPE_CHECKING:
     from sobriety.app.imports import ImportReport
@@ -125,7 +125,7 @@ def import_inventory(
     except imports.ImportFailed as exc:
         _print_reading(exc.report, err=True)
         for problem in exc.report.problems:
-            typer.echo(f"{file}: {problem}", err=True)
+            typer.echo(f"{colon(str(file))} {problem}", err=True)
         _print_labels(exc.report)
         raise context.fail(str(exc)) from exc
     _print_summary(report)
@@ -164,7 +164,7 @@ def _print_reading(report: ImportReport, *, err: bool = False) -> None:
 def _print_labels(report: ImportReport) -> None:
     """Each unknown label once, with exactly how to map it."""
     for unknown in report.unknown_labels:
-        typer.echo(f"{report.path}: {unknown}", err=True)
+        typer.echo(f"{colon(str(report.path))} {unknown}", err=True)
         for hint in unknown.how_to_map(report.synonyms_path):
             typer.echo(f"    {hint}", err=True)
 

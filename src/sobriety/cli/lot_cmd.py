@@ -10,7 +10,7 @@ import typer
 
 from sobriety.cli import context, reuse_common
 from sobriety.domain.vocab import Channel, RecipientKind  # the choices named in the help
-from sobriety.i18n import _, fmt_date, fmt_number, ngettext
+from sobriety.i18n import _, colon, fmt_date, fmt_number, ngettext
 
 app = typer.Typer(
     help=_("Outgoing lots of devices and their transfer slips."), no_args_is_help=True
@@ -204,7 +204,7 @@ def show(ctx: typer.Context, code: LotCode, fmt: Format = "table") -> None:
         (_("Proof of reuse"), lot.proof_of_reuse_ref),
     ):
         if value:
-            typer.echo(f"{name}: {value}")
+            typer.echo(f"{colon(name)} {value}")
     if lot.closed_at:
         typer.echo(_("Closed on {date}").format(date=fmt_date(lot.closed_at.date())))
     for d in view.devices:

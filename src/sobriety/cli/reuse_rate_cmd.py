@@ -138,6 +138,7 @@ def show(ctx: typer.Context) -> None:
     from sobriety.domain.labels import label
     from sobriety.domain.reuse.text import channel_name
     from sobriety.domain.texts import shown as in_language
+    from sobriety.domain.texts import source_date
     from sobriety.i18n import colon
 
     with reuse_common.refusals():
@@ -159,13 +160,13 @@ def show(ctx: typer.Context) -> None:
                 f"{c} {unlimited if v is None else _threshold(v)}" for c, v in values.items()
             )
             where = in_language(t.source or cp.source)
-            when = _source_date(t.date or cp.date)
+            when = source_date(t.date or cp.date)
             typer.echo(f"     {colon(f'{_(title)} ({key})')} {shown}  [{where}, {when}]")
         if cp.source:
             typer.echo(
                 "     "
                 + _("source: {source} ({date})").format(
-                    source=in_language(cp.source), date=_source_date(cp.date)
+                    source=in_language(cp.source), date=source_date(cp.date)
                 )
             )
 
@@ -184,20 +185,6 @@ def _threshold(value: float) -> str:
     """A threshold as written in the policy file, in the locale's notation (``6``, ``0,5``)."""
     decimals = repr(float(value)).partition(".")[2].rstrip("0")
     return fmt_number(value, min(len(decimals), 3))
-
-
-def _source_date(text: str | None) -> str:
-    """A source's date in the locale's format (``03/12/2026``); a year or a month as written."""
-    import datetime as dt
-
-    from sobriety.i18n import fmt_date
-
-    if not text:
-        return "-"
-    try:
-        return fmt_date(dt.date.fromisoformat(text))
-    except ValueError:
-        return text
 
 
 def register(app: typer.Typer) -> None:

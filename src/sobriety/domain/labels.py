@@ -90,6 +90,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "estimated": N_("Estimated"),
         "literature": N_("Literature"),
     },
+    "factor_origin": {
+        "efd": N_("Boavizta dataset"),
+        "user": N_("your value"),
+    },
     "match_method": {
         "exact": N_("Exact"),
         "normalised": N_("Normalised"),

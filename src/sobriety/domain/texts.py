@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sobriety.i18n import language
+from sobriety.i18n import fmt_date, language
 
 LANGUAGES = ("fr",)
 
@@ -44,3 +44,15 @@ def shown(text: str | None) -> str:
         return ""
     translations = getattr(text, "translations", None) or {}
     return str(translations.get(language(), text))
+
+
+def source_date(text: str | None) -> str:
+    """A source's date as the locale writes it (``03/12/2026``); a year or a month as given."""
+    import datetime as dt
+
+    if not text:
+        return "-"
+    try:
+        return fmt_date(dt.date.fromisoformat(str(text)))
+    except ValueError:
+        return str(text)

@@ -14,7 +14,7 @@ import numpy as np
 from sobriety.domain.carbon import engine as carbon
 from sobriety.domain.carbon.factors import DAYS_PER_YEAR, Factor, FactorSet
 from sobriety.domain.labels import inline, label
-from sobriety.i18n import _, fmt_number, pgettext
+from sobriety.i18n import _, colon, fmt_number, pgettext
 from sobriety.units import Q_
 
 
@@ -126,7 +126,9 @@ def explain_device(
     m = int(fleet.model[0])
     model_src = None
     if m >= 0:
-        model_src = f"{mf.labels[m]}: {mf.sources[m]} ({mf.origins[m]}, {mf.qualities[m] or '-'})"
+        origins = " + ".join(label("factor_origin", o) for o in mf.origins[m].split("+"))
+        quality = inline("factor_quality", mf.qualities[m]) if mf.qualities[m] else "-"
+        model_src = f"{colon(mf.labels[m])} {mf.sources[m]} ({origins}, {quality})"
 
     def from_model(values: np.ndarray) -> bool:
         return m >= 0 and not np.isnan(values[m])

@@ -11,7 +11,7 @@ from typing import Any
 
 from sobriety.domain.labels import inline, label
 from sobriety.domain.reuse.explain import ChannelOutcome, DeviceFlag, Reason
-from sobriety.domain.texts import shown
+from sobriety.domain.texts import shown, source_date
 from sobriety.domain.vocab import Channel
 from sobriety.i18n import N_, _, clauses, fmt_number, ngettext
 
@@ -229,7 +229,7 @@ def render_reason(reason: Reason, with_source: bool = False) -> str:
     template = _TEMPLATES.get(reason.code)
     text = template(reason.params) if template else reason.code
     if with_source and reason.source:
-        when = f", {reason.date}" if reason.date else ""
+        when = f", {source_date(reason.date)}" if reason.date else ""
         text += f" [{shown(reason.source)}{when}]"
     return text
 

@@ -28,7 +28,7 @@ from sobriety.domain.labels import label
 from sobriety.domain.report import kpis
 from sobriety.domain.reuse.rate import ReuseRate
 from sobriety.domain.vocab import Status
-from sobriety.i18n import N_, _, fmt_date, fmt_number
+from sobriety.i18n import N_, _, colon, fmt_date, fmt_number
 from sobriety.tui.charts import bars, gauge, year_axis
 from sobriety.tui.host import host
 from sobriety.tui.messages import DashboardLoaded, LoadProgressed
@@ -86,7 +86,7 @@ def carbon_text(d: kpis.Dashboard) -> Group:
         fp = d.footprints[mode]
         total = fp.total_kg
         line = Text()
-        line.append(_(MODE_TITLES[mode]) + ": ", style="bold")
+        line.append(colon(_(MODE_TITLES[mode])) + " ", style="bold")
         line.append(f"{_t(total[0])} t")
         line.append(f" ({_t(total[1])}–{_t(total[2])})", style="dim")
         per = fp.per_agent_kg
@@ -140,12 +140,12 @@ def lifecycle_text(d: kpis.Dashboard) -> Group:
     eol = d.end_of_life
     lines = [
         Text.assemble(
-            (_("Average age") + ": ", "bold"),
+            (colon(_("Average age")) + " ", "bold"),
             "-" if age.years is None else _("{y} years").format(y=fmt_number(age.years, 1)),
             ("  " + _("(devices in use, in stock or in repair)"), "dim"),
         ),
         Text.assemble(
-            (_("Devices per agent") + ": ", "bold"),
+            (colon(_("Devices per agent")) + " ", "bold"),
             "-" if per.ratio is None else fmt_number(per.ratio, 2),
             (
                 "  "
@@ -156,7 +156,7 @@ def lifecycle_text(d: kpis.Dashboard) -> Group:
             ),
         ),
         Text.assemble(
-            (_("End of life within 12 months") + ": ", "bold"),
+            (colon(_("End of life within 12 months")) + " ", "bold"),
             fmt_number(eol.due),
             ("  " + _("already past: {n}").format(n=fmt_number(eol.overdue)), "dim"),
         ),

@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 
 from sobriety.app.factors import InvalidInput
 from sobriety.domain.labels import label
-from sobriety.i18n import _, fmt_number, unit_label
+from sobriety.i18n import _, colon, count_of, fmt_number, unit_label
 from sobriety.settings import packaged_factors_dir
 from sobriety.tui.factor_forms import QUALITIES, model_factor_form, model_record
 from sobriety.tui.host import host
@@ -163,14 +163,15 @@ class FactorsScreen(Screen[None]):
         fs, models, counts = message.factor_set, message.models, message.counts
         self.factor_set, self.models = fs, models
         self.query_one("#factors-summary", Static).update(
-            _(
-                "Factor set {version} ({directory}) · {efd} per-model values from the Boavizta "
-                "dataset, {user} from users"
-            ).format(
+            _("Factor set {version} ({directory}) · {efd}, {user}").format(
                 version=fs.version,
                 directory=_factor_dir_label(fs.directory),
-                efd=fmt_number(counts.get("efd", 0)),
-                user=fmt_number(counts.get("user", 0)),
+                efd=count_of(
+                    "{n} per-model value from the Boavizta dataset",
+                    "{n} per-model values from the Boavizta dataset",
+                    counts.get("efd", 0),
+                ),
+                user=count_of("{n} from users", "{n} from users", counts.get("user", 0)),
             )
         )
         sources: dict[str, list[str]] = {}
@@ -241,7 +242,7 @@ class FactorsScreen(Screen[None]):
         text = ""
         if table_id in self._sources and row < len(self._sources[table_id]):
             sid = self._sources[table_id][row]
-            text = f"{sid}: {fs.source(sid).citation()}"
+            text = f"{colon(sid)} {fs.source(sid).citation()}"
         elif table_id == "factor-models" and row < len(self.models):
             m = self.models[row]
             text = _("{m} {mo} (key {key}): {source}").format(

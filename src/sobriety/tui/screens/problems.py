@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label, Static
 
-from sobriety.i18n import _
+from sobriety.i18n import _, colon
 
 
 class ProblemsDialog(ModalScreen[str | None]):
@@ -70,7 +70,7 @@ class ProblemsDialog(ModalScreen[str | None]):
             return
         row = self.rows[table.cursor_row]
         tag = next((r[0] for r in reversed(self.rows[: table.cursor_row + 1]) if r[0]), "")
-        whole = f"{tag}: {row[-1]}" if tag else row[-1]
+        whole = f"{colon(tag)} {row[-1]}" if tag else row[-1]
         self.query_one("#problems-detail", Static).update(whole)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
