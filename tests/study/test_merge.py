@@ -126,6 +126,21 @@ def test_truncated_resource_inside_a_valid_zip(two: tuple[Path, Path], tmp_path:
     _refused([a, short], tmp_path / "region.zip", short, "appareils_sortants.csv", "truncated")
 
 
+def test_a_resource_altered_without_changing_its_size(
+    two: tuple[Path, Path], tmp_path: Path
+) -> None:
+    a, b = two
+    import zipfile
+
+    with zipfile.ZipFile(b) as zf:
+        csv = zf.read("appareils_sortants.csv")
+    last = csv.rstrip()[-1:]
+    flipped = csv.rstrip()[:-1] + (b"1" if last != b"1" else b"2") + csv[len(csv.rstrip()) :]
+    assert len(flipped) == len(csv) and flipped != csv
+    edited = rewrite(b, tmp_path / "edited.zip", members={"appareils_sortants.csv": flipped})
+    _refused([a, edited], tmp_path / "region.zip", edited, "SHA-256 checksum is not the one")
+
+
 def test_newer_schema_version(two: tuple[Path, Path], tmp_path: Path) -> None:
     a, b = two
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sobriety.i18n import _
+from sobriety.i18n import _, fmt_count
 from sobriety.io.study import schema as sch
 from sobriety.io.study.write import StudyTables, write_package
 
@@ -206,11 +206,21 @@ def _check_content(pkg: StudyPackage, name: str) -> None:
             _("{member} is corrupt or truncated: {error}").format(member=member, error=exc),
         ) from exc
     expected_hash = str(res.get("hash", "")).removeprefix("sha256:")
-    if res.get("bytes") != size or expected_hash != h.hexdigest():
+    if res.get("bytes") != size:
+        recorded = res.get("bytes")
         raise _fail(
             pkg.path,
             _("{member} is truncated or altered: {size} bytes read, {expected} recorded").format(
-                member=member, size=size, expected=res.get("bytes")
+                member=member,
+                size=fmt_count(size),
+                expected=fmt_count(recorded) if isinstance(recorded, int) else recorded,
+            ),
+        )
+    if expected_hash != h.hexdigest():
+        raise _fail(
+            pkg.path,
+            _("{member} is altered: its SHA-256 checksum is not the one recorded").format(
+                member=member
             ),
         )
 
