@@ -67,6 +67,15 @@ _OTHER_LABELS = {
     "level": N_("Level"),
     "certificate_id": N_("Certificate"),
     "verified": N_("Verified"),
+    # columns an import file may give beside the device fields
+    "max_dimension_cm": N_("Largest dimension (cm)"),
+    "location": N_("Location"),
+    "site_code": N_("Site code"),
+    "site_name": N_("Site name"),
+    "site_kind": N_("Site kind"),
+    "delivery_date": N_("Delivery date"),
+    "warranty_months": N_("Warranty (months)"),
+    "warranty_start": N_("Warranty start"),
 }
 
 #: Screens of the terminal UI a change can come from (``tui/<key>``).

@@ -40,7 +40,8 @@ from textual.widgets import (
 
 from sobriety.app import imports
 from sobriety.app.imports import IMPORT_PROFILES
-from sobriety.i18n import _, fmt_number, ngettext
+from sobriety.domain.inventory.display import field_label
+from sobriety.i18n import _, colon, fmt_number, ngettext
 from sobriety.tui import agent_preview
 from sobriety.tui.host import host
 from sobriety.tui.messages import DataChanged, ImportFinished, LoadProgressed, PreviewReady
@@ -197,7 +198,7 @@ class ImportScreen(Screen[None]):
                 + _("Fix the file (the problems are listed below), then validate again.")
             )
         else:
-            text = f"{result.path.name}: " + agent_preview.counts(report, done=False)
+            text = f"{colon(result.path.name)} " + agent_preview.counts(report, done=False)
             text += " " + _("ctrl+d validates, ctrl+s imports.")
         self._summary(text)
 
@@ -226,7 +227,7 @@ class ImportScreen(Screen[None]):
             )
             return
         for header, name, values in result.mapping:
-            mapping.add_row(header, name, " | ".join(v for v in values if v) or "-")
+            mapping.add_row(header, field_label(name), " | ".join(v for v in values if v) or "-")
         text = _("{name}: {rows} rows, {fmt}, profile {profile}; {n} columns mapped.").format(
             name=result.path.name,
             rows=fmt_number(result.rows),
