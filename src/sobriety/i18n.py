@@ -107,6 +107,12 @@ def fmt_number(value: float | int | None, digits: int = 0) -> str:
     return format_decimal(value, format=fmt, locale=babel_locale())
 
 
+def fmt_exact(value: float) -> str:
+    """A number with the decimals it has, in the locale's notation: ``10 000 000``, ``0,5``."""
+    decimals = repr(float(value)).partition(".")[2].rstrip("0")
+    return fmt_number(value, len(decimals))
+
+
 def fmt_percent(ratio: float | None, digits: int = 0) -> str:
     if ratio is None:
         return "-"

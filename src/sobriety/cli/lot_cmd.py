@@ -307,9 +307,8 @@ def history(ctx: typer.Context, code: LotCode, fmt: Format = "table") -> None:
             for k, v in c.details.items()
             if k not in ("devices", "channel")
         ]
-        parts = (
-            [", ".join([*devices[:10], *(["…"] if len(devices) > 10 else [])])] if devices else []
-        )
+        listed = [*devices[:10], *(["…"] if len(devices) > 10 else [])]
+        parts = [", ".join(listed)] if listed else []
         kind = label("lot_event", c.kind)
         what = f"{kind} — {clauses([*parts, *refs])}" if parts or refs else kind
         typer.echo(

@@ -139,7 +139,7 @@ def show(ctx: typer.Context) -> None:
     from sobriety.domain.reuse.text import channel_name
     from sobriety.domain.texts import shown as in_language
     from sobriety.domain.texts import source_date
-    from sobriety.i18n import colon
+    from sobriety.i18n import colon, fmt_exact
 
     with reuse_common.refusals():
         policy = context.app(ctx).policy
@@ -157,7 +157,7 @@ def show(ctx: typer.Context) -> None:
                 values[_("default")] = t.default
             unlimited = _("no limit")
             shown = ", ".join(
-                f"{c} {unlimited if v is None else _threshold(v)}" for c, v in values.items()
+                f"{c} {unlimited if v is None else fmt_exact(v)}" for c, v in values.items()
             )
             where = in_language(t.source or cp.source)
             when = source_date(t.date or cp.date)
@@ -179,12 +179,6 @@ _THRESHOLDS = {
     "repair_cost_ceiling_pct": N_("Repair ceiling, % of the purchase price"),
     "need_stock_below": N_("Needed while the stock is under"),
 }
-
-
-def _threshold(value: float) -> str:
-    """A threshold as written in the policy file, in the locale's notation (``6``, ``0,5``)."""
-    decimals = repr(float(value)).partition(".")[2].rstrip("0")
-    return fmt_number(value, min(len(decimals), 3))
 
 
 def register(app: typer.Typer) -> None:

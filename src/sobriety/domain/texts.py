@@ -9,6 +9,7 @@ the file gives one, else the English.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -48,8 +49,6 @@ def shown(text: str | None) -> str:
 
 def source_date(text: str | None) -> str:
     """A source's date as the locale writes it (``03/12/2026``); a year or a month as given."""
-    import datetime as dt
-
     if not text:
         return "-"
     try:

@@ -71,9 +71,6 @@ class DeviceWrites:
             by_serial[d["serial"]].append(d)
         problems: dict[int, list[LocatedProblem]] = defaultdict(list)
         matches: dict[int, dict[str, Any] | None] = {}
-        if not by_tag and not wanted:  # nothing to match: every row is a new device
-            self._write_matches(dict.fromkeys(good), values, tags, serials)
-            return
         for i in good:
             tag, serial = tags[i], serials[i]
             device = None
@@ -130,10 +127,6 @@ class DeviceWrites:
             matches[i] = device
         if problems:
             self._fail_or_reject(problems, rows, lines)
-        self._write_matches(matches, values, tags, serials, lines)
-
-    def _write_matches(self, matches, values, tags, serials, lines=None) -> None:
-        """Create the rows matched to no device, update the others (not after a failure)."""
         if self.failed:
             return
         site_ids = self._site_ids(list(matches), values) if self.site_mapped else None

@@ -51,7 +51,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
@@ -273,7 +273,18 @@ class _Run(DeviceWrites):
                     self.report.problems.extend(problems)
                     self.failed = True
             self._site_source()
-            self._chunks_in_order(rows, chunk_size)
+            with gc_paused():  # no cycles to collect; full collections walked every live cell
+                for chunk in _chunks(rows, chunk_size):
+                    self._chunk(chunk)
+                    if self.progress is not None:
+                        self.progress(self.report.rows)
+                    if self.cancel is not None and self.cancel.is_set():
+                        raise ImportCancelled(
+                            self._finish(),
+                            _("import cancelled after {n} rows; nothing was imported").format(
+                                n=self.report.rows
+                            ),
+                        )
             self._finish()
             self.report.sites_created = list(self.sites.created)
             if self.report.rows == 0:
@@ -311,26 +322,6 @@ class _Run(DeviceWrites):
         else:
             trans.commit()
             self.report.committed = True
-
-    def _chunks_in_order(self, rows: Iterator[tuple[int, list[Any]]], chunk_size: int) -> None:
-        """Read and check each chunk, then match and write it, with the garbage collector paused.
-
-        (A writer thread overlapping the reading of chunk k+1 with the writing
-        of chunk k was measured 10 % slower: the driver binds parameters under
-        the GIL, and the two threads spent more switching than they gained.)
-        """
-        with gc_paused():
-            for chunk in _chunks(rows, chunk_size):
-                self._apply(self._prepare(chunk))
-                if self.progress is not None:
-                    self.progress(self.report.rows)
-                if self.cancel is not None and self.cancel.is_set():
-                    raise ImportCancelled(
-                        self._finish(),
-                        _("import cancelled after {n} rows; nothing was imported").format(
-                            n=self.report.rows
-                        ),
-                    )
 
     def _created(self) -> None:
         """After each bulk insert: past a large size, build the indexes once at the end."""
@@ -371,8 +362,7 @@ class _Run(DeviceWrites):
 
     # -- one chunk --------------------------------------------------------------
 
-    def _prepare(self, chunk: list[tuple[int, list[Any]]]) -> _Prepared:
-        """Read and check one chunk (no database access)."""
+    def _chunk(self, chunk: list[tuple[int, list[Any]]]) -> None:
         lines = [line for line, _row in chunk]
         rows = [row for _line, row in chunk]
         n = len(rows)
@@ -431,15 +421,11 @@ class _Run(DeviceWrites):
                     _("a value used on one line only (already on line {line})").format(line=first),
                 )
             )
-        good = [i for i in range(n) if i not in problems]
-        return _Prepared(problems, rows, lines, good, values, tags, serials)
-
-    def _apply(self, chunk: _Prepared) -> None:
-        """Report the chunk's problems, then match and write its good rows."""
-        if chunk.problems:
-            self._fail_or_reject(chunk.problems, chunk.rows, chunk.lines)
+        if problems:
+            self._fail_or_reject(problems, rows, lines)
         # Matching only reads: it runs even after a failure, to report every problem.
-        self._upsert(chunk.good, chunk.values, chunk.tags, chunk.serials, chunk.rows, chunk.lines)
+        good = [i for i in range(n) if i not in problems]
+        self._upsert(good, values, tags, serials, rows, lines)
 
     def _sites_and_locations(self, values: dict[str, list[Any]]) -> None:
         """The site reference and the location of each row (see :mod:`import_derive`)."""
@@ -492,18 +478,6 @@ def _map_cached(func, values: list[Any]) -> list[Any]:
     """``func`` of each value, called once per distinct value."""
     cache = {v: func(v) for v in set(values)}
     return list(map(cache.__getitem__, values))
-
-
-class _Prepared(NamedTuple):
-    """One chunk, read and checked, to be matched and written."""
-
-    problems: dict[int, list[LocatedProblem]]
-    rows: list[list[Any]]
-    lines: list[int]
-    good: list[int]
-    values: dict[str, list[Any]]
-    tags: list[Any]
-    serials: list[Any]
 
 
 class _LabelProblem(LocatedProblem):

@@ -157,8 +157,7 @@ def _without_blank_columns(columns: Mapping[str, Sequence[Any]]) -> dict[str, Se
     return {
         name: values
         for name, values in columns.items()
-        if (values if isinstance(values, list) else list(values)).count(None) != n
-        or _has_default(name)
+        if values.count(None) != n or _has_default(name)
     }
 
 

@@ -4,8 +4,8 @@ A load holds millions of live objects (rows, cells, parameters) and makes no
 reference cycles; each full collection the allocations trigger walks all of
 them, which cost about a sixth of an import's CPU time. Reference counting
 still frees everything as usual. :func:`gc_paused` nests and is thread-safe:
-the collector comes back when the last pause ends, and only
-if it was enabled when the first began.
+the collector comes back when the last pause ends, and only if it was enabled
+when the first began.
 """
 
 from __future__ import annotations

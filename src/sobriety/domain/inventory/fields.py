@@ -35,7 +35,7 @@ from sobriety.domain.inventory.values import (
     parse_date,
     parse_number,
 )
-from sobriety.i18n import _, fmt_number
+from sobriety.i18n import _, fmt_exact
 
 TEXT, ENUM, FLOAT, INT, DATE, BOOL = "text", "enum", "float", "int", "date", "bool"
 
@@ -327,7 +327,7 @@ def expected_text(spec: FieldSpec, reason: str = "") -> str:
     what = _("a whole number") if spec.kind == INT else _("a number")
     if spec.minimum is not None and spec.maximum is not None:
         what = _("{what} from {low} to {high}").format(
-            what=what, low=_plain(spec.minimum), high=_plain(spec.maximum)
+            what=what, low=fmt_exact(spec.minimum), high=fmt_exact(spec.maximum)
         )
     if spec.unit:
         what = _("{what} in {unit} (or with a unit of the same kind, e.g. {example})").format(
@@ -347,12 +347,6 @@ _EXAMPLES = {
     "W": "45 W",
     "month": "60 mois, 3 ans, 36 months",
 }
-
-
-def _plain(number: float) -> str:
-    """A bound in the locale's notation: ``10 000 000``, ``0,5`` in French."""
-    decimals = repr(float(number)).partition(".")[2].rstrip("0")
-    return fmt_number(number, len(decimals))
 
 
 @dataclass

@@ -171,7 +171,9 @@ class FactorsScreen(Screen[None]):
                     "{n} per-model values from the Boavizta dataset",
                     counts.get("efd", 0),
                 ),
-                user=count_of("{n} from users", "{n} from users", counts.get("user", 0)),
+                user=count_of(
+                    "{n} entered by users", "{n} entered by users", counts.get("user", 0)
+                ),
             )
         )
         sources: dict[str, list[str]] = {}
