@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from sobriety.app import report
 from sobriety.i18n import set_language
-from sobriety.reports.annual_view import build_view, num
+from sobriety.reports.annual_view import build_view, num, signed
 
 YEAR = 2025
 
@@ -188,3 +188,14 @@ def test_the_data_files_sources_read_in_the_reports_language(report_app, tmp_pat
             assert _norm(words) not in pdf and _norm(words) not in html, words
     fig = json.loads(next(p for p in fr.paths if p.suffix == ".json").read_text("utf-8"))
     assert all("(policy choice)" not in o["source"] for o in fig["objectives"]["items"])
+
+
+def test_a_change_that_rounds_to_zero_has_no_sign() -> None:
+    set_language("fr")
+    try:
+        assert signed(-0.004, "tCO2e") == "0,00"  # was "−0,00" on the key-figures page
+        assert signed(-0.02, "years") == "0,0"
+        assert signed(-23.48, "tCO2e") == "−23,48"
+        assert signed(0.216, "t") == "+0,216"
+    finally:
+        set_language("en")

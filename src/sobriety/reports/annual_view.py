@@ -28,10 +28,13 @@ def num(value: float | int | None, unit: str = "", digits: int | None = None) ->
 
 
 def signed(value: float | None, unit: str) -> str:
+    """A change with its sign; one that rounds to zero at the shown precision has none."""
     if value is None:
         return "-"
     text = num(abs(value), unit)
-    return ("+" if value >= 0 else "−") + text
+    if round(value, DIGITS.get(unit, 1)) == 0:
+        return text
+    return ("+" if value > 0 else "−") + text
 
 
 @dataclass
